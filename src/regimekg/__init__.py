@@ -1,0 +1,5 @@
+"""regimekg: a bilingual knowledge graph of the global AI-governance regime complex."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

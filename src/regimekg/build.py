@@ -1,0 +1,168 @@
+"""``regimekg build``: sources + curated + ontology → validated store and dumps.
+
+The stages run in a fixed order because each needs the one before: the gazetteer needs the
+curated names, the curated evidence needs the loaders' segments, SHACL needs everything.
+Everything is written into a staging directory; only a fully validated build is swapped in
+(see :mod:`regimekg.store`), so a failure leaves the previous build exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from . import __version__, curated, store, validate
+from .errors import BuildError, UserError
+from .loaders import Candidate, load_source, write_candidates
+from .loaders.mentions import Gazetteer
+from .namespaces import CURATED_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, graph_iri
+from .paths import Project
+from .sources import Source, load_manifest
+
+Progress = Callable[[str], None]
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class BuildReport:
+    """What a successful build produced."""
+
+    out: Path
+    quads: int
+    graphs: dict[str, int] = field(default_factory=dict)
+    candidates: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        per = ", ".join(f"{k} {v}" for k, v in sorted(self.graphs.items()))
+        return (
+            f"Built {self.quads} quads in {self.seconds:.1f} s into {self.out} "
+            f"({per}); {self.candidates} candidate names in {self.out / 'candidates.tsv'}."
+        )
+
+
+class _Steps:
+    """Prints each step with its duration, so long builds show where they are."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.t0 = time.perf_counter()
+        self.last = self.t0
+
+    def __call__(self, message: str) -> None:
+        now = time.perf_counter()
+        self.progress(f"[{now - self.t0:5.1f}s] {message}")
+        self.last = now
+
+
+def build(
+    project: Project,
+    out: str | Path | None = None,
+    *,
+    progress: Progress = stderr_progress,
+    wait: float = 0,
+) -> BuildReport:
+    """Build the graph into *out* (default ``build/``); raise :class:`BuildError` on failure."""
+    build_dir = project.build_dir(out)
+    step = _Steps(progress)
+    with store.build_lock(build_dir, wait=wait):
+        staging = store.staging_dir(build_dir)
+        try:
+            report = _build_into(project, staging, build_dir, step)
+        except UserError as e:
+            store.discard(staging)
+            raise BuildError(f"Build failed, previous build left untouched: {e}") from None
+        except BaseException:
+            store.discard(staging)
+            raise
+        store.swap_in(staging, build_dir)
+        report.out = build_dir
+        report.seconds = time.perf_counter() - step.t0
+        step(f"done: {build_dir}")
+        return report
+
+
+def check_only(project: Project, *, progress: Progress = stderr_progress) -> str:
+    """``regimekg validate``: every check of a build (hashes, quotes, SHACL), writing nothing."""
+    graphs, _, _ = _assemble(project, _Steps(progress))
+    return f"Valid: {sum(len(g) for _, g in graphs)} triples in {len(graphs)} graphs conform."
+
+
+def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) -> BuildReport:
+    graphs, candidates, sources = _assemble(project, step)
+    step("writing store and N-Quads dump")
+    n = store.write_store(staging, graphs)
+    write_candidates(staging / "candidates.tsv", candidates)
+    counts = {str(name).rsplit("/", 1)[-1]: len(g) for name, g in graphs}
+    store.write_info(
+        staging,
+        {
+            "version": __version__,
+            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "quads": n,
+            "graphs": counts,
+            "sources": {s.id: s.sha256 for s in sources},
+        },
+    )
+    return BuildReport(out=build_dir, quads=n, graphs=counts, candidates=len(candidates))
+
+
+def _assemble(
+    project: Project, step: _Steps
+) -> tuple[list[tuple[URIRef, Graph]], list[Candidate], list[Source]]:
+    """Every named graph of the build, validated; raises :class:`UserError` on any problem."""
+    step("reading sources.yaml and checking source hashes")
+    sources = load_manifest(project)
+    texts = {s.id: s.read_text() for s in sources}
+
+    step("loading ontology and vocabularies")
+    ontology = validate.load_graphs([project.ontology_ttl])
+    vocab = validate.load_graphs(sorted(project.vocab_dir.glob("*.ttl")))
+
+    step("reading curated records")
+    cur = curated.load(project)
+    step(f"  {sum(len(v) for v in cur.records.values())} curated records")
+
+    names = curated.names_graph(cur)
+    gazetteer = Gazetteer.from_graph(names + ontology)
+
+    graphs: list[tuple[URIRef, Graph]] = [(ONTOLOGY_GRAPH, ontology), (VOCAB_GRAPH, vocab)]
+    segments: dict[str, list[curated.SegmentSpan]] = {}
+    candidates: list[Candidate] = []
+    for src in sources:
+        step(f"loading source {src.id} ({src.path.name})")
+        res = load_source(src, texts[src.id], gazetteer)
+        graphs.append((graph_iri(src.id), res.graph))
+        segments[src.id] = [curated.SegmentSpan(s.iri, s.start, s.end) for s in res.segments]
+        candidates.extend(res.candidates)
+
+    step("verifying evidence quotes and building the curated graph")
+    ctx = curated.GraphContext(
+        texts=texts,
+        langs={s.id: s.lang for s in sources},
+        segments=segments,
+        external_dir=project.sources_dir / "external",
+    )
+    graphs.append((CURATED_GRAPH, curated.to_graph(cur, ctx)))
+
+    step("validating with SHACL")
+    data = Graph()
+    for name, g in graphs:
+        if name not in (ONTOLOGY_GRAPH,):
+            data += g
+    report = validate.validate_graph(data, validate.load_shapes(project), ontology, ctx.where)
+    if not report.conforms:
+        first = next(v for v in report.violations if v.severity == "Violation")
+        step(report.summary())
+        raise UserError(f"SHACL validation failed ({first.line()})")
+
+    return graphs, candidates, sources

@@ -1,0 +1,253 @@
+"""Command line (DESIGN §6, a contract): argument parsing only.
+
+Every command calls one function of the stage module that does the work, imported lazily
+so ``regimekg --help`` stays fast. User mistakes surface as one sentence (exit 2), never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import UserError
+from .paths import project
+
+FORMATS = ("table", "csv", "json", "md")
+EXPORT_FORMATS = (
+    "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html",
+)  # fmt: skip
+
+
+def _param(value: str) -> tuple[str, str]:
+    key, sep, val = value.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"{value!r} is not K=V (e.g. --param forum=G7)")
+    return key.strip(), val
+
+
+def _open(args: argparse.Namespace):  # -> query.KG
+    from .query import open as open_kg
+
+    if getattr(args, "endpoint", None):
+        return open_kg(endpoint=args.endpoint)
+    proj = project(args.root)
+    return open_kg(proj.root, store=proj.build_dir(getattr(args, "out", None)) / "store")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    report = build(project(args.root), args.out, wait=args.wait)
+    print(report.summary())
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    proj = project(args.root)
+    if args.paths:
+        from .validate import validate_paths
+
+        report = validate_paths(proj, [Path(p) for p in args.paths])
+        print(report.summary())
+        return 0 if report.conforms else 1
+    from .build import check_only
+
+    print(check_only(proj))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import run_check
+
+    report = run_check(project(args.root))
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .curated import lint
+
+    proj = project(args.root)
+    bad = lint(proj, fix=args.fix)
+    for p in bad:
+        state = "rewritten" if args.fix else "not canonical"
+        print(f"{p.relative_to(proj.root)}: {state}")
+    if bad and not args.fix:
+        print("Run `regimekg lint --fix` to rewrite these files canonically.", file=sys.stderr)
+        return 1
+    if not bad:
+        print("All curated files are canonical.")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    kg = _open(args)
+    try:
+        result = kg.query(args.name, lang=args.lang, params=dict(args.param or ()))
+        print(result.format(args.format, lang=args.lang))
+    finally:
+        kg.close()
+    return 0
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    if (args.query is None) == (args.file is None):
+        raise UserError("Give either a query text or --file F.rq, not both or neither.")
+    if args.file is not None:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise UserError(f"Cannot read {args.file}: {e}.") from None
+    else:
+        text = args.query
+    kg = _open(args)
+    try:
+        print(kg.sparql(text, lang=args.lang).format(args.format, lang=args.lang))
+    finally:
+        kg.close()
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import stats
+
+    kg = _open(args)
+    try:
+        print(stats(kg, lang=args.lang))
+    finally:
+        kg.close()
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from .analysis import run as run_metrics
+
+    print(run_metrics(project(args.root), as_of=args.as_of, fmt=args.format, lang=args.lang))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    path = export(
+        project(args.root), args.format, Path(args.output), as_of=args.as_of, lang=args.lang
+    )
+    print(f"Wrote {path}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .loaders.ingest import ingest
+
+    proj = project(args.root)
+    mapping = Path(args.mapping) if args.mapping else None
+    for line in ingest(proj, [Path(p) for p in args.paths], lang=args.lang, mapping=mapping):
+        print(line)
+    if not args.no_build:
+        from .build import build
+
+        print(build(proj).summary())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(project(args.root), port=args.port, timeout=args.timeout)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="regimekg",
+        description="Bilingual knowledge graph of the global AI-governance regime complex "
+        "(全球人工智能治理机制复合体知识图谱).",
+    )
+    p.add_argument("--version", action="version", version=f"regimekg {__version__}")
+    p.add_argument("--root", help="project directory (default: found from the current directory)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str):
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.set_defaults(func=func)
+        return sp
+
+    def lang(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
+
+    def fmt(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--format", choices=FORMATS, default="table")
+
+    def endpoint(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--endpoint", help="query a SPARQL 1.1 endpoint instead of the build")
+        sp.add_argument("--out", help="build directory to read (default: build/)")
+
+    sp = add("build", cmd_build, "build sources + curated + ontology into a validated store")
+    sp.add_argument("--out", help="build directory (default: build/)")
+    sp.add_argument("--wait", type=float, default=0, help="seconds to wait for a running build")
+
+    sp = add("validate", cmd_validate, "SHACL and quote checks on the project or on given files")
+    sp.add_argument("paths", nargs="*", help="RDF files to validate (default: the whole project)")
+
+    add("check", cmd_check, "ontology QC: OWL 2 DL lint, HermiT, QC queries, bilingual labels")
+
+    sp = add("lint", cmd_lint, "check (or --fix) the canonical form of curated files")
+    sp.add_argument("--fix", action="store_true", help="rewrite files canonically")
+
+    sp = add("query", cmd_query, "run a named question from queries/")
+    sp.add_argument("name", help="query name (file name in queries/ without .rq)")
+    sp.add_argument("--param", action="append", type=_param, metavar="K=V", help="parameter")
+    lang(sp), fmt(sp), endpoint(sp)
+
+    sp = add("sparql", cmd_sparql, "run your own read-only SPARQL query")
+    sp.add_argument("query", nargs="?", help="query text")
+    sp.add_argument("--file", help="read the query from a .rq file")
+    lang(sp), fmt(sp), endpoint(sp)
+
+    sp = add("metrics", cmd_metrics, "regime-complexity network metrics")
+    sp.add_argument("--as-of", help="compute on the graph as it stood at this date")
+    lang(sp), fmt(sp)
+
+    sp = add("export", cmd_export, "export a graph snapshot for visualisation")
+    sp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    sp.add_argument("--as-of", help="only what had started by this date and not ended")
+    sp.add_argument("-o", "--output", required=True, help="output file")
+    lang(sp)
+
+    sp = add("ingest", cmd_ingest, "add a new document (text, Markdown, CSV/JSON table)")
+    sp.add_argument("paths", nargs="+")
+    sp.add_argument("--lang", choices=("en", "zh", "auto"), default="auto")
+    sp.add_argument("--mapping", help="column mapping file for CSV/JSON tables")
+    sp.add_argument("--no-build", action="store_true", help="register only; do not rebuild")
+
+    sp = add("serve", cmd_serve, "serve the build as a read-only SPARQL endpoint on 127.0.0.1")
+    sp.add_argument("--port", type=int, default=7878)
+    sp.add_argument("--timeout", type=float, default=10.0, help="seconds per query")
+
+    sp = add("stats", cmd_stats, "triples per graph, entities per class, label coverage")
+    lang(sp)
+    sp.add_argument("--endpoint", help="read a SPARQL 1.1 endpoint instead of the build")
+    sp.add_argument("--out", help="build directory to read (default: build/)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UserError as e:
+        print(f"regimekg: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("regimekg: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

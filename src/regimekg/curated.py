@@ -1,0 +1,666 @@
+"""Hand-curated, evidence-backed facts: ``data/curated/**/*.yaml`` → RDF.
+
+The curated layer is where regimekg makes claims, so it is strict: every record names its
+evidence, every bundled quote must really occur in the source text (whitespace aside), every
+referenced slug must exist and every date must exist at the precision given. Errors name the
+file, line and record so a curator can fix them without reading code.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from . import dates
+from .errors import UserError
+from .namespaces import ORG, RKG, concept, doc, iri, is_slug, short_hash
+from .paths import Project
+from .sources import decode_utf8
+
+KINDS = ("entities", "memberships", "links", "events", "classifications", "claims")
+
+#: Fields that identify a record (its sort key and the base of its IRI).
+KEYS: dict[str, tuple[str, ...]] = {
+    "entities": ("id",),
+    "memberships": ("organisation", "member", "role"),
+    "links": ("source", "type", "target"),
+    "events": ("subject", "type", "date"),
+    "classifications": ("subject", "scheme", "concept"),
+    "claims": ("subject", "about", "value"),
+}
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "entities": ("label_source", "alt", "acronym", "start", "end", "issued_by", "note"),
+    "memberships": ("start", "end", "note"),
+    "links": ("note",),
+    "events": ("note",),
+    "classifications": ("note",),
+    "claims": ("note",),
+}
+
+INSTRUMENT_CLASSES = frozenset(
+    "Instrument Law ExecutiveOrder Strategy Declaration Principles Recommendation Convention "
+    "Standard CodeOfConduct Report Guideline".split()
+)
+INSTITUTION_CLASSES = frozenset(
+    "Institution Forum InternationalOrganisation Initiative Partnership SummitSeries Summit "
+    "StandardsBody RegionalOrganisation Agency Company CivilSocietyOrganisation "
+    "ResearchInstitute".split()
+)
+#: IRI kind (``id/{kind}/{slug}``) of each entity class. Kinds are coarse on purpose: a
+#: re-typed entity (Forum → Initiative) keeps its IRI.
+KIND_OF_CLASS: dict[str, str] = {
+    **{c: "instrument" for c in INSTRUMENT_CLASSES},
+    **{c: "institution" for c in INSTITUTION_CLASSES},
+    "State": "state",
+    "Person": "person",
+}
+
+ROLES = ("member", "founding-member", "observer", "adherent", "signatory", "party")
+#: Roles that make the binary ``rkg:isMemberOf`` shortcut true (an observer is not a member).
+MEMBER_ROLES = frozenset(ROLES) - {"observer"}
+
+LINK_SHORTCUT = {
+    "nested-in": RKG.isNestedIn,
+    "part-of": RKG.isPartOf,
+    "hosted-by": RKG.isHostedBy,
+    "overlaps-with": RKG.overlapsWith,
+    "parallel-to": RKG.isParallelTo,
+    "builds-on": RKG.buildsOn,
+    "endorses": RKG.endorses,
+    "conflicts-with": RKG.conflictsWith,
+}
+EVENT_SHORTCUT = {
+    "proposed": RKG.dateProposed,
+    "adopted": RKG.dateAdopted,
+    "signed": RKG.dateSigned,
+    "published": RKG.datePublished,
+    "entered-into-force": RKG.dateInForce,
+    "applies-from": RKG.dateApplies,
+    "founded": RKG.startDate,
+    "launched": RKG.startDate,
+    "held": RKG.startDate,
+    "dissolved": RKG.endDate,
+}
+SCHEMES: dict[str, tuple[URIRef, tuple[str, ...]]] = {
+    "organisational-form": (
+        RKG.hasOrganisationalForm,
+        ("multilateral", "multi-stakeholder", "international-organisation", "government-led"),
+    ),
+    "governance-path": (
+        RKG.hasGovernancePath,
+        ("power-oriented", "security-regulation-oriented", "development-oriented"),
+    ),
+    "risk-type": (
+        RKG.addressesRiskType,
+        ("ai-safety", "ai-security", "national-security", "geopolitical"),
+    ),
+    "governance-layer": (RKG.hasGovernanceLayer, ("technical", "ethical", "social-legal")),
+    "bindingness": (RKG.hasBindingness, ("hard-law", "soft-law")),
+}
+SINGULAR = {
+    "entities": "entity",
+    "memberships": "membership",
+    "links": "link",
+    "events": "event",
+    "classifications": "classification",
+    "claims": "claim",
+}
+EVIDENCE_FIELDS = frozenset({"source", "url", "quote", "accessed", "snapshot", "note"})
+LANGS = ("en", "zh")
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass
+class Record:
+    """One curated record with the place it came from, for error messages."""
+
+    kind: str
+    file: Path
+    line: int
+    data: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(str(self.data.get(k, "")) for k in KEYS[self.kind])
+
+    def where(self, root: Path | None = None) -> str:
+        name = self.file.relative_to(root) if root and self.file.is_relative_to(root) else self.file
+        return f"{name} line {self.line} ({SINGULAR[self.kind]} {'/'.join(self.key)})"
+
+    def fail(self, message: str, root: Path | None = None) -> UserError:
+        return UserError(f"{self.where(root)}: {message}")
+
+
+@dataclass
+class Curated:
+    """All curated records, by kind, in file order."""
+
+    root: Path
+    records: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in KINDS})
+
+    @property
+    def entities(self) -> dict[str, Record]:
+        return {r.data["id"]: r for r in self.records["entities"]}
+
+    def all(self) -> Iterator[Record]:
+        for k in KINDS:
+            yield from self.records[k]
+
+
+def _files(project: Project, kind: str) -> list[Path]:
+    folder = project.curated_dir / kind
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def _read_records(path: Path, kind: str) -> list[Record]:
+    text = decode_utf8(path.read_bytes(), str(path)) if path.stat().st_size else ""
+    if not text.strip():
+        return []
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path} line {mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(e, "problem", None) or "syntax error"
+        raise UserError(f"{where}: malformed YAML ({problem}); fix the syntax there.") from None
+    if data is None:
+        return []
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
+        raise UserError(f"{path}: a curated file is a YAML list of records (`- key: value`).")
+    out = []
+    for item, item_node in zip(data, node.value, strict=True):
+        line = item_node.start_mark.line + 1
+        if not isinstance(item, dict):
+            raise UserError(f"{path} line {line}: each record must be a mapping of fields.")
+        out.append(Record(kind, path, line, item))
+    return out
+
+
+def load(project: Project) -> Curated:
+    """Read and check every curated file (structure, slugs, references, dates).
+
+    Quotes are checked later, in :func:`to_graph`, because that needs the source texts.
+    """
+    cur = Curated(project.root)
+    for kind in KINDS:
+        for path in _files(project, kind):
+            cur.records[kind].extend(_read_records(path, kind))
+    stray = [
+        p
+        for p in sorted(project.curated_dir.glob("**/*"))
+        if p.is_file() and p.suffix in (".yaml", ".yml") and p.parent.name not in KINDS
+    ]
+    if stray:
+        raise UserError(
+            f"{stray[0]} is outside the curated folders: move it into one of "
+            f"{', '.join(KINDS)} under {project.curated_dir}."
+        )
+    _check(cur, project)
+    return cur
+
+
+def _check_fields(rec: Record, root: Path) -> None:
+    allowed = set(KEYS[rec.kind]) | set(OPTIONAL[rec.kind]) | {"evidence"}
+    if rec.kind == "entities":
+        allowed |= {"type", "label"}
+    unknown = sorted(set(rec.data) - allowed)
+    if unknown:
+        raise rec.fail(
+            f"unknown field {unknown[0]!r}; allowed fields are {', '.join(sorted(allowed))}.", root
+        )
+    missing = [k for k in KEYS[rec.kind] if rec.data.get(k) in (None, "")]
+    if rec.kind == "entities":
+        missing += [k for k in ("type", "label") if not rec.data.get(k)]
+    if missing:
+        raise rec.fail(f"missing required field {missing[0]!r}.", root)
+    ev = rec.data.get("evidence")
+    if not ev or not isinstance(ev, list):
+        raise rec.fail("has no evidence; add `evidence:` with at least one quote.", root)
+    for n, item in enumerate(ev, 1):
+        _check_evidence_item(rec, n, item, root)
+
+
+def _check_evidence_item(rec: Record, n: int, item: Any, root: Path) -> None:
+    if not isinstance(item, dict):
+        raise rec.fail(f"evidence {n} must be a mapping with `source` or `url` and `quote`.", root)
+    unknown = sorted(set(item) - EVIDENCE_FIELDS)
+    if unknown:
+        raise rec.fail(f"evidence {n} has unknown field {unknown[0]!r}.", root)
+    if not isinstance(item.get("quote"), str) or not item["quote"].strip():
+        raise rec.fail(f"evidence {n} has no quote; copy the supporting text verbatim.", root)
+    if bool(item.get("source")) == bool(item.get("url")):
+        raise rec.fail(
+            f"evidence {n} must name exactly one of `source` (a bundled source id) or `url`.", root
+        )
+    if item.get("url"):
+        if not str(item["url"]).startswith(("https://", "http://")):
+            raise rec.fail(f"evidence {n} url must start with https:// or http://.", root)
+        if not item.get("snapshot"):
+            raise rec.fail(
+                f"evidence {n} cites a URL without `snapshot:`; save the page text under "
+                "data/sources/external/ and name it, so the build can verify the quote.",
+                root,
+            )
+        if item.get("accessed"):
+            _date(rec, item["accessed"], f"evidence {n} accessed", root)
+
+
+def _date(rec: Record, value: Any, what: str, root: Path) -> Literal:
+    try:
+        return dates.to_literal(value)
+    except dates.DateError as e:
+        raise rec.fail(f"{what}: {e}.", root) from None
+
+
+def _slug_ref(rec: Record, value: Any, what: str, entities: dict[str, Record], root: Path) -> str:
+    s = str(value)
+    if s not in entities:
+        raise rec.fail(
+            f"{what} {s!r} is not a curated entity; create it in data/curated/entities/ "
+            "or fix the slug.",
+            root,
+        )
+    return s
+
+
+def _check(cur: Curated, project: Project) -> None:
+    root = project.root
+    seen: dict[str, Record] = {}
+    for rec in cur.records["entities"]:
+        _check_fields(rec, root)
+        d = rec.data
+        slug = str(d["id"])
+        if not is_slug(slug):
+            raise rec.fail(f"id {slug!r} is not a lowercase hyphenated ASCII slug.", root)
+        if slug in seen:
+            raise rec.fail(f"duplicate id {slug!r}, first defined at {seen[slug].where(root)}.", root)
+        seen[slug] = rec
+        if d["type"] not in KIND_OF_CLASS:
+            raise rec.fail(
+                f"type {d['type']!r} is not an entity class; use one of "
+                f"{', '.join(sorted(KIND_OF_CLASS))}.",
+                root,
+            )
+        label = d["label"]
+        if not isinstance(label, dict) or not set(label) <= set(LANGS) or not label:
+            raise rec.fail("label must map `en` and/or `zh` to one string each.", root)
+        for lang, text in label.items():
+            if not isinstance(text, str) or not text.strip() or text != text.strip():
+                raise rec.fail(f"label.{lang} must be a non-empty string without stray spaces.", root)
+        for key in ("alt", "label_source"):
+            val = d.get(key)
+            if val is not None and (not isinstance(val, dict) or not set(val) <= set(LANGS)):
+                raise rec.fail(f"{key} must map `en`/`zh` to values.", root)
+        for key in ("start", "end"):
+            if d.get(key) is not None:
+                _date(rec, d[key], key, root)
+    entities = cur.entities
+    for rec in cur.records["entities"]:
+        for target in rec.data.get("issued_by") or ():
+            _slug_ref(rec, target, "issued_by", entities, root)
+    for kind in KINDS[1:]:
+        keys: dict[tuple[str, ...], Record] = {}
+        for rec in cur.records[kind]:
+            _check_fields(rec, root)
+            if rec.key in keys:
+                raise rec.fail(f"duplicate record, first at {keys[rec.key].where(root)}.", root)
+            keys[rec.key] = rec
+            _check_relation(rec, entities, root)
+
+
+def _check_relation(rec: Record, entities: dict[str, Record], root: Path) -> None:
+    d = rec.data
+    if rec.kind == "memberships":
+        _slug_ref(rec, d["organisation"], "organisation", entities, root)
+        _slug_ref(rec, d["member"], "member", entities, root)
+        if d["role"] not in ROLES:
+            raise rec.fail(f"role {d['role']!r} is not one of {', '.join(ROLES)}.", root)
+        for key in ("start", "end"):
+            if d.get(key) is not None:
+                _date(rec, d[key], key, root)
+    elif rec.kind == "links":
+        _slug_ref(rec, d["source"], "source", entities, root)
+        _slug_ref(rec, d["target"], "target", entities, root)
+        if d["type"] not in LINK_SHORTCUT:
+            raise rec.fail(f"type {d['type']!r} is not one of {', '.join(LINK_SHORTCUT)}.", root)
+    elif rec.kind == "events":
+        _slug_ref(rec, d["subject"], "subject", entities, root)
+        if d["type"] not in EVENT_SHORTCUT:
+            raise rec.fail(f"type {d['type']!r} is not one of {', '.join(EVENT_SHORTCUT)}.", root)
+        _date(rec, d["date"], "date", root)
+    elif rec.kind == "classifications":
+        _slug_ref(rec, d["subject"], "subject", entities, root)
+        if d["scheme"] not in SCHEMES:
+            raise rec.fail(f"scheme {d['scheme']!r} is not one of {', '.join(SCHEMES)}.", root)
+        allowed = SCHEMES[d["scheme"]][1]
+        if d["concept"] not in allowed:
+            raise rec.fail(
+                f"concept {d['concept']!r} is not in scheme {d['scheme']} ({', '.join(allowed)}).",
+                root,
+            )
+    elif rec.kind == "claims":
+        _slug_ref(rec, d["subject"], "subject", entities, root)
+        if not is_slug(str(d["about"])):
+            raise rec.fail(f"about {d['about']!r} must be a short hyphenated key.", root)
+
+
+# --------------------------------------------------------------------------- quotes
+
+_WS = re.compile(r"\s+")
+
+
+class QuoteIndex:
+    """Finds whitespace-normalised quotes in a text and maps them back to exact offsets."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        chars: list[str] = []
+        pos: list[int] = []
+        prev_space = True
+        for i, ch in enumerate(text):
+            if ch.isspace():
+                if not prev_space:
+                    chars.append(" ")
+                    pos.append(i)
+                prev_space = True
+            else:
+                chars.append(ch)
+                pos.append(i)
+                prev_space = False
+        self.norm = "".join(chars)
+        self.pos = pos
+
+    def find(self, quote: str) -> tuple[int, int] | None:
+        """Exact ``(start, end)`` of the first occurrence of *quote*, or None."""
+        q = _WS.sub(" ", quote).strip()
+        i = self.norm.find(q)
+        if i < 0 or not q:
+            return None
+        return self.pos[i], self.pos[i + len(q) - 1] + 1
+
+
+@dataclass(frozen=True)
+class SegmentSpan:
+    """A loader segment, as far as evidence needs it."""
+
+    iri: URIRef
+    start: int
+    end: int
+
+
+class SegmentLocator:
+    """The innermost segment that contains a span (for ``rkg:inSegment``)."""
+
+    def __init__(self, segments: Iterable[SegmentSpan]) -> None:
+        self.segs = sorted(segments, key=lambda s: (s.start, -s.end))
+        self.starts = [s.start for s in self.segs]
+
+    def locate(self, start: int, end: int) -> URIRef | None:
+        i = bisect.bisect_right(self.starts, start)
+        best: SegmentSpan | None = None
+        for s in reversed(self.segs[max(0, i - 64) : i]):
+            if s.start <= start and end <= s.end and (
+                best is None or s.end - s.start < best.end - best.start
+            ):
+                best = s
+        return best.iri if best else None
+
+
+# --------------------------------------------------------------------------- RDF
+
+
+def entity_iri(slug: str, type_: str) -> URIRef:
+    """IRI of a curated entity."""
+    return iri(KIND_OF_CLASS[type_], slug)
+
+
+@dataclass
+class GraphContext:
+    """What :func:`to_graph` needs besides the records."""
+
+    texts: dict[str, str]
+    langs: dict[str, str]
+    segments: dict[str, Sequence[SegmentSpan]]
+    external_dir: Path
+    #: curated node → "file line N (record …)", filled by :func:`to_graph` for reports
+    where: dict[URIRef, str] = field(default_factory=dict)
+    _index: dict[str, QuoteIndex] = field(default_factory=dict)
+    _locators: dict[str, SegmentLocator] = field(default_factory=dict)
+
+    def index(self, key: str, text: str) -> QuoteIndex:
+        if key not in self._index:
+            self._index[key] = QuoteIndex(text)
+        return self._index[key]
+
+    def locator(self, source_id: str) -> SegmentLocator:
+        if source_id not in self._locators:
+            self._locators[source_id] = SegmentLocator(self.segments.get(source_id, ()))
+        return self._locators[source_id]
+
+
+def _evidence(
+    g: Graph, statement: URIRef, rec: Record, ctx: GraphContext, root: Path
+) -> None:
+    for n, item in enumerate(rec.data["evidence"], 1):
+        quote = str(item["quote"])
+        if item.get("source"):
+            sid = str(item["source"])
+            if sid not in ctx.texts:
+                raise rec.fail(
+                    f"evidence {n} names source {sid!r}, which is not in sources.yaml.", root
+                )
+            span = ctx.index(sid, ctx.texts[sid]).find(quote)
+            if span is None:
+                raise rec.fail(
+                    f"evidence {n} quote {_short(quote)!r} is not in source {sid}; copy it "
+                    "verbatim from the text (only whitespace may differ).",
+                    root,
+                )
+            ev = iri("evidence", short_hash(str(statement), sid, quote))
+            g.add((ev, RKG.fromSource, doc(sid)))
+            g.add((ev, RKG.startOffset, Literal(span[0], datatype=XSD.integer)))
+            g.add((ev, RKG.endOffset, Literal(span[1], datatype=XSD.integer)))
+            seg = ctx.locator(sid).locate(*span)
+            if seg is not None:
+                g.add((ev, RKG.inSegment, seg))
+            g.add((ev, RKG.quote, Literal(quote, lang=ctx.langs.get(sid))))
+        else:
+            url = str(item["url"])
+            snap = ctx.external_dir / str(item["snapshot"]).removeprefix("external/")
+            if not snap.is_file():
+                raise rec.fail(
+                    f"evidence {n} snapshot {item['snapshot']!r} is missing from "
+                    "data/sources/external/.",
+                    root,
+                )
+            text = decode_utf8(snap.read_bytes(), str(snap))
+            if ctx.index(str(snap), text).find(quote) is None:
+                raise rec.fail(
+                    f"evidence {n} quote {_short(quote)!r} is not in snapshot {snap.name}; "
+                    "copy it verbatim from the page.",
+                    root,
+                )
+            ev = iri("evidence", short_hash(str(statement), url, quote))
+            g.add((ev, RKG.sourceURL, Literal(url, datatype=XSD.anyURI)))
+            g.add((ev, RKG.isExternal, Literal(True)))
+            if item.get("accessed"):
+                g.add((ev, RKG.accessedOn, dates.to_literal(item["accessed"])))
+            g.add((ev, RKG.quote, Literal(quote)))
+        g.add((ev, RDF.type, RKG.Evidence))
+        g.add((statement, RKG.hasEvidence, ev))
+        ctx.where[ev] = ctx.where[statement] = rec.where(root)
+
+
+def _short(s: str, n: int = 40) -> str:
+    s = _WS.sub(" ", s).strip()
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _label_source(value: str, texts: dict[str, str]) -> URIRef | Literal:
+    if value in texts:
+        return doc(value)
+    return Literal(value, datatype=XSD.anyURI)
+
+
+def _names(g: Graph, e: URIRef, d: dict[str, Any]) -> None:
+    g.add((e, RDF.type, RKG[d["type"]]))
+    for lang, text in sorted(d["label"].items()):
+        g.add((e, RDFS.label, Literal(text, lang=lang)))
+    for lang, aliases in sorted((d.get("alt") or {}).items()):
+        for a in aliases or ():
+            g.add((e, SKOS.altLabel, Literal(str(a), lang=lang)))
+    for a in d.get("acronym") or ():
+        g.add((e, RKG.acronym, Literal(str(a))))
+
+
+def names_graph(cur: Curated) -> Graph:
+    """Types, labels, aliases and acronyms of every entity: all the gazetteer needs.
+
+    Loaders link mentions before the full curated graph can be built (evidence needs the
+    loaders' segments), so this cheap subset is built first.
+    """
+    g = Graph()
+    for rec in cur.records["entities"]:
+        _names(g, entity_iri(rec.data["id"], rec.data["type"]), rec.data)
+    return g
+
+
+def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
+    """The curated graph, with every quote verified and located in its source."""
+    root = cur.root
+    g = Graph()
+    ents = cur.entities
+    iris = {slug: entity_iri(slug, rec.data["type"]) for slug, rec in ents.items()}
+
+    for rec in cur.records["entities"]:
+        d = rec.data
+        e = iris[d["id"]]
+        _names(g, e, d)
+        for lang, src in sorted((d.get("label_source") or {}).items()):
+            node = iri("label-provenance", d["id"], lang)
+            g.add((node, RDF.type, RKG.LabelProvenance))
+            g.add((node, RKG.labelOf, e))
+            g.add((node, RKG.labelLanguage, Literal(lang)))
+            g.add((node, RKG.labelSource, _label_source(str(src), ctx.texts)))
+        if d.get("start") is not None:
+            g.add((e, RKG.startDate, dates.to_literal(d["start"])))
+        if d.get("end") is not None:
+            g.add((e, RKG.endDate, dates.to_literal(d["end"])))
+        for issuer in d.get("issued_by") or ():
+            g.add((e, RKG.issuedBy, iris[str(issuer)]))
+        if d.get("note"):
+            g.add((e, SKOS.editorialNote, Literal(str(d["note"]))))
+        _evidence(g, e, rec, ctx, root)
+
+    for rec in cur.records["memberships"]:
+        d = rec.data
+        org, member, role = iris[d["organisation"]], iris[d["member"]], d["role"]
+        m = iri("membership", d["organisation"], d["member"], role)
+        g.add((m, RDF.type, RKG.Membership))
+        g.add((m, ORG.organization, org))
+        g.add((m, ORG.member, member))
+        g.add((m, ORG.role, concept("membership-role", role)))
+        for key, prop in (("start", RKG.startDate), ("end", RKG.endDate)):
+            if d.get(key) is not None:
+                g.add((m, prop, dates.to_literal(d[key])))
+        if role in MEMBER_ROLES:
+            g.add((member, RKG.isMemberOf, org))
+            g.add((org, RKG.hasMember, member))
+        _evidence(g, m, rec, ctx, root)
+
+    for rec in cur.records["links"]:
+        d = rec.data
+        s, t = iris[d["source"]], iris[d["target"]]
+        link = iri("link", d["source"], d["type"], d["target"])
+        g.add((link, RDF.type, RKG.RegimeLink))
+        g.add((link, RKG.linkSource, s))
+        g.add((link, RKG.linkTarget, t))
+        g.add((link, RKG.linkType, concept("regime-link-type", d["type"])))
+        g.add((s, LINK_SHORTCUT[d["type"]], t))
+        _evidence(g, link, rec, ctx, root)
+
+    for rec in cur.records["events"]:
+        d = rec.data
+        subj = iris[d["subject"]]
+        date = dates.to_literal(d["date"])
+        ev = iri("event", d["subject"], d["type"], str(date))
+        g.add((ev, RDF.type, RKG.DatedEvent))
+        g.add((ev, RKG.eventOf, subj))
+        g.add((ev, RKG.eventType, concept("event-type", d["type"])))
+        g.add((ev, RKG.date, date))
+        g.add((subj, EVENT_SHORTCUT[d["type"]], date))
+        _evidence(g, ev, rec, ctx, root)
+
+    for rec in cur.records["classifications"]:
+        d = rec.data
+        subj = iris[d["subject"]]
+        c = concept(d["scheme"], d["concept"])
+        node = iri("classification", d["subject"], d["scheme"], d["concept"])
+        g.add((node, RDF.type, RKG.Classification))
+        g.add((node, RKG.classifiedEntity, subj))
+        g.add((node, RKG.classifiedAs, c))
+        g.add((subj, SCHEMES[d["scheme"]][0], c))
+        _evidence(g, node, rec, ctx, root)
+
+    for rec in cur.records["claims"]:
+        d = rec.data
+        subj = iris[d["subject"]]
+        value = str(d["value"])
+        node = iri("claim", d["subject"], str(d["about"]), short_hash(value, length=8))
+        g.add((node, RDF.type, RKG.Claim))
+        g.add((node, RKG.claimSubject, subj))
+        g.add((node, RKG.claimAbout, Literal(str(d["about"]))))
+        g.add((node, RKG.claimValue, Literal(value)))
+        _evidence(g, node, rec, ctx, root)
+    return g
+
+
+# --------------------------------------------------------------------------- canonical form
+
+
+def _canonical_value(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _canonical_value(v[k]) for k in sorted(v)}
+    if isinstance(v, list):
+        return [_canonical_value(x) for x in v]
+    return v
+
+
+def canonical_text(records: list[dict[str, Any]], kind: str) -> str:
+    """The canonical YAML of a curated file: records sorted by key, keys sorted, UTF-8."""
+    keys = KEYS[kind]
+    ordered = sorted(records, key=lambda r: tuple(str(r.get(k, "")) for k in keys))
+    return yaml.safe_dump(
+        [_canonical_value(r) for r in ordered],
+        allow_unicode=True,
+        sort_keys=True,
+        default_flow_style=False,
+        width=100,
+        indent=2,
+    )
+
+
+def lint(project: Project, *, fix: bool = False) -> list[Path]:
+    """Curated files that are not in canonical form (rewritten when *fix*)."""
+    bad: list[Path] = []
+    for kind in KINDS:
+        for path in _files(project, kind):
+            records = [r.data for r in _read_records(path, kind)]
+            want = canonical_text(records, kind) if records else ""
+            have = path.read_text(encoding="utf-8")
+            if have != want:
+                bad.append(path)
+                if fix:
+                    path.write_text(want, encoding="utf-8")
+    return bad

@@ -1,0 +1,40 @@
+"""Shared fixtures: the repository as a project, a disposable copy of it, and one full build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from regimekg.paths import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo() -> Project:
+    """The checkout itself (read-only use)."""
+    return Project(ROOT)
+
+
+def copy_project(dest: Path) -> Project:
+    """A copy of the project's inputs (data, ontology, queries) that a test may break."""
+    for name in ("data", "ontology", "queries"):
+        shutil.copytree(ROOT / name, dest / name)
+    return Project(dest)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Project:
+    return copy_project(tmp_path / "proj")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One full build of the bundled project, shared by every test that only reads it."""
+    from regimekg.build import build
+
+    out = tmp_path_factory.mktemp("build") / "build"
+    build(Project(ROOT), out, progress=lambda _m: None)
+    return out

@@ -1,0 +1,199 @@
+"""Curated records: structure checks, quote verification, canonical form."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import RDFS, XSD
+
+from regimekg import curated, dates
+from regimekg.errors import UserError
+from regimekg.namespaces import ORG, RKG, concept, iri
+from regimekg.paths import Project
+
+TEXT = "七国集团（G7）于2023年启动广岛人工智能进程。\n\nThe OECD adopted  its AI\nPrinciples in 2019."
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Project:
+    for rel, content in files.items():
+        p = tmp_path / "data" / "curated" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(content), encoding="utf-8")
+    return Project(tmp_path)
+
+
+def ctx(segments=()) -> curated.GraphContext:
+    return curated.GraphContext(
+        texts={"doc": TEXT},
+        langs={"doc": "zh"},
+        segments={"doc": list(segments)},
+        external_dir=Path("/nonexistent"),
+    )
+
+
+ENTITIES = """\
+- evidence:
+  - {quote: 七国集团, source: doc}
+  id: g7
+  label: {en: Group of Seven, zh: 七国集团}
+  type: Forum
+- evidence:
+  - {quote: The OECD, source: doc}
+  id: oecd
+  label: {en: OECD}
+  type: InternationalOrganisation
+"""
+
+
+def test_graph_has_entities_membership_shortcut_and_located_evidence(tmp_path: Path) -> None:
+    proj = make(
+        tmp_path,
+        {
+            "entities/a.yaml": ENTITIES,
+            "memberships/m.yaml": """\
+            - evidence:
+              - {quote: "adopted its AI Principles", source: doc}
+              member: g7
+              organisation: oecd
+              role: observer
+              start: "2019"
+            - evidence:
+              - {quote: "The OECD", source: doc}
+              member: oecd
+              organisation: g7
+              role: member
+            """,
+        },
+    )
+    seg = curated.SegmentSpan(iri("doc", "doc", "p-29"), 29, len(TEXT))
+    g = curated.to_graph(curated.load(proj), ctx([seg]))
+    g7 = iri("institution", "g7")
+    oecd = iri("institution", "oecd")
+    assert (g7, RDFS.label, Literal("七国集团", lang="zh")) in g
+    m = iri("membership", "oecd", "g7", "observer")
+    assert (m, ORG.role, concept("membership-role", "observer")) in g
+    assert (m, RKG.startDate, Literal("2019", datatype=XSD.gYear)) in g
+    # an observer is not a member: no binary shortcut for it
+    assert (g7, RKG.isMemberOf, oecd) not in g
+    assert (oecd, RKG.isMemberOf, g7) in g
+    # the quote spans a double space and a newline; offsets point at the exact source text
+    ev = g.value(m, RKG.hasEvidence)
+    start, end = int(g.value(ev, RKG.startOffset)), int(g.value(ev, RKG.endOffset))
+    assert TEXT[start:end] == "adopted  its AI\nPrinciples"
+    assert g.value(ev, RKG.inSegment) == seg.iri
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"entities/a.yaml": ENTITIES.replace("quote: The OECD", "quote: The UN")},
+            "entities/a.yaml line 6 (entity oecd): evidence 1 quote 'The UN' is not in source doc",
+        ),
+        (
+            {
+                "entities/a.yaml": ENTITIES,
+                "links/l.yaml": """\
+                - evidence: [{quote: 七国集团, source: doc}]
+                  source: g7
+                  target: gpai
+                  type: builds-on
+                """,
+            },
+            "target 'gpai' is not a curated entity",
+        ),
+        (
+            {"entities/a.yaml": ENTITIES, "entities/b.yaml": ENTITIES},
+            "duplicate id 'g7'",
+        ),
+        (
+            {
+                "entities/a.yaml": ENTITIES,
+                "events/e.yaml": """\
+                - date: "2023-02-30"
+                  evidence: [{quote: 七国集团, source: doc}]
+                  subject: g7
+                  type: launched
+                """,
+            },
+            "but 2023-02 has 28 days",
+        ),
+        (
+            {"entities/a.yaml": ENTITIES.replace("  type: Forum\n", "  type: Forum\n  start: 2016.13\n")},
+            "start: '2016.13' is not a date",
+        ),
+        (
+            {"entities/a.yaml": ENTITIES.replace("- evidence:\n  - {quote: 七国集团, source: doc}\n", "- evidence: []\n", 1)},
+            "has no evidence",
+        ),
+        (
+            {"entities/a.yaml": "- id: [unclosed\n"},
+            "malformed YAML",
+        ),
+    ],
+    ids=["quote-not-in-source", "unknown-slug", "duplicate-slug", "impossible-date", "ambiguous-date", "no-evidence", "malformed-yaml"],
+)
+def test_broken_records_are_named(tmp_path: Path, files: dict[str, str], expected: str) -> None:
+    proj = make(tmp_path, files)
+    with pytest.raises(UserError) as e:
+        curated.to_graph(curated.load(proj), ctx())
+    assert expected in str(e.value)
+
+
+def test_external_evidence_needs_a_snapshot_containing_the_quote(tmp_path: Path) -> None:
+    snap = tmp_path / "external"
+    snap.mkdir()
+    (snap / "g7.txt").write_text("The G7 is an informal forum of seven countries.", "utf-8")
+    ent = ENTITIES.replace(
+        "  - {quote: 七国集团, source: doc}\n",
+        "  - {accessed: '2026-11-23', quote: informal forum of seven, snapshot: external/g7.txt,\n"
+        "     url: 'https://example.org/g7'}\n",
+        1,
+    )
+    proj = make(tmp_path, {"entities/a.yaml": ent})
+    c = ctx()
+    c.external_dir = snap
+    g = curated.to_graph(curated.load(proj), c)
+    ev = g.value(iri("institution", "g7"), RKG.hasEvidence)
+    assert g.value(ev, RKG.isExternal) == Literal(True)
+    (snap / "g7.txt").write_text("Nothing relevant here.", "utf-8")
+    c = ctx()
+    c.external_dir = snap
+    with pytest.raises(UserError, match="not in snapshot g7.txt"):
+        curated.to_graph(curated.load(proj), c)
+
+
+def test_dates_keep_precision_and_reject_impossible_ones() -> None:
+    assert dates.to_literal("2016.10", dotted=True) == Literal("2016-10", datatype=XSD.gYearMonth)
+    assert dates.to_literal("2024-08-01").datatype == XSD.date
+    assert dates.to_literal(2023).datatype == XSD.gYear
+    for bad in ("2023-02-30", "2016-13", "20xx", "2016.10"):
+        with pytest.raises(dates.DateError):
+            dates.parse(bad)
+    assert dates.bounds("2024-02") == (dates.dt.date(2024, 2, 1), dates.dt.date(2024, 2, 29))
+
+
+def test_lint_detects_and_fixes_non_canonical_files(tmp_path: Path) -> None:
+    messy = "- {type: Forum, id: g7, label: {zh: 七国集团, en: Group of Seven}, evidence: [{source: doc, quote: 七国集团}]}\n"
+    proj = make(tmp_path, {"entities/a.yaml": messy})
+    assert curated.lint(proj) == [proj.curated_dir / "entities" / "a.yaml"]
+    curated.lint(proj, fix=True)
+    assert curated.lint(proj) == []
+    text = (proj.curated_dir / "entities" / "a.yaml").read_text("utf-8")
+    assert "七国集团" in text and "\\u" not in text  # Chinese stays unescaped
+    assert curated.load(proj).entities["g7"].data["label"]["en"] == "Group of Seven"
+
+
+def test_quote_index_maps_normalised_matches_to_exact_offsets() -> None:
+    idx = curated.QuoteIndex("a\n\n  b   c d")
+    assert idx.find("b c") == (5, 10)
+    assert idx.find("a b") == (0, 6)
+    assert idx.find("missing") is None
+
+
+def test_bundled_curated_files_are_canonical(repo: Project) -> None:
+    bad = curated.lint(repo)
+    assert not bad, f"not canonical: {[str(p) for p in bad]}; run `regimekg lint --fix`"
