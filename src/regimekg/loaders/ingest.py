@@ -1,0 +1,188 @@
+"""``regimekg ingest``: add a document (or a table with a column mapping) as a new source.
+
+Ingesting copies the file into ``data/sources/``, adds or refreshes its entry in
+``sources.yaml`` and runs its loader once to report what it found. It is idempotent: a file
+whose content is already listed (same sha256) changes nothing. ``sources.yaml`` is edited
+textually — new entries are appended, a changed file only has its hash line replaced — so
+the curators' formatting and comments survive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from ..errors import UserError
+from ..namespaces import RKG, is_slug
+from ..paths import Project
+from ..sources import decode_utf8, load_manifest, load_yaml
+from . import load_source
+from . import segment as seg
+from .mentions import Gazetteer
+
+DOC_SUFFIXES = (".txt", ".md", ".markdown")
+TABLE_SUFFIXES = (".csv", ".json")
+
+
+def project_gazetteer(project: Project) -> Gazetteer:
+    """The gazetteer a build would use: curated names plus the ontology's class tree."""
+    from .. import curated
+
+    names = curated.names_graph(curated.load(project))
+    if project.ontology_ttl.is_file():
+        onto = Graph()
+        onto.parse(project.ontology_ttl, format="turtle")
+        names += onto
+    return Gazetteer.from_graph(names)
+
+
+def _source_id(path: Path, sha: str, manifest: list[dict[str, Any]]) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    sid = stem if stem and stem[0].isalpha() and is_slug(stem) else f"doc-{sha[:8]}"
+    taken = {str(r.get("id")): r for r in manifest}
+    if sid in taken and taken[sid].get("file") != f"{sid}{path.suffix.lower()}":
+        sid = f"{sid}-{sha[:6]}"
+    return sid
+
+
+def _title(text: str, suffix: str) -> str:
+    for line in text.splitlines():
+        t = line.strip()
+        if not t:
+            continue
+        if suffix in TABLE_SUFFIXES:
+            break
+        t = seg.clean(re.sub(r"^#{1,6}\s+", "", t))
+        return t if len(t) <= 100 else t[:99] + "…"
+    return ""
+
+
+def _mapping(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    data = load_yaml(Path(path))
+    if not isinstance(data, dict) or not data.get("name"):
+        raise UserError(
+            f"{path}: a column mapping is a YAML mapping with at least `name: <column>` "
+            "(optionally date, issuer, classification: {scheme, column})."
+        )
+    return data
+
+
+def _append_record(yaml_path: Path, rec: dict[str, Any]) -> None:
+    text = yaml_path.read_text(encoding="utf-8") if yaml_path.is_file() else ""
+    dumped = yaml.safe_dump(
+        [rec], allow_unicode=True, sort_keys=True, default_flow_style=None, width=100
+    )
+    if text and not text.endswith("\n"):
+        text += "\n"
+    yaml_path.write_text(text + dumped, encoding="utf-8")
+
+
+def ingest(
+    project: Project, paths: list[Path], lang: str = "auto", mapping: Path | None = None
+) -> list[str]:
+    """Add or refresh each document as a source and report what its loader found."""
+    if lang not in ("auto", "en", "zh"):
+        raise UserError(f"--lang {lang!r} is not one of en, zh, auto.")
+    mapping_data = _mapping(mapping)
+    lines: list[str] = []
+    gazetteer: Gazetteer | None = None
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_file():
+            raise UserError(
+                f"{path} does not exist: give the path of a .txt, .md, .csv or .json file."
+            )
+        suffix = path.suffix.lower()
+        if suffix not in DOC_SUFFIXES + TABLE_SUFFIXES:
+            raise UserError(
+                f"{path.name}: unsupported file type {suffix or '(none)'}; ingest takes plain "
+                "text or Markdown (.txt, .md) and tables (.csv, .json with --mapping)."
+            )
+        data = path.read_bytes()
+        text = decode_utf8(data, str(path))
+        sha = hashlib.sha256(data).hexdigest()
+        is_table = suffix in TABLE_SUFFIXES
+        if is_table and mapping_data is None:
+            raise UserError(
+                f"{path.name} is a table: pass --mapping FILE naming its columns "
+                "(name, date, issuer, classification; see docs/loaders.md)."
+            )
+        manifest = load_yaml(project.sources_yaml) or []
+        if not isinstance(manifest, list):
+            raise UserError(f"{project.sources_yaml} must be a YAML list of sources.")
+        same = next((r for r in manifest if r.get("sha256") == sha), None)
+        if same is not None:
+            sid, status = str(same["id"]), "unchanged"
+        else:
+            sid = _source_id(path, sha, manifest)
+            file_name = f"{sid}{suffix}"
+            previous = next((r for r in manifest if r.get("id") == sid), None)
+            dest = project.sources_dir / file_name
+            if dest.resolve() != path.resolve():
+                shutil.copyfile(path, dest)
+            if previous is not None:
+                yp = project.sources_yaml
+                body = yp.read_text(encoding="utf-8")
+                body = body.replace(str(previous["sha256"]), sha, 1)
+                yp.write_text(body, encoding="utf-8")
+                status = "refreshed"
+            else:
+                doc_lang = seg.detect_lang(text) if lang == "auto" else lang
+                title = _title(text, suffix) or path.stem
+                rec: dict[str, Any] = {
+                    "id": sid,
+                    "file": file_name,
+                    "sha256": sha,
+                    "lang": doc_lang,
+                    "kind": "Dataset" if is_table else "Article",
+                    "loader": "table" if is_table else "article",
+                    "title": {doc_lang: title},
+                    "authors": [],
+                    "note": f"Ingested from {path.name}.",
+                }
+                if is_table:
+                    rec["mapping"] = mapping_data
+                _append_record(project.sources_yaml, rec)
+                status = "added"
+        source = next(s for s in load_manifest(project) if s.id == sid)
+        if gazetteer is None:
+            gazetteer = project_gazetteer(project)
+        res = load_source(source, source.read_text(), gazetteer)
+        lines.extend(_report(sid, status, res, gazetteer))
+    return lines
+
+
+_STATUS_ZH = {"added": "新增", "refreshed": "已更新", "unchanged": "未变化"}
+
+
+def _report(sid: str, status: str, res: Any, gazetteer: Gazetteer) -> list[str]:
+    g = res.graph
+    mentions = list(g.subjects(RDF.type, RKG.Mention))
+    entities = sorted({o for _, o in g.subject_objects(RKG.mentions)}, key=str)
+    names = sorted({c.name for c in res.candidates})
+    out = [
+        f"{sid} ({status}): {len(res.segments)} segments, {len(mentions)} mentions of "
+        f"{len(entities)} known entities, {len(names)} candidate names / "
+        f"{sid}（{_STATUS_ZH[status]}）：{len(res.segments)} 个片段，{len(mentions)} 处提及"
+        f"（{len(entities)} 个已知实体），{len(names)} 个候选名称"
+    ]
+    if entities:
+        labels = []
+        for e in entities[:12]:
+            lab = gazetteer.labels.get(e, {})
+            labels.append(lab.get("en") or lab.get("zh") or str(e).rsplit("/", 1)[-1])
+        out.append("  mentions / 提及: " + ", ".join(labels))
+    if names:
+        out.append(
+            "  candidates / 候选: " + ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
+        )
+    return out
