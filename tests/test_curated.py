@@ -14,7 +14,9 @@ from regimekg.errors import UserError
 from regimekg.namespaces import ORG, RKG, concept, iri
 from regimekg.paths import Project
 
-TEXT = "七国集团（G7）于2023年启动广岛人工智能进程。\n\nThe OECD adopted  its AI\nPrinciples in 2019."
+TEXT = (
+    "七国集团（G7）于2023年启动广岛人工智能进程。\n\nThe OECD adopted  its AI\nPrinciples in 2019."
+)
 
 
 def make(tmp_path: Path, files: dict[str, str]) -> Project:
@@ -122,11 +124,19 @@ def test_graph_has_entities_membership_shortcut_and_located_evidence(tmp_path: P
             "but 2023-02 has 28 days",
         ),
         (
-            {"entities/a.yaml": ENTITIES.replace("  type: Forum\n", "  type: Forum\n  start: 2016.13\n")},
+            {
+                "entities/a.yaml": ENTITIES.replace(
+                    "  type: Forum\n", "  type: Forum\n  start: 2016.13\n"
+                )
+            },
             "start: '2016.13' is not a date",
         ),
         (
-            {"entities/a.yaml": ENTITIES.replace("- evidence:\n  - {quote: 七国集团, source: doc}\n", "- evidence: []\n", 1)},
+            {
+                "entities/a.yaml": ENTITIES.replace(
+                    "- evidence:\n  - {quote: 七国集团, source: doc}\n", "- evidence: []\n", 1
+                )
+            },
             "has no evidence",
         ),
         (
@@ -134,7 +144,15 @@ def test_graph_has_entities_membership_shortcut_and_located_evidence(tmp_path: P
             "malformed YAML",
         ),
     ],
-    ids=["quote-not-in-source", "unknown-slug", "duplicate-slug", "impossible-date", "ambiguous-date", "no-evidence", "malformed-yaml"],
+    ids=[
+        "quote-not-in-source",
+        "unknown-slug",
+        "duplicate-slug",
+        "impossible-date",
+        "ambiguous-date",
+        "no-evidence",
+        "malformed-yaml",
+    ],
 )
 def test_broken_records_are_named(tmp_path: Path, files: dict[str, str], expected: str) -> None:
     proj = make(tmp_path, files)
@@ -162,7 +180,7 @@ def test_external_evidence_needs_a_snapshot_containing_the_quote(tmp_path: Path)
     (snap / "g7.txt").write_text("Nothing relevant here.", "utf-8")
     c = ctx()
     c.external_dir = snap
-    with pytest.raises(UserError, match="not in snapshot g7.txt"):
+    with pytest.raises(UserError, match=r"not in snapshot g7\.txt"):
         curated.to_graph(curated.load(proj), c)
 
 
@@ -177,7 +195,10 @@ def test_dates_keep_precision_and_reject_impossible_ones() -> None:
 
 
 def test_lint_detects_and_fixes_non_canonical_files(tmp_path: Path) -> None:
-    messy = "- {type: Forum, id: g7, label: {zh: 七国集团, en: Group of Seven}, evidence: [{source: doc, quote: 七国集团}]}\n"
+    messy = (
+        "- {type: Forum, id: g7, label: {zh: 七国集团, en: Group of Seven},\n"
+        "   evidence: [{source: doc, quote: 七国集团}]}\n"
+    )
     proj = make(tmp_path, {"entities/a.yaml": messy})
     assert curated.lint(proj) == [proj.curated_dir / "entities" / "a.yaml"]
     curated.lint(proj, fix=True)

@@ -46,13 +46,37 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
 }
 
 INSTRUMENT_CLASSES = frozenset(
-    "Instrument Law ExecutiveOrder Strategy Declaration Principles Recommendation Convention "
-    "Standard CodeOfConduct Report Guideline".split()
+    [
+        "Instrument",
+        "Law",
+        "ExecutiveOrder",
+        "Strategy",
+        "Declaration",
+        "Principles",
+        "Recommendation",
+        "Convention",
+        "Standard",
+        "CodeOfConduct",
+        "Report",
+        "Guideline",
+    ]
 )
 INSTITUTION_CLASSES = frozenset(
-    "Institution Forum InternationalOrganisation Initiative Partnership SummitSeries Summit "
-    "StandardsBody RegionalOrganisation Agency Company CivilSocietyOrganisation "
-    "ResearchInstitute".split()
+    [
+        "Institution",
+        "Forum",
+        "InternationalOrganisation",
+        "Initiative",
+        "Partnership",
+        "SummitSeries",
+        "Summit",
+        "StandardsBody",
+        "RegionalOrganisation",
+        "Agency",
+        "Company",
+        "CivilSocietyOrganisation",
+        "ResearchInstitute",
+    ]
 )
 #: IRI kind (``id/{kind}/{slug}``) of each entity class. Kinds are coarse on purpose: a
 #: re-typed entity (Forum → Initiative) keeps its IRI.
@@ -157,6 +181,11 @@ class Curated:
             yield from self.records[k]
 
 
+#: libyaml's parser when available: the curated files are parsed on every build and the
+#: pure-Python parser spends seconds on them.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _files(project: Project, kind: str) -> list[Path]:
     folder = project.curated_dir / kind
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
@@ -166,14 +195,17 @@ def _read_records(path: Path, kind: str) -> list[Record]:
     text = decode_utf8(path.read_bytes(), str(path)) if path.stat().st_size else ""
     if not text.strip():
         return []
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{path} line {mark.line + 1}" if mark is not None else str(path)
         problem = getattr(e, "problem", None) or "syntax error"
         raise UserError(f"{where}: malformed YAML ({problem}); fix the syntax there.") from None
+    finally:
+        loader.dispose()
     if data is None:
         return []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
@@ -284,7 +316,9 @@ def _check(cur: Curated, project: Project) -> None:
         if not is_slug(slug):
             raise rec.fail(f"id {slug!r} is not a lowercase hyphenated ASCII slug.", root)
         if slug in seen:
-            raise rec.fail(f"duplicate id {slug!r}, first defined at {seen[slug].where(root)}.", root)
+            raise rec.fail(
+                f"duplicate id {slug!r}, first defined at {seen[slug].where(root)}.", root
+            )
         seen[slug] = rec
         if d["type"] not in KIND_OF_CLASS:
             raise rec.fail(
@@ -297,7 +331,9 @@ def _check(cur: Curated, project: Project) -> None:
             raise rec.fail("label must map `en` and/or `zh` to one string each.", root)
         for lang, text in label.items():
             if not isinstance(text, str) or not text.strip() or text != text.strip():
-                raise rec.fail(f"label.{lang} must be a non-empty string without stray spaces.", root)
+                raise rec.fail(
+                    f"label.{lang} must be a non-empty string without stray spaces.", root
+                )
         for key in ("alt", "label_source"):
             val = d.get(key)
             if val is not None and (not isinstance(val, dict) or not set(val) <= set(LANGS)):
@@ -410,8 +446,10 @@ class SegmentLocator:
         i = bisect.bisect_right(self.starts, start)
         best: SegmentSpan | None = None
         for s in reversed(self.segs[max(0, i - 64) : i]):
-            if s.start <= start and end <= s.end and (
-                best is None or s.end - s.start < best.end - best.start
+            if (
+                s.start <= start
+                and end <= s.end
+                and (best is None or s.end - s.start < best.end - best.start)
             ):
                 best = s
         return best.iri if best else None
@@ -449,9 +487,7 @@ class GraphContext:
         return self._locators[source_id]
 
 
-def _evidence(
-    g: Graph, statement: URIRef, rec: Record, ctx: GraphContext, root: Path
-) -> None:
+def _evidence(g: Graph, statement: URIRef, rec: Record, ctx: GraphContext, root: Path) -> None:
     for n, item in enumerate(rec.data["evidence"], 1):
         quote = str(item["quote"])
         if item.get("source"):
@@ -507,10 +543,9 @@ def _short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _label_source(value: str, texts: dict[str, str]) -> URIRef | Literal:
-    if value in texts:
-        return doc(value)
-    return Literal(value, datatype=XSD.anyURI)
+def _label_source(value: str, texts: dict[str, str]) -> URIRef:
+    """A bundled source's document IRI, or the web page's own IRI."""
+    return doc(value) if value in texts else URIRef(value)
 
 
 def _names(g: Graph, e: URIRef, d: dict[str, Any]) -> None:

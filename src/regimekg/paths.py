@@ -50,7 +50,7 @@ def find_root(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def asset_dir(name: str) -> Path:
-    """Directory of a packaged asset (``ontology`` or ``queries``) for installs without a checkout."""
+    """Directory of a packaged asset (``ontology``, ``queries``) for installs without a checkout."""
     return Path(str(resources.files("regimekg") / "_assets" / name))
 
 

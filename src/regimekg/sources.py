@@ -62,8 +62,7 @@ def decode_utf8(data: bytes, where: str) -> str:
     if b"\x00" in data[:4096]:
         hint = "it looks like UTF-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "it is binary"
         raise UserError(
-            f"{where} is not UTF-8 text ({hint}): convert it to UTF-8, e.g. with "
-            f"`iconv -t UTF-8`."
+            f"{where} is not UTF-8 text ({hint}): convert it to UTF-8, e.g. with `iconv -t UTF-8`."
         )
     try:
         text = data.decode("utf-8")
