@@ -1,0 +1,830 @@
+"""Snapshots of the graph for the tools researchers already use (``regimekg export``).
+
+One function, :func:`export`, writes the membership and regime-link networks (or the RDF
+itself) as they stood at ``--as-of`` in the format asked for: GraphML and dynamic GEXF for
+Gephi, Cytoscape.js JSON, D3 node-link JSON, CSV node/edge lists with a yearly panel, Turtle
+and N-Quads, DOT and Graphviz-drawn SVG/PNG, and a self-contained offline HTML viewer.
+
+Every network export shares one model (:func:`snapshot`): node IDs are entity IRIs, every
+node carries its label in the chosen language plus both ``label_en`` and ``label_zh``, edges
+are the ``rkg:Membership`` and ``rkg:RegimeLink`` nodes themselves (their IRIs are the edge
+keys), and the graph's metadata names the build version, build date and as-of date. The
+date rule is the one of :mod:`regimekg.analysis` (docs/metrics.md, "Time"), so an export and
+the metrics of the same date describe the same network.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+from rdflib import Graph
+
+from . import __version__, dates, store
+from .analysis import (
+    LINK_TYPE_LABELS,
+    RegimeData,
+    Select,
+    iter_years,
+    oxigraph_select,
+    period,
+    read_graph,
+    resolve_as_of,
+)
+from .curated import KIND_OF_CLASS
+from .errors import UserError
+from .namespaces import METRICS_GRAPH, ORG, PREFIXES, RKG, slug_of
+from .paths import Project
+
+FORMATS = ("graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html")
+NETWORK_CHOICES = ("all", "membership", "links")
+LANGS = ("en", "zh")
+
+ROLE_LABELS = {
+    "member": ("member", "成员"),
+    "founding-member": ("founding member", "创始成员"),
+    "observer": ("observer", "观察员"),
+    "adherent": ("adherent", "加入方"),
+    "signatory": ("signatory", "签署方"),
+    "party": ("party", "缔约方"),
+}
+KIND_LABELS = {
+    "institution": ("institution", "机制"),
+    "state": ("state", "国家"),
+    "person": ("person", "人物"),
+    "instrument": ("instrument", "治理文书"),
+    "entity": ("entity", "实体"),
+}
+#: Fill colours of the pictures and the viewer, by entity kind.
+KIND_COLOURS = {
+    "institution": "#4e79a7",
+    "state": "#f28e2b",
+    "person": "#b07aa1",
+    "instrument": "#59a14f",
+    "entity": "#9c9c9c",
+}
+LINK_COLOURS = {
+    "nested-in": "#1b9e77",
+    "part-of": "#1b9e77",
+    "hosted-by": "#7570b3",
+    "overlaps-with": "#e6ab02",
+    "parallel-to": "#a6761d",
+    "builds-on": "#d95f02",
+    "endorses": "#66a61e",
+    "conflicts-with": "#e7298a",
+}
+CJK_FONT = "Noto Sans CJK SC"
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def _label(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "zh" else pair[0]
+
+
+def _days(start: Iterable[str], end: Iterable[str]) -> tuple[str, str]:
+    first, last = period(list(start), list(end))
+    return (first.isoformat() if first else "", last.isoformat() if last else "")
+
+
+def snapshot(
+    data: RegimeData,
+    *,
+    lang: str = "en",
+    info: dict[str, Any] | None = None,
+    network: str = "all",
+) -> nx.MultiDiGraph:
+    """The membership and/or regime-link network of *data* as one directed multigraph.
+
+    Membership edges run member → organisation (every role, observers included, with the
+    role as an attribute so a tool can filter); regime-link edges run source → target. Nodes
+    are the entities that take part in at least one of these edges. Attributes are strings
+    (or ints) only, so every format can carry them; a missing value is an empty string.
+    """
+    info = info or {}
+    g = nx.MultiDiGraph()
+    g.graph.update(
+        {
+            "title": "regimekg: AI-governance regime complex / 人工智能治理机制复合体",
+            "generator": f"regimekg {info.get('version', __version__)}",
+            "build_version": str(info.get("version", __version__)),
+            "build_date": str(info.get("built", "")),
+            "as_of": data.as_of.isoformat() if data.as_of else "",
+            "lang": lang,
+            "network": network,
+        }
+    )
+    if network in ("all", "membership"):
+        for m in data.memberships:
+            first, last = _days([m.start] if m.start else [], [m.end] if m.end else [])
+            g.add_edge(
+                m.member,
+                m.organisation,
+                key=m.iri,
+                relation="membership",
+                role=m.role,
+                link_type="",
+                label=_label(ROLE_LABELS.get(m.role, (m.role, m.role)), lang),
+                start=m.start or "",
+                end=m.end or "",
+                start_day=first,
+                end_day=last,
+            )
+    if network in ("all", "links"):
+        for lk in data.links:
+            g.add_edge(
+                lk.source,
+                lk.target,
+                key=lk.iri,
+                relation="regime-link",
+                role="",
+                link_type=lk.type,
+                label=_label(LINK_TYPE_LABELS.get(lk.type, (lk.type, lk.type)), lang),
+                start="",
+                end="",
+                start_day="",
+                end_day="",
+            )
+    for node in list(g.nodes):
+        e = data.entities.get(node)
+        first, last = _days(e.begins, e.end) if e else ("", "")
+        g.nodes[node].update(
+            {
+                "iri": node,
+                "label": e.label(lang) if e else slug_of(node),
+                "label_en": e.labels.get("en", "") if e else "",
+                "label_zh": e.labels.get("zh", "") if e else "",
+                "class": e.cls if e else "",
+                "kind": e.kind if e else "entity",
+                "acronym": ";".join(e.acronyms) if e else "",
+                "start": ";".join(e.start) if e else "",
+                "end": ";".join(e.end) if e else "",
+                "start_day": first,
+                "end_day": last,
+            }
+        )
+    return g
+
+
+def _sorted_copy(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The same graph with nodes and edges in IRI order, so every file is deterministic."""
+    h = nx.MultiDiGraph()
+    h.graph.update(g.graph)
+    for n in sorted(g.nodes):
+        h.add_node(n, **g.nodes[n])
+    for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1])):
+        h.add_edge(u, v, key=k, **d)
+    return h
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def write_graphml(g: nx.MultiDiGraph, out: Path) -> None:
+    nx.write_graphml(_sorted_copy(g), out, encoding="utf-8", prettyprint=True)
+
+
+def write_gexf(g: nx.MultiDiGraph, out: Path) -> None:
+    """Dynamic GEXF 1.2: node and edge ``start``/``end`` are the first and last possible days.
+
+    Gephi's timeline needs full dates, so "2020-06" becomes start 2020-06-01 and an end of
+    "2021" becomes 2021-12-31 (the date rule of docs/metrics.md); the dates as the sources
+    gave them stay in ``start_given``/``end_given``.
+    """
+    h = _sorted_copy(g)
+    h.graph["mode"] = "dynamic"
+    h.graph["name"] = g.graph["title"]
+    for _, _, k, d in h.edges(keys=True, data=True):
+        d["id"] = k
+    for items in (h.nodes(data=True), ((u, d) for u, _, d in h.edges(data=True))):
+        for _, d in items:
+            d["start_given"], d["end_given"] = d.pop("start"), d.pop("end")
+            first, last = d.pop("start_day"), d.pop("end_day")
+            if first:
+                d["start"] = first
+            if last:
+                d["end"] = last
+    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", prettyprint=True))
+    root = ET.fromstring(text)
+    ns = {"g": root.tag.split("}")[0].strip("{")}
+    ET.register_namespace("", ns["g"])
+    meta = root.find("g:meta", ns)
+    if meta is None:
+        meta = ET.Element(f"{{{ns['g']}}}meta")
+        root.insert(0, meta)
+    built = str(g.graph.get("build_date", ""))[:10]
+    if built:
+        meta.set("lastmodifieddate", built)
+    for child in list(meta):
+        meta.remove(child)
+    ET.SubElement(meta, f"{{{ns['g']}}}creator").text = g.graph["generator"]
+    desc = (
+        f"{g.graph['title']}; build {g.graph['build_version']} of {g.graph['build_date']}; "
+        f"as of {g.graph['as_of'] or 'all dates'}; labels {g.graph['lang']}"
+    )
+    ET.SubElement(meta, f"{{{ns['g']}}}description").text = desc
+    ET.indent(root)
+    out.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def write_cyjs(g: nx.MultiDiGraph, out: Path) -> None:
+    data = nx.cytoscape_data(_sorted_copy(g), name="label", ident="id")
+    data["data"] = dict(g.graph)
+    _write_json(data, out)
+
+
+def write_d3(g: nx.MultiDiGraph, out: Path) -> None:
+    data = nx.node_link_data(_sorted_copy(g), edges="links")
+    _write_json(data, out)
+
+
+def _write_json(data: Any, out: Path) -> None:
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+
+
+NODE_COLUMNS = ("iri", "label", "label_en", "label_zh", "class", "kind", "acronym", "start", "end")
+EDGE_COLUMNS = ("id", "source", "target", "relation", "role", "link_type", "label", "start", "end")
+
+
+def _node_rows(g: nx.MultiDiGraph) -> list[list[str]]:
+    return [[str(g.nodes[n][c]) for c in NODE_COLUMNS] for n in sorted(g.nodes)]
+
+
+def _edge_rows(g: nx.MultiDiGraph) -> list[list[str]]:
+    rows = []
+    for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
+        rows.append([k, u, v, *(str(d[c]) for c in EDGE_COLUMNS[3:])])
+    return rows
+
+
+def _csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(list(header))
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_csv_dir(
+    full: RegimeData,
+    day: dt.date | None,
+    out: Path,
+    *,
+    lang: str,
+    info: dict[str, Any],
+    network: str,
+) -> None:
+    """``nodes.csv``, ``edges.csv``, a yearly panel and ``metadata.json`` in directory *out*.
+
+    The panel has one edge list per year (``panel/edges-YYYY.csv``, the network on 31
+    December of that year, or on the as-of day in its final year) and the same rows stacked
+    with a ``year`` column in ``edges-panel.csv`` for R/igraph and pandas.
+    """
+    if out.exists() and not out.is_dir():
+        raise UserError(
+            f"{out} is a file; CSV export writes a directory of files, give a new path."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    g = snapshot(full.at(day), lang=lang, info=info, network=network)
+    (out / "nodes.csv").write_text(_csv_text(NODE_COLUMNS, _node_rows(g)), "utf-8")
+    (out / "edges.csv").write_text(_csv_text(EDGE_COLUMNS, _edge_rows(g)), "utf-8")
+    panel = out / "panel"
+    if panel.is_dir():
+        shutil.rmtree(panel)
+    panel.mkdir()
+    last = day or _panel_end(info)
+    stacked: list[list[str]] = []
+    years = []
+    for year in iter_years(full, last):
+        cut = min(dt.date(year, 12, 31), last)
+        gy = snapshot(full.at(cut), lang=lang, info=info, network=network)
+        rows = _edge_rows(gy)
+        (panel / f"edges-{year}.csv").write_text(_csv_text(EDGE_COLUMNS, rows), "utf-8")
+        stacked.extend([str(year), *r] for r in rows)
+        years.append(year)
+    (out / "edges-panel.csv").write_text(_csv_text(("year", *EDGE_COLUMNS), stacked), "utf-8")
+    meta = {**g.graph, "panel_years": [years[0], years[-1]] if years else []}
+    _write_json(meta, out / "metadata.json")
+
+
+def _panel_end(info: dict[str, Any]) -> dt.date:
+    """Last day of the panel without --as-of: the build date (a rebuild keeps it stable)."""
+    built = str(info.get("built", ""))[:10]
+    try:
+        return dt.date.fromisoformat(built)
+    except ValueError:
+        return dt.date.today()
+
+
+# --------------------------------------------------------------------------- RDF slices
+
+#: Predicates whose date says when something happened in the world (not when a page was read).
+WORLD_DATES = frozenset(
+    str(RKG[p])
+    for p in (
+        "startDate",
+        "endDate",
+        "date",
+        "dateProposed",
+        "dateAdopted",
+        "dateSigned",
+        "datePublished",
+        "dateInForce",
+        "dateApplies",
+    )
+)
+#: Predicates tying a dependent node (subject) to the entity it is about (object).
+OWNED_BY = frozenset(
+    str(p)
+    for p in (
+        RKG.eventOf,
+        RKG.classifiedEntity,
+        RKG.claimSubject,
+        RKG.mentionOf,
+        RKG.labelOf,
+        RKG.linkSource,
+        RKG.linkTarget,
+        ORG.member,
+        ORG.organization,
+    )
+)
+_DATE_TYPES = frozenset(
+    "http://www.w3.org/2001/XMLSchema#" + t for t in ("date", "gYearMonth", "gYear", "dateTime")
+)
+
+
+def _after(lit: ox.Literal, day: dt.date) -> bool:
+    """Whether a date literal's first possible day lies after *day* (not yet happened)."""
+    if lit.datatype.value not in _DATE_TYPES:
+        return False
+    try:
+        return dates.bounds(lit.value[:10])[0] > day
+    except dates.DateError:
+        return False
+
+
+def slice_quads(st: ox.Store, full: RegimeData, day: dt.date | None) -> list[ox.Quad]:
+    """Every quad of the store, or of the graph as it stood on *day*.
+
+    A slice drops entities that did not exist on *day*, memberships not in force, regime
+    links with a dropped end, everything that depends on a dropped node (its events,
+    classifications, claims, mentions, label provenance, and evidence no kept statement
+    uses), world dates still in the future (an entry into force after *day*), the
+    ``rkg:isMemberOf``/``rkg:hasMember`` shortcuts no kept membership supports, and the
+    metrics graph (it describes other dates). Documents and their segments stay: they are
+    the evidence base, not the world being described.
+    """
+    quads = list(st.quads_for_pattern(None, None, None, None))
+    if day is None:
+        return quads
+    cut = full.at(day)
+    kept_members = {(m.member, m.organisation) for m in cut.memberships if m.counts}
+    dropped: set[str] = {e for e in full.entities if e not in cut.entities}
+    dropped |= {m.iri for m in full.memberships} - {m.iri for m in cut.memberships}
+    dropped |= {lk.iri for lk in full.links} - {lk.iri for lk in cut.links}
+
+    evidence_of: dict[str, set[str]] = defaultdict(set)
+    owner: dict[str, set[str]] = defaultdict(set)
+    event_dates: dict[str, list[ox.Literal]] = defaultdict(list)
+    for q in quads:
+        p = q.predicate.value
+        if p == str(RKG.hasEvidence):
+            evidence_of[q.object.value].add(q.subject.value)
+        elif p in OWNED_BY and isinstance(q.object, ox.NamedNode):
+            owner[q.subject.value].add(q.object.value)
+        elif p == str(RKG.date) and isinstance(q.object, ox.Literal):
+            event_dates[q.subject.value].append(q.object)
+    dropped |= {n for n, owners in owner.items() if owners & dropped}
+    dropped |= {n for n, ds in event_dates.items() if all(_after(d, day) for d in ds)}
+    dropped |= {ev for ev, stmts in evidence_of.items() if stmts <= dropped}
+
+    member_of, has_member = str(RKG.isMemberOf), str(RKG.hasMember)
+    out = []
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == str(METRICS_GRAPH):
+            continue
+        s, p, o = q.subject.value, q.predicate.value, q.object
+        if s in dropped or (isinstance(o, ox.NamedNode) and o.value in dropped):
+            continue
+        if p == member_of and (s, o.value) not in kept_members:
+            continue
+        if p == has_member and (o.value, s) not in kept_members:
+            continue
+        if p in WORLD_DATES and isinstance(o, ox.Literal) and _after(o, day):
+            continue
+        out.append(q)
+    return out
+
+
+def write_nquads(quads: list[ox.Quad], out: Path) -> None:
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert text is not None
+    lines = sorted(line for line in text.decode("utf-8").splitlines() if line)
+    out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def write_turtle(quads: list[ox.Quad], out: Path) -> None:
+    """All graphs merged into one Turtle file (Turtle has no named graphs; use nq for them)."""
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert text is not None
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    g.parse(data=text.decode("utf-8"), format="nt")
+    g.serialize(destination=str(out), format="longturtle", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def _dot_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+_SHAPES = {"institution": "box", "state": "ellipse", "person": "ellipse", "instrument": "note"}
+
+
+def to_dot(g: nx.MultiDiGraph, *, lang: str) -> str:
+    """Graphviz DOT of the snapshot, labelled in *lang*, in a font that has Chinese glyphs."""
+    title = {
+        "en": "AI-governance regime complex",
+        "zh": "人工智能治理机制复合体",
+    }[lang]
+    when = g.graph["as_of"] or ("all dates" if lang == "en" else "全部时间")
+    caption = f"{title} · {when} · regimekg {g.graph['build_version']}"
+    lines = [
+        "digraph regimekg {",
+        f"  graph [label={_dot_str(caption)}, labelloc=t, fontsize=18,"
+        f" fontname={_dot_str(CJK_FONT)},"
+        ' overlap=prism, overlap_scaling=-4, sep="+6", splines=true, outputorder=edgesfirst,'
+        " bgcolor=white, pad=0.3];",
+        f"  node [fontname={_dot_str(CJK_FONT)}, fontsize=11, style=filled, color=white,"
+        ' fontcolor=black, penwidth=0.5, margin="0.08,0.03"];',
+        f"  edge [fontname={_dot_str(CJK_FONT)}, fontsize=8, arrowsize=0.5];",
+    ]
+    for n in sorted(g.nodes):
+        d = g.nodes[n]
+        kind = d["kind"]
+        colour = KIND_COLOURS.get(kind, KIND_COLOURS["entity"])
+        size = 10 if kind in ("state", "person") else 13  # institutions stand out
+        lines.append(
+            f"  {_dot_str(n)} [label={_dot_str(d['label'])}, shape={_SHAPES.get(kind, 'ellipse')},"
+            f' fillcolor="{colour}55", fontsize={size}, tooltip={_dot_str(n)}];'
+        )
+    for u, v, _, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
+        if d["relation"] == "membership":
+            style = 'color="#8c8c8c70", penwidth=0.6'
+            if d["role"] == "observer":
+                style += ", style=dashed"
+            lines.append(f"  {_dot_str(u)} -> {_dot_str(v)} [{style}];")
+        else:
+            colour = LINK_COLOURS.get(d["link_type"], "#333333")
+            lines.append(
+                f"  {_dot_str(u)} -> {_dot_str(v)} [color={_dot_str(colour)}, penwidth=1.6,"
+                f" fontcolor={_dot_str(colour)}, label={_dot_str(d['label'])}];"
+            )
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render(dot: str, fmt: str, out: Path, *, nodes: int) -> None:
+    """Draw DOT with Graphviz (``neato``, or ``sfdp`` for large graphs) into SVG or PNG."""
+    engine = "sfdp" if nodes > 400 else "neato"
+    exe = shutil.which(engine)
+    if exe is None:
+        raise UserError(
+            f"Graphviz `{engine}` is not installed; install the Debian package graphviz "
+            "(and fonts-noto-cjk for Chinese labels), or export --format dot."
+        )
+    args = [exe, f"-T{fmt}", "-o", str(out)]
+    if fmt == "png":
+        args.insert(1, "-Gdpi=110")
+    try:
+        subprocess.run(
+            args, input=dot.encode("utf-8"), check=True, capture_output=True, timeout=600
+        )
+    except subprocess.CalledProcessError as e:
+        msg = e.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UserError(f"Graphviz failed drawing {out}: {msg[-1] if msg else e}.") from None
+
+
+# --------------------------------------------------------------------------- viewer
+
+
+@dataclass
+class Evidence:
+    quote: str
+    lang: str
+    source: str  # source document IRI, or ""
+    titles: dict[str, str]  # the source's title by language
+    url: str
+
+
+Q_EVIDENCE = """
+SELECT ?stmt ?ev ?quote ?src ?title ?url WHERE {
+  ?stmt rkg:hasEvidence ?ev .
+  ?ev rkg:quote ?quote .
+  OPTIONAL { ?ev rkg:fromSource ?src . OPTIONAL { ?src dcterms:title ?title } }
+  OPTIONAL { ?ev rkg:sourceURL ?url }
+}"""
+
+Q_CLASSIFICATIONS = """
+SELECT ?c ?e ?concept ?label WHERE {
+  ?c a rkg:Classification ; rkg:classifiedEntity ?e ; rkg:classifiedAs ?concept .
+  OPTIONAL { ?concept rdfs:label|skos:prefLabel ?label }
+}"""
+
+Q_ISSUERS = "SELECT ?e ?issuer WHERE { ?e rkg:issuedBy ?issuer }"
+
+Q_CLASS_LABELS = """
+SELECT ?cls ?label WHERE {
+  VALUES ?cls { %s }
+  ?cls rdfs:label ?label .
+}"""
+
+
+def read_evidence(select: Select) -> dict[str, list[Evidence]]:
+    """Evidence quotes by statement IRI (entities, memberships, links, classifications)."""
+    out: dict[str, dict[str, Evidence]] = defaultdict(dict)
+    for r in select(Q_EVIDENCE):
+        quote, qlang = r["quote"]
+        ev = out[r["stmt"]].get(r["ev"])
+        if ev is None:
+            url = r["url"][0] if r["url"] else ""
+            ev = out[r["stmt"]][r["ev"]] = Evidence(quote, qlang or "", r["src"] or "", {}, url)
+        if r["title"]:
+            title, tlang = r["title"]
+            key = tlang if tlang in LANGS else ""
+            if key not in ev.titles or title < ev.titles[key]:
+                ev.titles[key] = title
+    return {k: [v[e] for e in sorted(v)] for k, v in out.items()}
+
+
+def _pairs_by_lang(rows: Iterable[tuple[str, Any]]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for key, lit in rows:
+        if lit is None:
+            continue
+        value, lang = lit
+        if lang in LANGS and (lang not in out[key] or value < out[key][lang]):
+            out[key][lang] = value
+    return out
+
+
+def viewer_data(
+    select: Select, data: RegimeData, *, lang: str, info: dict[str, Any]
+) -> dict[str, Any]:
+    """Everything the HTML viewer shows, as one JSON-able object."""
+    g = snapshot(data, lang=lang, info=info)
+    evidence = read_evidence(select)
+    classes = sorted({d["class"] for _, d in g.nodes(data=True) if d["class"] in KIND_OF_CLASS})
+    class_labels = _pairs_by_lang(
+        (slug_of(r["cls"]), r["label"])
+        for r in (select(Q_CLASS_LABELS % " ".join(f"rkg:{c}" for c in classes)) if classes else [])
+    )
+    cls_rows = select(Q_CLASSIFICATIONS)
+    concept_labels = _pairs_by_lang((r["concept"], r["label"]) for r in cls_rows)
+    classifications: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    seen = set()
+    for r in cls_rows:
+        if (r["c"], r["e"]) in seen or r["e"] not in g:
+            continue
+        seen.add((r["c"], r["e"]))
+        labels = concept_labels.get(r["concept"], {})
+        classifications[r["e"]].append(
+            {
+                "concept": r["concept"],
+                "scheme": r["concept"].rsplit("/", 2)[-2],
+                "en": labels.get("en", slug_of(r["concept"])),
+                "zh": labels.get("zh", ""),
+                "evidence": _ev(evidence.get(r["c"], [])),
+            }
+        )
+    issuers: dict[str, list[str]] = defaultdict(list)
+    for r in select(Q_ISSUERS):
+        if r["e"] in g and r["issuer"] not in issuers[r["e"]]:
+            issuers[r["e"]].append(r["issuer"])
+
+    nodes = []
+    for n in sorted(g.nodes):
+        d = g.nodes[n]
+        e = data.entities.get(n)
+        cl = class_labels.get(d["class"], {})
+        nodes.append(
+            {
+                "id": n,
+                "en": d["label_en"],
+                "zh": d["label_zh"],
+                "alt": sorted({a for v in (e.alt.values() if e else ()) for a in v}),
+                "acronyms": e.acronyms if e else [],
+                "kind": d["kind"],
+                "cls": d["class"],
+                "clsEn": cl.get("en", d["class"]),
+                "clsZh": cl.get("zh", ""),
+                "start": d["start"],
+                "end": d["end"],
+                "from": d["start_day"],
+                "to": d["end_day"],
+                "issuers": sorted(issuers.get(n, [])),
+                "classifications": sorted(classifications.get(n, []), key=lambda c: c["concept"]),
+                "evidence": _ev(evidence.get(n, [])),
+            }
+        )
+    edges = []
+    for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
+        kind = d["role"] if d["relation"] == "membership" else d["link_type"]
+        pair = (ROLE_LABELS if d["relation"] == "membership" else LINK_TYPE_LABELS).get(
+            kind, (kind, kind)
+        )
+        edges.append(
+            {
+                "id": k,
+                "source": u,
+                "target": v,
+                "relation": d["relation"],
+                "type": kind,
+                "en": pair[0],
+                "zh": pair[1],
+                "start": d["start"],
+                "end": d["end"],
+                "from": d["start_day"],
+                "to": d["end_day"],
+                "evidence": _ev(evidence.get(k, [])),
+            }
+        )
+    years = [int(x[:4]) for x in (*(n["from"] for n in nodes), *(e["from"] for e in edges)) if x]
+    last = data.as_of or _panel_end(info)
+    return {
+        "meta": {**g.graph, "firstYear": min(years) if years else last.year, "lastYear": last.year},
+        "nodes": nodes,
+        "edges": edges,
+        "colours": {"kinds": KIND_COLOURS, "links": LINK_COLOURS},
+        "kindLabels": {k: {"en": v[0], "zh": v[1]} for k, v in KIND_LABELS.items()},
+    }
+
+
+def _ev(items: list[Evidence]) -> list[dict[str, str]]:
+    return [
+        {
+            "quote": e.quote,
+            "lang": e.lang,
+            "source": e.source,
+            "titleEn": e.titles.get("en") or e.titles.get("", ""),
+            "titleZh": e.titles.get("zh", ""),
+            "url": e.url,
+        }
+        for e in items
+    ]
+
+
+def _asset(name: str) -> str:
+    return (resources.files("regimekg") / "viewer" / name).read_text(encoding="utf-8")
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _inline_json(obj: Any) -> str:
+    """JSON that is safe inside a <script> element (no ``</script>`` or ``<!--``)."""
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def viewer_html(payload: dict[str, Any], *, lang: str) -> str:
+    """One self-contained page: data, Cytoscape.js (MIT, vendored) and the app, all inline.
+
+    A Content-Security-Policy of ``default-src 'none'`` with hashes for the two inline
+    scripts means the page cannot load or send anything, even by accident.
+    """
+    vendor = _asset("vendor/cytoscape.min.js")
+    licence = _asset("vendor/cytoscape.LICENSE")
+    app = _asset("app.js")
+    scripts = [vendor, app]
+    if any("</script" in x.lower() for x in scripts):
+        raise RuntimeError("a viewer script contains </script and cannot be inlined")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {' '.join(_csp_hash(s) for s in scripts)}; "
+        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+        "connect-src 'none'; form-action 'none'; base-uri 'none'"
+    )
+    page = _asset("template.html")
+    parts = {
+        "{{LANG}}": "zh-Hans" if lang == "zh" else "en",
+        "{{CSP}}": csp,
+        "{{STYLE}}": _asset("viewer.css"),
+        "{{DATA}}": _inline_json(payload),
+        "{{LICENCE}}": licence.replace("--", "- -"),
+        "{{VENDOR}}": vendor,
+        "{{APP}}": app,
+        "{{UILANG}}": lang,
+    }
+    for key, value in parts.items():
+        before, sep, after = page.partition(key)
+        if not sep:
+            raise RuntimeError(f"viewer template lacks {key}")
+        page = before + value + after
+    return page
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def export(
+    project: Project,
+    fmt: str,
+    out: Path,
+    *,
+    as_of: str | None = None,
+    lang: str = "en",
+    network: str = "all",
+) -> Path:
+    """``regimekg export``: write the graph as it stood at *as_of* to *out* in *fmt*.
+
+    *network* picks what the network formats contain: ``all`` (memberships and regime
+    links), ``membership`` or ``links``. CSV writes a directory; every other format one file.
+    """
+    if fmt not in FORMATS:
+        raise UserError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    if lang not in LANGS:
+        raise UserError(f"Unknown language {lang!r}; use en or zh.")
+    if network not in NETWORK_CHOICES:
+        raise UserError(f"Unknown network {network!r}; use one of {', '.join(NETWORK_CHOICES)}.")
+    day = resolve_as_of(as_of)
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise UserError(
+            f"Cannot write {out}: directory {out.parent} does not exist; create it first."
+        )
+    build_dir = project.build_dir()
+    st = store.open_store(build_dir)
+    try:
+        _write(st, fmt, out, day, lang, network, store.read_info(build_dir))
+    except OSError as e:
+        raise UserError(f"Cannot write {out}: {e.strerror or e}; choose another path.") from None
+    finally:
+        del st
+    return out
+
+
+def _write(
+    st: ox.Store,
+    fmt: str,
+    out: Path,
+    day: dt.date | None,
+    lang: str,
+    network: str,
+    info: dict[str, Any],
+) -> None:
+    select = oxigraph_select(st)
+    full = read_graph(select)
+    if fmt in ("ttl", "nq"):
+        quads = slice_quads(st, full, day)
+        (write_turtle if fmt == "ttl" else write_nquads)(quads, out)
+        return
+    if fmt == "csv":
+        write_csv_dir(full, day, out, lang=lang, info=info, network=network)
+        return
+    data = full.at(day)
+    if fmt == "html":
+        page = viewer_html(viewer_data(select, data, lang=lang, info=info), lang=lang)
+        out.write_text(page, encoding="utf-8")
+        return
+    g = snapshot(data, lang=lang, info=info, network=network)
+    writers = {"graphml": write_graphml, "gexf": write_gexf, "cyjs": write_cyjs, "d3": write_d3}
+    if fmt in writers:
+        writers[fmt](g, out)
+    elif fmt == "dot":
+        out.write_text(to_dot(g, lang=lang), encoding="utf-8")
+    else:
+        render(to_dot(g, lang=lang), fmt, out, nodes=g.number_of_nodes())
+
+
+__all__ = [
+    "FORMATS",
+    "export",
+    "slice_quads",
+    "snapshot",
+    "to_dot",
+    "viewer_data",
+    "viewer_html",
+]
