@@ -22,7 +22,7 @@ demo: $(BIN)/regimekg
 
 ## The whole test suite.
 test: $(BIN)/regimekg
-	$(BIN)/python -m pytest -q
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -q
 
 lint: $(BIN)/regimekg
 	$(BIN)/ruff check src tests benchmarks

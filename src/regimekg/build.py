@@ -9,6 +9,7 @@ Everything is written into a staging directory; only a fully validated build is 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import sys
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from . import __version__, curated, store, validate
 from .errors import BuildError, UserError
 from .loaders import Candidate, load_source, write_candidates
 from .loaders.mentions import Gazetteer
-from .namespaces import CURATED_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, graph_iri
+from .namespaces import CURATED_GRAPH, METRICS_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, graph_iri
 from .paths import Project
 from .sources import Source, load_manifest
 
@@ -91,18 +92,68 @@ def build(
         return report
 
 
+#: The years whose metrics the build writes into ``graph/metrics`` (each slice is computed at
+#: 31 December), besides the build date itself: readers ask about the recent complex.
+FIRST_METRICS_YEAR = 2016
+
+
+def metric_slices(today: dt.date | None = None) -> list[str | None]:
+    """``None`` (the build date) and every year from :data:`FIRST_METRICS_YEAR` to last year."""
+    year = (today or dt.date.today()).year
+    return [None, *(str(y) for y in range(FIRST_METRICS_YEAR, year))]
+
+
+def _metrics_child(store_dir: str, slices: list[str | None], out: str) -> None:
+    """Child process: metrics of the staged store as N-Triples in *out*.
+
+    Runs in its own process so that the networkx work overlaps with SHACL validation on the
+    second core; the staged store is closed by the parent and opened read-only here.
+    """
+    import pyoxigraph as ox
+
+    from .analysis import metrics_graph_slices
+
+    st = ox.Store.read_only(store_dir)
+    Path(out).write_bytes(metrics_graph_slices(st, slices).serialize(format="nt", encoding="utf-8"))
+
+
 def check_only(project: Project, *, progress: Progress = stderr_progress) -> str:
     """``regimekg validate``: every check of a build (hashes, quotes, SHACL), writing nothing."""
-    graphs, _, _ = _assemble(project, _Steps(progress))
-    return f"Valid: {sum(len(g) for _, g in graphs)} triples in {len(graphs)} graphs conform."
+    step = _Steps(progress)
+    parts = _assemble(project, step)
+    _validate(project, parts, step)
+    n = sum(len(g) for _, g in parts.graphs)
+    return f"Valid: {n} triples in {len(parts.graphs)} graphs conform."
 
 
 def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) -> BuildReport:
-    graphs, candidates, sources = _assemble(project, step)
-    step("writing store and N-Quads dump")
-    n = store.write_store(staging, graphs)
-    write_candidates(staging / "candidates.tsv", candidates)
-    counts = {str(name).rsplit("/", 1)[-1]: len(g) for name, g in graphs}
+    parts = _assemble(project, step)
+    step("writing store")
+    store.write_store(staging, parts.graphs)
+    step("validating with SHACL while metrics are computed in parallel")
+    metrics_nt = staging / "metrics.nt"
+    child = multiprocessing.get_context("spawn").Process(
+        target=_metrics_child,
+        args=(str(staging / store.STORE_DIR), metric_slices(), str(metrics_nt)),
+        daemon=True,
+    )
+    child.start()
+    try:
+        _validate(project, parts, step)
+        child.join()
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+    if child.exitcode != 0 or not metrics_nt.is_file():
+        raise RuntimeError(f"computing the metrics graph failed (exit code {child.exitcode})")
+    store.add_ntriples(staging, METRICS_GRAPH, metrics_nt.read_bytes())
+    metrics_nt.unlink()
+    step("writing N-Quads dump")
+    n = store.finish(staging)
+    write_candidates(staging / "candidates.tsv", parts.candidates)
+    counts = {str(name).rsplit("/", 1)[-1]: len(g) for name, g in parts.graphs}
+    counts["metrics"] = n - sum(counts.values())
     store.write_info(
         staging,
         {
@@ -110,16 +161,26 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
             "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "quads": n,
             "graphs": counts,
-            "sources": {s.id: s.sha256 for s in sources},
+            "metrics_as_of": [s or "build date" for s in metric_slices()],
+            "sources": {s.id: s.sha256 for s in parts.sources},
         },
     )
-    return BuildReport(out=build_dir, quads=n, graphs=counts, candidates=len(candidates))
+    return BuildReport(out=build_dir, quads=n, graphs=counts, candidates=len(parts.candidates))
 
 
-def _assemble(
-    project: Project, step: _Steps
-) -> tuple[list[tuple[URIRef, Graph]], list[Candidate], list[Source]]:
-    """Every named graph of the build, validated; raises :class:`UserError` on any problem."""
+@dataclass
+class _Parts:
+    """Everything a build assembles before validation."""
+
+    graphs: list[tuple[URIRef, Graph]]
+    candidates: list[Candidate]
+    sources: list[Source]
+    ontology: Graph
+    where: dict[URIRef, str]
+
+
+def _assemble(project: Project, step: _Steps) -> _Parts:
+    """Every named graph of the build; raises :class:`UserError` on any problem in the inputs."""
     step("reading sources.yaml and checking source hashes")
     sources = load_manifest(project)
     texts = {s.id: s.read_text() for s in sources}
@@ -131,9 +192,7 @@ def _assemble(
     step("reading curated records")
     cur = curated.load(project)
     step(f"  {sum(len(v) for v in cur.records.values())} curated records")
-
-    names = curated.names_graph(cur)
-    gazetteer = Gazetteer.from_graph(names + ontology)
+    gazetteer = Gazetteer.from_graph(curated.names_graph(cur) + ontology)
 
     graphs: list[tuple[URIRef, Graph]] = [(ONTOLOGY_GRAPH, ontology), (VOCAB_GRAPH, vocab)]
     segments: dict[str, list[curated.SegmentSpan]] = {}
@@ -153,16 +212,19 @@ def _assemble(
         external_dir=project.sources_dir / "external",
     )
     graphs.append((CURATED_GRAPH, curated.to_graph(cur, ctx)))
+    return _Parts(graphs, candidates, sources, ontology, ctx.where)
 
+
+def _validate(project: Project, parts: _Parts, step: _Steps) -> None:
     step("validating with SHACL")
     data = Graph()
-    for name, g in graphs:
-        if name not in (ONTOLOGY_GRAPH,):
+    for name, g in parts.graphs:
+        if name != ONTOLOGY_GRAPH:
             data += g
-    report = validate.validate_graph(data, validate.load_shapes(project), ontology, ctx.where)
+    report = validate.validate_graph(
+        data, validate.load_shapes(project), parts.ontology, parts.where
+    )
     if not report.conforms:
         first = next(v for v in report.violations if v.severity == "Violation")
         step(report.summary())
         raise UserError(f"SHACL validation failed ({first.line()})")
-
-    return graphs, candidates, sources

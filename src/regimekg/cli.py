@@ -134,7 +134,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
 
     path = export(
-        project(args.root), args.format, Path(args.output), as_of=args.as_of, lang=args.lang
+        project(args.root),
+        args.format,
+        Path(args.output),
+        as_of=args.as_of,
+        lang=args.lang,
+        network=args.network,
     )
     print(f"Wrote {path}")
     return 0
@@ -216,6 +221,12 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     sp.add_argument("--as-of", help="only what had started by this date and not ended")
     sp.add_argument("-o", "--output", required=True, help="output file")
+    sp.add_argument(
+        "--network",
+        choices=("all", "membership", "links"),
+        default="all",
+        help="which network to export (default: both)",
+    )
     lang(sp)
 
     sp = add("ingest", cmd_ingest, "add a new document (text, Markdown, CSV/JSON table)")

@@ -92,20 +92,33 @@ def quads(graphs: Iterable[tuple[URIRef, Graph]]) -> Iterator[ox.Quad]:
 
 
 def write_store(directory: Path, graphs: list[tuple[URIRef, Graph]]) -> int:
-    """Write the on-disk store and the sorted N-Quads dump; return the number of quads."""
-    store_path = directory / STORE_DIR
-    store = ox.Store(str(store_path))
+    """Write the on-disk store under *directory*; return the number of quads."""
+    store = ox.Store(str(directory / STORE_DIR))
     store.bulk_extend(quads(graphs))
     store.flush()
-    store.optimize()
     n = len(store)
-    lines = ox.serialize(store, format=ox.RdfFormat.N_QUADS)
     del store
-    assert lines is not None
-    text = lines.decode("utf-8")
-    (directory / NQ_FILE).write_text(
-        "".join(sorted(line + "\n" for line in text.splitlines() if line)), encoding="utf-8"
-    )
+    return n
+
+
+def add_ntriples(directory: Path, graph: URIRef, data: bytes) -> None:
+    """Load N-Triples into one named graph of the store under *directory*."""
+    store = ox.Store(str(directory / STORE_DIR))
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
+    store.flush()
+    del store
+
+
+def finish(directory: Path) -> int:
+    """Compact the store and write the sorted N-Quads dump; return the number of quads."""
+    store = ox.Store(str(directory / STORE_DIR))
+    store.optimize()
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    n = len(store)
+    del store
+    assert data is not None
+    lines = sorted(line + "\n" for line in data.decode("utf-8").splitlines() if line)
+    (directory / NQ_FILE).write_text("".join(lines), encoding="utf-8")
     return n
 
 
