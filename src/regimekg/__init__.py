@@ -1,5 +1,19 @@
-"""regimekg: a bilingual knowledge graph of the global AI-governance regime complex."""
+"""regimekg: a bilingual knowledge graph of the global AI-governance regime complex.
+
+``regimekg.open()`` is the entry point for Python users (see :func:`regimekg.query.open`);
+it is imported lazily so that ``import regimekg`` stays cheap for the CLI.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "open":
+        from .query import open
+
+        return open
+    raise AttributeError(f"module 'regimekg' has no attribute {name!r}")

@@ -1,0 +1,353 @@
+"""The query layer: named questions and free SPARQL over any of three engines, in 中文 or English.
+
+>>> import regimekg.query as q
+>>> kg = q.open()                                   # the build's store, read-only
+>>> print(kg.query("forums-of-actor", lang="zh", params={"actor": "中国"}).format("table"))
+
+:func:`open` picks the engine (the embedded pyoxigraph store by default, an rdflib
+:class:`~rdflib.Dataset`, or a SPARQL 1.1 endpoint); :class:`KG` runs named questions from
+``queries/*.rq`` (see :mod:`.catalog`) and untrusted SPARQL (checked by
+:func:`regimekg.guard.check_query`); :class:`~.result.Result` renders the answer with labels in
+the chosen language. Parameters naming an entity accept an IRI, a slug, or a label, alias or
+acronym in either language (:meth:`KG.resolve`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .. import dates
+from ..errors import UserError
+from ..namespaces import ID
+from ..paths import asset_dir, find_root
+from . import sparqltext
+from .backends import Backend, EndpointBackend, OxigraphBackend, Raw, RdflibBackend
+from .catalog import NamedQuery, Param, load_dir
+from .result import FORMATS, LANGS, Result, check_lang
+
+__all__ = ["FORMATS", "KG", "LANGS", "NamedQuery", "Param", "Result", "open"]
+
+#: Longest parameter value accepted (a label or a search string, not a document).
+MAX_PARAM_CHARS = 300
+
+_LABEL_INDEX_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rkg: <https://w3id.org/regimekg/ontology#>
+SELECT DISTINCT ?e ?p ?l WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel rkg:acronym }
+  ?e ?p ?l .
+  FILTER(isIRI(?e) && STRSTARTS(STR(?e), "https://w3id.org/regimekg/id/"))
+  FILTER NOT EXISTS { ?e a rkg:Candidate }
+}
+"""
+_EXISTS_QUERY = "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
+_SLUGISH = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PAIRED_MARKS = [("《", "》"), ("〈", "〉"), ("“", "”"), ('"', '"'), ("'", "'"), ("「", "」")]
+
+
+def _norm(text: str) -> str:
+    """Loose form of a name for matching: NFKC, case-folded, single spaces, no title marks."""
+    t = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    for a, b in _PAIRED_MARKS:
+        if len(t) > 2 and t.startswith(a) and t.endswith(b):
+            t = t[len(a) : -len(b)].strip()
+    return t
+
+
+def _lang_key(lit: Literal) -> str:
+    return (lit.language or "").split("-")[0].lower()
+
+
+class KG:
+    """An open knowledge graph: named questions, free SPARQL, entity resolution."""
+
+    def __init__(self, backend: Backend, queries_dir: Path | None) -> None:
+        self._backend = backend
+        self.backend: str = backend.name
+        self.queries_dir = queries_dir
+        self._catalog: dict[str, NamedQuery] | None = None
+        self._index: dict[URIRef, list[tuple[URIRef, Literal]]] | None = None
+        self._label_cache: dict[URIRef, dict[str, str]] = {}
+
+    # -- catalogue ------------------------------------------------------------------------
+
+    def _queries(self) -> dict[str, NamedQuery]:
+        if self._catalog is None:
+            if self.queries_dir is None:
+                raise UserError(
+                    "No queries folder found: run inside a regimekg checkout or pass --root."
+                )
+            self._catalog = load_dir(self.queries_dir)
+        return self._catalog
+
+    def named_queries(self) -> list[NamedQuery]:
+        """Every named question, sorted by name."""
+        return [self._queries()[k] for k in sorted(self._queries())]
+
+    def named(self, name: str) -> NamedQuery:
+        """The named question *name*, or a :class:`UserError` suggesting close names."""
+        queries = self._queries()
+        if name in queries:
+            return queries[name]
+        close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise UserError(
+            f"No query named {name!r} in {self.queries_dir}: {hint}the questions are listed in "
+            "docs/queries.md (file names in queries/ without .rq)."
+        )
+
+    # -- running --------------------------------------------------------------------------
+
+    def query(self, name: str, *, lang: str = "en", params: dict[str, str] | None = None) -> Result:
+        """Run the named question *name* with *params* (raw strings, as typed by a user)."""
+        lang = check_lang(lang)
+        nq = self.named(name)
+        bindings = self.bind(nq, params or {})
+        raw = self._backend.run(nq.text, bindings, None)
+        return self._result(raw, lang, nq=nq, params=bindings)
+
+    def bind(self, nq: NamedQuery, params: dict[str, str]) -> dict[str, URIRef | Literal]:
+        """Typed, validated terms for *params* (defaults filled in), keyed by variable name."""
+        known = {p.name for p in nq.params}
+        unknown = sorted(set(params) - known)
+        if unknown:
+            listed = ", ".join(sorted(known)) if known else "none"
+            raise UserError(
+                f"Query {nq.name} has no parameter {unknown[0]!r}; its parameters are: {listed}."
+            )
+        out: dict[str, URIRef | Literal] = {}
+        for p in nq.params:
+            value = params.get(p.name, p.default)
+            if value is None:
+                raise UserError(
+                    f"Query {nq.name} needs --param {p.name}=… ({p.type}"
+                    f"{': ' + p.doc if p.doc else ''})."
+                )
+            out[p.name] = self._convert(nq, p, str(value))
+        return out
+
+    def _convert(self, nq: NamedQuery, p: Param, value: str) -> URIRef | Literal:
+        where = f"--param {p.name}={value[:60]!r} (query {nq.name})"
+        if len(value) > MAX_PARAM_CHARS:
+            raise UserError(f"{where} is longer than {MAX_PARAM_CHARS} characters; shorten it.")
+        if p.type == "entity":
+            try:
+                return self.resolve(value, kind=p.kind)
+            except UserError as e:
+                raise UserError(f"{where}: {e}") from None
+        if p.type == "date":
+            try:
+                return dates.to_literal(value.strip())
+            except dates.DateError as e:
+                raise UserError(f"{where}: {e}.") from None
+        if p.type == "integer":
+            if not re.fullmatch(r"[+-]?\d{1,12}", value.strip()):
+                raise UserError(f"{where} is not a whole number; write digits only, e.g. 3.")
+            return Literal(int(value.strip()), datatype=XSD.integer)
+        return Literal(value.strip())
+
+    def sparql(self, text: str, *, lang: str = "en", untrusted: bool = True) -> Result:
+        """Run free SPARQL; untrusted text is checked by :mod:`regimekg.guard` and capped."""
+        lang = check_lang(lang)
+        limit: int | None = None
+        if untrusted:
+            from ..guard import RESULT_CAP, check_query
+
+            check_query(text)
+            limit = RESULT_CAP
+        raw = self._backend.run(text, {}, limit)
+        return self._result(raw, lang)
+
+    def _result(
+        self,
+        raw: Raw,
+        lang: str,
+        *,
+        nq: NamedQuery | None = None,
+        params: dict[str, URIRef | Literal] | None = None,
+    ) -> Result:
+        hidden = {p.name for p in nq.params} if nq else set()
+        columns = [c for c in raw.columns if c not in hidden]
+        rows = [
+            {c: v for c, v in zip(raw.columns, r, strict=False) if c not in hidden}
+            for r in raw.rows
+        ]
+        iris = {v for r in raw.rows for v in r if isinstance(v, URIRef)}
+        iris |= {v for v in (params or {}).values() if isinstance(v, URIRef)}
+        return Result(
+            columns=columns,
+            rows=rows,
+            labels=self.labels(iris),
+            titles=dict(nq.columns) if nq else {},
+            lang=lang,
+            query=nq.name if nq else None,
+            params=dict(params or {}),
+            truncated=raw.truncated,
+        )
+
+    def labels(self, iris: set[URIRef] | list[URIRef]) -> dict[URIRef, dict[str, str]]:
+        """Names of *iris* by language (``""`` = untagged), first by property preference."""
+        todo = [i for i in iris if i not in self._label_cache]
+        if todo:
+            for iri, found in self._backend.labels(todo).items():
+                names: dict[str, str] = {}
+                for _prop, lit in found:
+                    names.setdefault(_lang_key(lit), str(lit))
+                self._label_cache[iri] = names
+        return {i: self._label_cache.get(i, {}) for i in iris}
+
+    # -- entity resolution ----------------------------------------------------------------
+
+    def _label_index(self) -> dict[URIRef, list[tuple[URIRef, Literal]]]:
+        if self._index is None:
+            index: dict[URIRef, list[tuple[URIRef, Literal]]] = {}
+            for e, p, lit in self._backend.run(_LABEL_INDEX_QUERY, {}, None).rows:
+                if isinstance(e, URIRef) and isinstance(p, URIRef) and isinstance(lit, Literal):
+                    index.setdefault(e, []).append((p, lit))
+            self._index = index
+        return self._index
+
+    def _describe(self, iri: URIRef) -> str:
+        names = self.labels([iri]).get(iri, {})
+        shown = " / ".join(dict.fromkeys(n for n in (names.get("en"), names.get("zh")) if n))
+        slug = str(iri)[len(str(ID)) :] if str(iri).startswith(str(ID)) else str(iri)
+        return f"{shown} ({slug})" if shown else slug
+
+    def _one(self, value: str, hits: set[URIRef]) -> URIRef | None:
+        if len(hits) == 1:
+            return next(iter(hits))
+        if len(hits) > 1:
+            listed = "; ".join(self._describe(h) for h in sorted(hits)[:8])
+            raise UserError(
+                f"{value!r} names {len(hits)} entities ({listed}); pass one of the slugs in "
+                "brackets instead."
+            )
+        return None
+
+    def resolve(self, value: str, *, kind: str | None = None) -> URIRef:
+        """The entity *value* names: an IRI, a slug (``g7`` or ``institution/g7``), or a label,
+        alias or acronym in either language. With *kind* only IRIs ``id/{kind}/…`` qualify.
+        Ambiguous or unknown names raise a :class:`UserError` that lists the candidates."""
+        v = value.strip()
+        if not v:
+            raise UserError("an empty value names no entity; give an IRI, a slug or a name.")
+        base = str(ID)
+        scope = f"{base}{kind}/" if kind else base
+        if v.startswith("<") and v.endswith(">"):
+            v = v[1:-1].strip()
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", v):
+            iri = URIRef(v)
+            sparqltext.ntriples(iri)  # refuses anything that is not a plain IRI
+            if not str(iri).startswith(scope):
+                raise UserError(f"<{v}> is not a {kind} (its IRI must start with {scope}).")
+            if self._backend.run(_EXISTS_QUERY, {"e": iri}, 1).rows:
+                return iri
+            raise UserError(f"<{v}> does not occur in the graph; check the IRI or give a name.")
+        index = {e: names for e, names in self._label_index().items() if str(e).startswith(scope)}
+        if _SLUGISH.match(v):
+            hits = set()
+            for e in index:
+                rest = str(e)[len(base) :]
+                if rest.count("/") == 1 and (rest == v or rest.split("/", 1)[1] == v):
+                    hits.add(e)
+            found = self._one(v, hits)
+            if found is not None:
+                return found
+        exact = {e for e, names in index.items() if any(str(lit) == v for _, lit in names)}
+        found = self._one(v, exact)
+        if found is not None:
+            return found
+        nv = _norm(v)
+        loose = {e for e, names in index.items() if any(_norm(str(lit)) == nv for _, lit in names)}
+        found = self._one(v, loose)
+        if found is not None:
+            return found
+        contains = sorted(
+            {e for e, names in index.items() if any(nv in _norm(str(lit)) for _, lit in names)}
+        )
+        if not contains:
+            by_name = {_norm(str(lit)): e for e, names in index.items() for _, lit in names}
+            close = difflib.get_close_matches(nv, list(by_name), n=5, cutoff=0.6)
+            contains = sorted({by_name[c] for c in close})
+        what = f"no {kind} is called" if kind else "no entity is called"
+        hint = (
+            "; did you mean " + "; ".join(self._describe(e) for e in contains[:5]) + "?"
+            if contains
+            else "; search names with `regimekg query label-search --param q=…`."
+        )
+        raise UserError(f"{what} {value.strip()!r}{hint}")
+
+    def close(self) -> None:
+        """Release the store (a read-only store may be reopened by another process)."""
+        self._backend.close()
+
+    def __enter__(self) -> KG:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _queries_dir(root: str | Path | None) -> Path | None:
+    if root is not None:
+        return find_root(root) / "queries"
+    try:
+        return find_root(None) / "queries"
+    except UserError:
+        packaged = asset_dir("queries")
+        return packaged if packaged.is_dir() else None
+
+
+def _open_store(path: Path) -> OxigraphBackend:
+    if path.is_file():
+        return OxigraphBackend.from_file(path)
+    if (path / "store").is_dir():
+        path = path / "store"
+    if not path.is_dir():
+        shown = path.parent if path.name == "store" else path
+        raise UserError(f"No build found at {shown}: run `regimekg build` first.")
+    try:
+        return OxigraphBackend(ox.Store.read_only(str(path)))
+    except OSError as e:
+        raise UserError(f"The store at {path} cannot be opened ({e}); rebuild it.") from None
+
+
+def open(
+    root: str | Path | None = None,
+    *,
+    store: str | Path | None = None,
+    endpoint: str | None = None,
+    dataset: Dataset | None = None,
+    oxigraph_store: ox.Store | None = None,
+) -> KG:
+    """Open the knowledge graph for querying.
+
+    By default the embedded pyoxigraph store of ``<root>/build/store`` opened read-only;
+    ``store`` names another store directory, build directory, or an RDF file to load into
+    memory; ``endpoint`` a SPARQL 1.1 endpoint URL; ``dataset`` an rdflib Dataset;
+    ``oxigraph_store`` an open pyoxigraph Store. Named questions come from ``<root>/queries``.
+    """
+    chosen = [x for x in (store, endpoint, dataset, oxigraph_store) if x is not None]
+    if len(chosen) > 1:
+        raise UserError("Give only one of store, endpoint, dataset or oxigraph_store.")
+    queries_dir = _queries_dir(root)
+    backend: Backend
+    if endpoint is not None:
+        backend = EndpointBackend(endpoint)
+    elif dataset is not None:
+        backend = RdflibBackend(dataset)
+    elif oxigraph_store is not None:
+        backend = OxigraphBackend(oxigraph_store)
+    else:
+        if store is None:
+            store = find_root(root) / "build" / "store"
+        backend = _open_store(Path(store))
+    return KG(backend, queries_dir)

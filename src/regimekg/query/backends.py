@@ -1,0 +1,362 @@
+"""Three ways to run the same SPARQL: embedded pyoxigraph, in-memory rdflib, a remote endpoint.
+
+Every backend reads the dataset through its **union default graph** (a pattern outside
+``GRAPH`` sees the triples of every named graph), because regimekg keeps each source in its own
+named graph and questions cut across them: pyoxigraph ``use_default_graph_as_union=True``,
+rdflib ``Dataset(default_union=True)``, and for endpoints the server's own switch (Oxigraph
+``--union-default-graph``, Fuseki ``tdb2:unionDefaultGraph true``; GraphDB and Virtuoso do it
+by default). A union is not de-duplicated by every engine (Oxigraph counts a triple stored in
+two graphs twice), so named queries use ``DISTINCT`` / ``COUNT(DISTINCT …)``.
+
+Values reach the engine as terms, never as text: pyoxigraph ``substitutions``, rdflib
+``initBindings``, and for endpoints the token-level substitution of :mod:`.sparqltext`.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
+
+from ..errors import UserError
+from ..namespaces import FOAF, PREFIXES
+from . import sparqltext
+
+#: Properties whose language-tagged values name a term, in order of preference.
+LABEL_PROPERTIES: tuple[URIRef, ...] = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
+
+Term = URIRef | BNode | Literal
+Row = list[Term | None]
+
+
+@dataclass
+class Raw:
+    """What an engine answered, as rdflib terms, before labels and formatting."""
+
+    form: str  # SELECT, ASK, CONSTRUCT (DESCRIBE answers as CONSTRUCT)
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    truncated: bool = False
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the first form keyword of *text*."""
+    for t in sparqltext.tokens(text):
+        if t.upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return t.upper
+    raise UserError("The text is not a SPARQL query: it has no SELECT, ASK, CONSTRUCT or DESCRIBE.")
+
+
+def _syntax_error(e: Exception) -> UserError:
+    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return UserError(f"The SPARQL query does not parse ({first}); fix the syntax there.")
+
+
+# ---------------------------------------------------------------------------------- pyoxigraph
+
+_XSD_STRING = str(XSD.string)
+
+
+def from_ox(t: Any) -> Term | None:
+    """A pyoxigraph term as an rdflib term."""
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == _XSD_STRING:
+            return Literal(t.value)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+    return Literal(str(t))
+
+
+def to_ox(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
+    """An rdflib IRI or literal as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+class OxigraphBackend:
+    """pyoxigraph: the on-disk build store (read-only) or an in-memory store."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_file(cls, path: Path) -> OxigraphBackend:
+        """An in-memory store loaded from an RDF file (TriG, N-Quads, Turtle …)."""
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+        if fmt is None:
+            raise UserError(f"{path}: unknown RDF format; use .trig, .nq, .ttl or .nt.")
+        store = ox.Store()
+        try:
+            store.load(path=str(path), format=fmt)
+        except (SyntaxError, ValueError, OSError) as e:
+            raise UserError(f"{path} cannot be loaded ({e}); fix the file.") from None
+        return cls(store)
+
+    def run(self, text: str, bindings: dict[str, URIRef | Literal], limit: int | None) -> Raw:
+        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        try:
+            res = self.store.query(
+                text,
+                use_default_graph_as_union=True,
+                prefixes=PREFIXES,
+                substitutions=subs or None,
+            )
+        except SyntaxError as e:
+            raise _syntax_error(e) from None
+        if isinstance(res, ox.QueryBoolean):
+            return Raw("ASK", ["result"], [[Literal(bool(res))]])
+        if isinstance(res, ox.QuerySolutions):
+            columns = [v.value for v in res.variables]
+            raw = Raw("SELECT", columns)
+            for sol in res:
+                if limit is not None and len(raw.rows) >= limit:
+                    raw.truncated = True
+                    break
+                raw.rows.append([from_ox(sol[i]) for i in range(len(columns))])
+            return raw
+        raw = Raw("CONSTRUCT", ["subject", "predicate", "object"])
+        for triple in res:
+            if limit is not None and len(raw.rows) >= limit:
+                raw.truncated = True
+                break
+            raw.rows.append(
+                [from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)]
+            )
+        return raw
+
+    def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, list[tuple[URIRef, Literal]]]:
+        out: dict[URIRef, list[tuple[URIRef, Literal]]] = {}
+        for iri in iris:
+            node = ox.NamedNode(str(iri))
+            found: list[tuple[URIRef, Literal]] = []
+            for prop in LABEL_PROPERTIES:
+                for q in self.store.quads_for_pattern(node, ox.NamedNode(str(prop)), None, None):
+                    lit = from_ox(q.object)
+                    if isinstance(lit, Literal):
+                        found.append((prop, lit))
+            out[iri] = found
+        return out
+
+    def close(self) -> None:
+        del self.store
+
+
+# -------------------------------------------------------------------------------------- rdflib
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib 7's deprecation warnings about its *own* internals (``default_context``,
+    ``contexts``, ``ConjunctiveGraph``), which would otherwise flood every query."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib(\.|$)")
+        yield
+
+
+class RdflibBackend:
+    """rdflib's own SPARQL engine over a :class:`rdflib.Dataset` (small graphs, tests)."""
+
+    name = "rdflib"
+
+    def __init__(self, dataset: Dataset) -> None:
+        if not dataset.default_union:
+            union = Dataset(default_union=True)
+            with _quiet_rdflib():
+                for g in dataset.graphs():
+                    target = union.graph(g.identifier)
+                    for t in g:
+                        target.add(t)
+            dataset = union
+        self.dataset = dataset
+
+    def run(self, text: str, bindings: dict[str, URIRef | Literal], limit: int | None) -> Raw:
+        try:
+            with _quiet_rdflib():
+                res = self.dataset.query(text, initNs=PREFIXES, initBindings=dict(bindings) or None)
+                rows = list(res) if res.type == "SELECT" else None
+        except Exception as e:  # rdflib raises pyparsing errors and plain Exceptions alike
+            if type(e).__name__ in ("ParseException", "ParseSyntaxException"):
+                raise _syntax_error(e) from None
+            raise
+        if res.type == "ASK":
+            return Raw("ASK", ["result"], [[Literal(bool(res.askAnswer))]])
+        if res.type == "SELECT":
+            columns = [str(v) for v in (res.vars or [])]
+            raw = Raw("SELECT", columns)
+            for row in rows or ():
+                if limit is not None and len(raw.rows) >= limit:
+                    raw.truncated = True
+                    break
+                raw.rows.append(list(row))  # type: ignore[arg-type]
+            return raw
+        raw = Raw("CONSTRUCT", ["subject", "predicate", "object"])
+        graph = res.graph if res.graph is not None else Graph()
+        for s, p, o in graph:
+            if limit is not None and len(raw.rows) >= limit:
+                raw.truncated = True
+                break
+            raw.rows.append([s, p, o])  # type: ignore[list-item]
+        return raw
+
+    def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, list[tuple[URIRef, Literal]]]:
+        out: dict[URIRef, list[tuple[URIRef, Literal]]] = {}
+        for iri in iris:
+            found: list[tuple[URIRef, Literal]] = []
+            for prop in LABEL_PROPERTIES:
+                with _quiet_rdflib():
+                    objects = list(self.dataset.objects(iri, prop))
+                for o in objects:
+                    if isinstance(o, Literal) and (prop, o) not in found:
+                        found.append((prop, o))
+            out[iri] = found
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+# ------------------------------------------------------------------------------------ endpoint
+
+
+def _from_json(b: dict[str, str] | None) -> Term | None:
+    if b is None:
+        return None
+    kind = b.get("type")
+    value = b.get("value", "")
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if b.get("xml:lang"):
+        return Literal(value, lang=b["xml:lang"])
+    dt = b.get("datatype")
+    if dt and dt != _XSD_STRING:
+        return Literal(value, datatype=URIRef(dt))
+    return Literal(value)
+
+
+class EndpointBackend:
+    """Any SPARQL 1.1 endpoint, through SPARQLWrapper (results as SPARQL JSON / N-Triples).
+
+    The endpoint must expose the union of the named graphs as its default graph (see the
+    module docstring).
+    """
+
+    name = "endpoint"
+
+    def __init__(self, url: str, timeout: float = 60.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise UserError(f"--endpoint {url!r} is not an http(s) URL of a SPARQL endpoint.")
+        self.url = url
+        self.timeout = timeout
+
+    def _request(self, text: str, fmt: str) -> Any:
+        from urllib.error import HTTPError, URLError
+
+        from SPARQLWrapper import POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        sw = SPARQLWrapper(self.url)
+        sw.setMethod(POST)
+        sw.setTimeout(int(max(1, self.timeout)))
+        sw.setQuery(text)
+        sw.setReturnFormat(fmt)
+        try:
+            return sw.query().response.read()
+        except SPARQLWrapperException as e:
+            msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise UserError(f"The endpoint {self.url} refused the query ({msg}).") from None
+        except HTTPError as e:
+            raise UserError(
+                f"The endpoint {self.url} answered HTTP {e.code} ({e.reason})."
+            ) from None
+        except (URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            raise UserError(
+                f"The endpoint {self.url} cannot be reached ({reason}); check the URL and that "
+                "the server is running."
+            ) from None
+
+    def run(self, text: str, bindings: dict[str, URIRef | Literal], limit: int | None) -> Raw:
+        declared = sparqltext.declared_prefixes(text)
+        prologue = "".join(
+            f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared
+        )
+        full = prologue + sparqltext.substitute(text, bindings)
+        form = query_form(text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            data = self._request(full, "turtle")
+            g = Graph()
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            g.parse(data=text, format="turtle")
+            raw = Raw("CONSTRUCT", ["subject", "predicate", "object"])
+            for s, p, o in sorted(g):
+                if limit is not None and len(raw.rows) >= limit:
+                    raw.truncated = True
+                    break
+                raw.rows.append([s, p, o])  # type: ignore[list-item]
+            return raw
+        data = json.loads(self._request(full, "json"))
+        if "boolean" in data:
+            return Raw("ASK", ["result"], [[Literal(bool(data["boolean"]))]])
+        columns = list(data.get("head", {}).get("vars", []))
+        raw = Raw("SELECT", columns)
+        for b in data.get("results", {}).get("bindings", []):
+            if limit is not None and len(raw.rows) >= limit:
+                raw.truncated = True
+                break
+            raw.rows.append([_from_json(b.get(c)) for c in columns])
+        return raw
+
+    def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, list[tuple[URIRef, Literal]]]:
+        """Labels of *iris*, asked in chunks; IRIs an IRIREF could not hold are skipped."""
+        todo = []
+        for iri in iris:
+            try:
+                todo.append((iri, sparqltext.ntriples(iri)))
+            except UserError:
+                continue
+        out: dict[URIRef, list[tuple[URIRef, Literal]]] = {iri: [] for iri in iris}
+        props = " ".join(sparqltext.ntriples(p) for p in LABEL_PROPERTIES)
+        for i in range(0, len(todo), 200):
+            values = " ".join(nt for _, nt in todo[i : i + 200])
+            text = (
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {props} }} "
+                "?s ?p ?o }"
+            )
+            raw = self.run(text, {}, None)
+            for s, p, o in raw.rows:
+                ok = isinstance(s, URIRef) and isinstance(o, Literal) and isinstance(p, URIRef)
+                if ok and (p, o) not in out.setdefault(s, []):  # type: ignore[arg-type]
+                    out[s].append((p, o))  # type: ignore[index,arg-type]
+        for found in out.values():
+            found.sort(key=lambda po: LABEL_PROPERTIES.index(po[0]))
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+Backend = OxigraphBackend | RdflibBackend | EndpointBackend

@@ -1,0 +1,243 @@
+"""``regimekg stats``: how big the graph is, what is in it, and where it is thin.
+
+Every number comes from a SPARQL query run through :class:`regimekg.query.KG`, so the same
+report is produced from the embedded store, an rdflib dataset or a remote endpoint. The
+report answers the questions a curator asks before trusting a build: how many triples each
+named graph holds, how many individuals of each class there are, how many entities and
+concepts have a label in each language (a missing label is a gap to fill, never invented),
+how many curated entities carry both labels and evidence, how memberships and regime links
+divide by role and type, and how many source disagreements are recorded.
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal
+
+from .query import KG, Result
+from .query.result import check_lang, display_width
+
+_ID = "https://w3id.org/regimekg/id/"
+_PREFIXES = """PREFIX rkg: <https://w3id.org/regimekg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+"""
+_ENTITY_KINDS = '"institution", "state", "person", "instrument"'
+
+TRIPLES_PER_GRAPH = """
+SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
+GROUP BY ?graph ORDER BY ?graph
+"""
+
+INDIVIDUALS_PER_CLASS = f"""
+SELECT ?class (COUNT(DISTINCT ?s) AS ?individuals) WHERE {{
+  ?s a ?class .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{_ID}"))
+}}
+GROUP BY ?class ORDER BY DESC(?individuals) ?class
+"""
+
+LABEL_COVERAGE = (
+    _PREFIXES
+    + f"""
+SELECT ?kind (COUNT(?e) AS ?total) (SUM(?en) AS ?withEn) (SUM(?zh) AS ?withZh)
+       (SUM(?en * ?zh) AS ?withBoth) WHERE {{
+  {{
+    SELECT DISTINCT ?e ?kind WHERE {{
+      {{
+        ?e a ?class .
+        BIND(STRBEFORE(STRAFTER(STR(?e), "{_ID}"), "/") AS ?kind)
+        FILTER(?kind IN ({_ENTITY_KINDS}))
+      }} UNION {{
+        ?e a skos:Concept .
+        BIND("concept" AS ?kind)
+      }} UNION {{
+        VALUES ?termType {{ owl:Class owl:ObjectProperty owl:DatatypeProperty
+                           owl:AnnotationProperty }}
+        ?e a ?termType .
+        FILTER(STRSTARTS(STR(?e), "https://w3id.org/regimekg/ontology#"))
+        BIND("ontology term" AS ?kind)
+      }}
+    }}
+  }}
+  BIND(IF(EXISTS {{ ?e rdfs:label|skos:prefLabel ?l1 . FILTER(LANGMATCHES(LANG(?l1), "en")) }},
+          1, 0) AS ?en)
+  BIND(IF(EXISTS {{ ?e rdfs:label|skos:prefLabel ?l2 . FILTER(LANGMATCHES(LANG(?l2), "zh")) }},
+          1, 0) AS ?zh)
+}}
+GROUP BY ?kind ORDER BY ?kind
+"""
+)
+
+CURATED_ENTITIES = (
+    _PREFIXES
+    + f"""
+SELECT (COUNT(?e) AS ?entities) (SUM(?both) AS ?withBothLabels) (SUM(?ev) AS ?withEvidence)
+WHERE {{
+  {{
+    SELECT DISTINCT ?e WHERE {{
+      GRAPH <https://w3id.org/regimekg/graph/curated> {{ ?e a ?class }}
+      FILTER(STRBEFORE(STRAFTER(STR(?e), "{_ID}"), "/") IN ({_ENTITY_KINDS}))
+    }}
+  }}
+  BIND(IF(EXISTS {{ ?e rdfs:label ?l1 . FILTER(LANGMATCHES(LANG(?l1), "en")) }}
+          && EXISTS {{ ?e rdfs:label ?l2 . FILTER(LANGMATCHES(LANG(?l2), "zh")) }}, 1, 0)
+       AS ?both)
+  BIND(IF(EXISTS {{ ?e rkg:hasEvidence ?x }}, 1, 0) AS ?ev)
+}}
+"""
+)
+
+MEMBERSHIPS_BY_ROLE = (
+    _PREFIXES
+    + """
+SELECT ?role (COUNT(DISTINCT ?m) AS ?memberships) WHERE { ?m a rkg:Membership ; org:role ?role }
+GROUP BY ?role ORDER BY DESC(?memberships) ?role
+"""
+)
+
+LINKS_BY_TYPE = (
+    _PREFIXES
+    + """
+SELECT ?type (COUNT(DISTINCT ?l) AS ?links) WHERE { ?l a rkg:RegimeLink ; rkg:linkType ?type }
+GROUP BY ?type ORDER BY DESC(?links) ?type
+"""
+)
+
+CONFLICTS = (
+    _PREFIXES
+    + """
+SELECT ?subject ?about (COUNT(DISTINCT ?value) AS ?values) WHERE {
+  ?c rkg:claimSubject ?subject ; rkg:claimAbout ?about ; rkg:claimValue ?value .
+}
+GROUP BY ?subject ?about
+HAVING (COUNT(DISTINCT ?value) > 1)
+ORDER BY ?subject ?about
+"""
+)
+
+_HEADINGS = {
+    "graphs": ("Triples per named graph", "各命名图的三元组数"),
+    "classes": ("Individuals per class", "各类的个体数"),
+    "labels": ("Label coverage per language", "各语言标签覆盖率"),
+    "curated": ("Curated entities", "人工整理的实体"),
+    "roles": ("Memberships by role", "按角色统计的成员身份"),
+    "links": ("Regime links by type", "按类型统计的机制关联"),
+    "conflicts": ("Conflicting claims (same subject and key, different values)",
+                  "相互冲突的说法（同一实体同一属性取值不同）"),
+}  # fmt: skip
+_TITLES = {
+    "graph": ("Graph", "命名图"),
+    "triples": ("Triples", "三元组"),
+    "class": ("Class", "类"),
+    "individuals": ("Individuals", "个体数"),
+    "kind": ("Kind", "种类"),
+    "total": ("Total", "总数"),
+    "withEn": ("English label", "有英文标签"),
+    "withZh": ("Chinese label", "有中文标签"),
+    "withBoth": ("Both", "中英皆有"),
+    "entities": ("Entities", "实体数"),
+    "withBothLabels": ("With both labels", "中英标签齐全"),
+    "withEvidence": ("With evidence", "有证据"),
+    "role": ("Role", "角色"),
+    "memberships": ("Memberships", "成员身份数"),
+    "type": ("Link type", "关联类型"),
+    "links": ("Links", "数量"),
+    "subject": ("About", "实体"),
+    "about": ("Key", "属性"),
+    "values": ("Values", "取值数"),
+}
+_KINDS = {
+    "institution": "机构",
+    "state": "国家",
+    "person": "人物",
+    "instrument": "文件",
+    "concept": "概念",
+    "ontology term": "本体术语",
+}
+_WORDS = {
+    "en": {"none": "none", "total": "Total", "of": "{n} of {total} ({pct})"},
+    "zh": {"none": "无", "total": "合计", "of": "{total} 个中的 {n} 个（{pct}）"},
+}
+
+
+def _titled(result: Result) -> Result:
+    result.titles = {c: {"en": en, "zh": zh} for c, (en, zh) in _TITLES.items()}
+    return result
+
+
+def _pct(n: int, total: int) -> str:
+    return f"{100 * n / total:.0f}%" if total else "–"
+
+
+def _int(value: object) -> int:
+    return int(str(value)) if isinstance(value, Literal) else 0
+
+
+def _section(key: str, body: str, lang: str) -> str:
+    title = _HEADINGS[key][0 if lang == "en" else 1]
+    return f"{title}\n{'=' * display_width(title)}\n{body}"
+
+
+def _table(result: Result, lang: str) -> str:
+    if not result.rows:
+        return _WORDS[lang]["none"]
+    text = result.format("table", lang)
+    return text.rsplit("\n", 1)[0]  # drop the row-count footer
+
+
+def stats(kg: KG, lang: str = "en") -> str:
+    """The statistics report as text, headings and names in *lang* (``en`` or ``zh``)."""
+    lang = check_lang(lang)
+
+    def run(text: str) -> Result:
+        return _titled(kg.sparql(text, lang=lang, untrusted=False))
+
+    parts: list[str] = []
+
+    graphs = run(TRIPLES_PER_GRAPH)
+    total = sum(_int(r.get("triples")) for r in graphs.rows)
+    parts.append(
+        _section(
+            "graphs",
+            _table(graphs, lang) + f"\n{_WORDS[lang]['total']}: {total}",
+            lang,
+        )
+    )
+    parts.append(_section("classes", _table(run(INDIVIDUALS_PER_CLASS), lang), lang))
+
+    coverage = run(LABEL_COVERAGE)
+    if lang == "zh":
+        for row in coverage.rows:
+            kind = str(row.get("kind", ""))
+            row["kind"] = Literal(_KINDS.get(kind, kind))
+    for row in coverage.rows:
+        total_n = _int(row.get("total"))
+        for col in ("withEn", "withZh", "withBoth"):
+            n = _int(row.get(col))
+            row[col] = Literal(f"{n} ({_pct(n, total_n)})")
+    parts.append(_section("labels", _table(coverage, lang), lang))
+
+    curated = run(CURATED_ENTITIES)
+    row = curated.rows[0] if curated.rows else {}
+    n = _int(row.get("entities"))
+    words = _WORDS[lang]
+    lines = [
+        f"{curated.title('entities', lang)}: {n}",
+        f"{curated.title('withBothLabels', lang)}: "
+        + words["of"].format(
+            n=_int(row.get("withBothLabels")),
+            total=n,
+            pct=_pct(_int(row.get("withBothLabels")), n),
+        ),
+        f"{curated.title('withEvidence', lang)}: "
+        + words["of"].format(
+            n=_int(row.get("withEvidence")), total=n, pct=_pct(_int(row.get("withEvidence")), n)
+        ),
+    ]
+    parts.append(_section("curated", "\n".join(lines), lang))
+    parts.append(_section("roles", _table(run(MEMBERSHIPS_BY_ROLE), lang), lang))
+    parts.append(_section("links", _table(run(LINKS_BY_TYPE), lang), lang))
+    parts.append(_section("conflicts", _table(run(CONFLICTS), lang), lang))
+    return "\n\n".join(parts)

@@ -1,0 +1,155 @@
+"""The same named questions give the same answers on every engine.
+
+Each golden case (and each query's defaults) runs on pyoxigraph (in-memory store), on rdflib's
+SPARQL engine over a ``Dataset`` and on an Oxigraph HTTP endpoint that this module starts on a
+free loopback port (``oxigraph serve-read-only --union-default-graph``) and stops at the end.
+Answers are compared as rendered JSON in both languages, so rows, order, numbers and labels all
+have to agree. The endpoint path also proves the token-level parameter substitution, since a
+remote engine receives no bindings, only text.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from regimekg import query as q
+from regimekg.errors import UserError
+from tests.conftest import ROOT
+from tests.test_query_golden import FIXTURE, golden_cases
+
+pytestmark = pytest.mark.slow
+
+
+def oxigraph_binary() -> str:
+    here = Path(sys.executable).with_name("oxigraph")
+    found = str(here) if here.exists() else shutil.which("oxigraph")
+    if not found:
+        pytest.fail("the `oxigraph` server binary (PyPI package oxigraph) is not installed")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Oxigraph server over the fixture, read-only, union default graph, on loopback."""
+    binary = oxigraph_binary()
+    location = tmp_path_factory.mktemp("oxigraph") / "db"
+    subprocess.run(
+        [binary, "load", "--location", str(location), "--file", str(FIXTURE)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    port = free_port()
+    command = [binary, "serve-read-only", "--location", str(location)]
+    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                pytest.fail(f"oxigraph server exited: {err}")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def engines(endpoint: str) -> dict[str, q.KG]:
+    dataset = rdflib.Dataset(default_union=True)
+    with warnings.catch_warnings():  # rdflib 7 warns about its own ConjunctiveGraph use
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(FIXTURE, format="trig")
+    return {
+        "oxigraph": q.open(ROOT, store=FIXTURE),
+        "rdflib": q.open(ROOT, dataset=dataset),
+        "endpoint": q.open(ROOT, endpoint=endpoint),
+    }
+
+
+def test_backends_report_their_kind(engines: dict[str, q.KG]) -> None:
+    assert {name: kg.backend for name, kg in engines.items()} == {
+        "oxigraph": "oxigraph",
+        "rdflib": "rdflib",
+        "endpoint": "endpoint",
+    }
+
+
+def differential_cases() -> list[object]:
+    defaults = [
+        pytest.param(p.stem, {}, id=f"{p.stem}-defaults")
+        for p in sorted((ROOT / "queries").glob("*.rq"))
+    ]
+    goldens = [
+        pytest.param(*case.values[:2], id=case.id)
+        for case in golden_cases()
+        if case.values[1]  # cases with explicit parameters
+    ]
+    return defaults + goldens
+
+
+@pytest.mark.parametrize(("name", "params"), differential_cases())
+def test_same_answer_on_every_engine(
+    engines: dict[str, q.KG], name: str, params: dict[str, str]
+) -> None:
+    for lang in ("en", "zh"):
+        answers = {
+            engine: kg.query(name, lang=lang, params=params).format("json", lang)
+            for engine, kg in engines.items()
+        }
+        assert answers["rdflib"] == answers["oxigraph"], f"rdflib differs ({lang})"
+        assert answers["endpoint"] == answers["oxigraph"], f"endpoint differs ({lang})"
+
+
+def test_free_sparql_is_the_same_on_every_engine(engines: dict[str, q.KG]) -> None:
+    text = """
+    SELECT ?forum (COUNT(DISTINCT ?m) AS ?n) WHERE { ?x org:organization ?forum ; org:member ?m }
+    GROUP BY ?forum ORDER BY DESC(?n) ?forum"""
+    answers = {e: kg.sparql(text, lang="zh").format("csv") for e, kg in engines.items()}
+    assert answers["oxigraph"].splitlines()[1] == "二十国集团,8"
+    assert len(set(answers.values())) == 1
+
+
+def test_ask_and_construct_run_on_every_engine(engines: dict[str, q.KG]) -> None:
+    ask = "ASK { ?s rkg:isNestedIn ?o }"
+    construct = "CONSTRUCT { ?s rkg:isNestedIn ?o } WHERE { ?s rkg:isNestedIn ?o }"
+    for kg in engines.values():
+        assert kg.sparql(ask).rows == [{"result": rdflib.Literal(True)}]
+        triples = kg.sparql(construct)
+        assert triples.columns == ["subject", "predicate", "object"]
+        assert len(triples.rows) == 4
+
+
+def test_endpoint_errors_are_one_sentence() -> None:
+    kg = q.open(ROOT, endpoint=f"http://127.0.0.1:{free_port()}/query")
+    with pytest.raises(UserError, match="cannot be reached"):
+        kg.query("timeline")
+    with pytest.raises(UserError, match="not an http"):
+        q.open(ROOT, endpoint="file:///etc/passwd")

@@ -1,0 +1,87 @@
+"""``regimekg stats`` on the fixture: numbers checked against the fixture's known contents."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+import rdflib
+
+from regimekg import query as q
+from regimekg.errors import UserError
+from regimekg.stats import stats
+from tests.conftest import ROOT
+from tests.test_query_golden import FIXTURE
+
+
+@pytest.fixture(scope="module")
+def kg() -> q.KG:
+    return q.open(ROOT, store=FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def report(kg: q.KG) -> str:
+    return stats(kg, "en")
+
+
+def line(report: str, pattern: str) -> None:
+    assert re.search(pattern, report, re.M), f"no line matching {pattern!r} in:\n{report}"
+
+
+def test_triples_per_graph_add_up(kg: q.KG, report: str) -> None:
+    graphs = dict(re.findall(r"^(curated|vocab|mini-notes|mini-brief)\s+(\d+)$", report, re.M))
+    assert set(graphs) == {"curated", "vocab", "mini-notes", "mini-brief"}
+    total = int(re.search(r"^Total: (\d+)$", report, re.M).group(1))  # type: ignore[union-attr]
+    assert total == sum(int(n) for n in graphs.values())
+    # the fixture's vocabulary: 8 schemes and 40 concepts, each with two prefLabels and a type;
+    # concepts also carry inScheme, and the 6 membership roles are typed org:Role as well
+    assert int(graphs["vocab"]) == 8 * 3 + 40 * 4 + 6
+
+
+def test_individuals_per_class(report: str) -> None:
+    line(report, r"^Membership\s+44$")
+    line(report, r"^RegimeLink\s+15$")
+    line(report, r"^Evidence\s+114$")
+    line(report, r"^State\s+7$")
+    line(report, r"^CitedWork\s+2$")  # stored in two graphs, counted once
+
+
+def test_label_coverage(report: str) -> None:
+    line(report, r"^institution\s+15\s+14 \(93%\)\s+14 \(93%\)\s+13 \(87%\)$")
+    line(report, r"^person\s+2\s+2 \(100%\)\s+1 \(50%\)\s+1 \(50%\)$")
+    line(report, r"^state\s+7\s+7 \(100%\)\s+7 \(100%\)\s+7 \(100%\)$")
+    line(report, r"^concept\s+40\s+40 \(100%\)\s+40 \(100%\)\s+40 \(100%\)$")
+
+
+def test_curated_entities_roles_links_and_conflicts(report: str) -> None:
+    line(report, r"^Entities: 29$")
+    line(report, r"^With both labels: 27 of 29 \(93%\)$")
+    line(report, r"^With evidence: 29 of 29 \(100%\)$")
+    line(report, r"^founding member\s+31$")
+    line(report, r"^member\s+12$")
+    line(report, r"^observer\s+1$")
+    line(report, r"^nested in\s+4$")
+    line(report, r"^Hiroshima AI Process Friends Group\s+member-count\s+2$")
+
+
+def test_chinese_report(kg: q.KG) -> None:
+    zh = stats(kg, "zh")
+    assert zh.startswith("各命名图的三元组数\n==================\n")
+    line(zh, r"^机构\s+15\s+14 \(93%\)")
+    line(zh, r"^创始成员\s+31$")
+    line(zh, r"^中英标签齐全: 29 个中的 27 个（93%）$")
+    line(zh, r"^广岛人工智能进程之友小组\s+member-count\s+2$")
+
+
+def test_same_report_from_rdflib(report: str) -> None:
+    dataset = rdflib.Dataset(default_union=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(FIXTURE, format="trig")
+    assert stats(q.open(ROOT, dataset=dataset), "en") == report
+
+
+def test_unknown_language(kg: q.KG) -> None:
+    with pytest.raises(UserError):
+        stats(kg, "fr")
