@@ -1,0 +1,316 @@
+"""``regimekg check``: passes on the project, and names the term when an edit breaks it.
+
+Broken edits are made on a copy of ``ontology/`` and ``queries/`` in a temporary project, the
+way an editor would make them, and ``regimekg.owl`` is regenerated so that only the intended
+problem is present (except in the test about a stale ``regimekg.owl``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Graph
+
+from regimekg.check import CheckReport, lint_ontology, run_check
+from regimekg.ontology import generate_owl
+from regimekg.paths import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+HAS_JAVA = shutil.which("java") is not None
+PREFIXES = """@prefix rkg: <https://w3id.org/regimekg/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+LABELLED = """rdfs:isDefinedBy <https://w3id.org/regimekg/ontology> ;
+    skos:definition "Defined for the test."@en , "为测试而定义。"@zh"""
+
+
+def copy_project(tmp_path: Path) -> Project:
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(ROOT / "queries", tmp_path / "queries")
+    return Project(tmp_path)
+
+
+def edit(
+    project: Project, old: str | None = None, new: str = "", *, regenerate: bool = True
+) -> None:
+    """Replace *old* by *new* in the copy's Turtle (or append *new*), then regenerate the OWL."""
+    path = project.ontology_ttl
+    text = path.read_text(encoding="utf-8")
+    if old is None:
+        text += "\n" + new + "\n"
+    else:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    if regenerate:
+        generate_owl(project)
+
+
+def problems_naming(report: CheckReport, needle: str) -> list[str]:
+    return [p for p in report.problems if needle in p]
+
+
+# --------------------------------------------------------------------------------------------
+# The project itself
+# --------------------------------------------------------------------------------------------
+
+
+def test_project_passes_every_step() -> None:
+    report = run_check(Project(ROOT), reasoner=HAS_JAVA)
+    assert report.ok, report.summary()
+    names = [name for name, _ in report.steps]
+    assert names[:2] == ["parse", "OWL 2 DL lint"]
+    assert "QC queries" in names and "SHACL" in names
+    if HAS_JAVA:
+        hermit = dict(report.steps)["HermiT"]
+        assert hermit.startswith("consistent, no unsatisfiable classes")
+    assert "OK: no problems found" in report.summary()
+    assert any("conflicting-claims" in n for n in report.notes)
+
+
+# --------------------------------------------------------------------------------------------
+# Broken edits
+# --------------------------------------------------------------------------------------------
+
+
+def test_class_missing_its_chinese_label_fails_naming_the_class(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    edit(project, 'rdfs:label "forum"@en , "论坛"@zh ;', 'rdfs:label "forum"@en ;')
+    report = run_check(project, reasoner=False)
+    assert not report.ok
+    assert problems_naming(report, "qc/term-without-zh-label-violation: rkg:Forum")
+    assert "FAILED" in report.summary() and "rkg:Forum" in report.summary()
+
+
+@pytest.mark.skipif(not HAS_JAVA, reason="HermiT needs Java")
+def test_unsatisfiable_class_fails_naming_the_class(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    edit(
+        project,
+        None,
+        PREFIXES
+        + f"""rkg:StateInstitution a owl:Class ;
+    rdfs:subClassOf rkg:State , rkg:Institution ;
+    rdfs:label "state institution"@en , "国家机构混合体"@zh ;
+    {LABELLED} .""",
+    )
+    report = run_check(project)
+    hits = problems_naming(report, "rkg:StateInstitution")
+    assert hits and "unsatisfiable" in hits[0]
+    assert "state institution" in hits[0]  # the label is shown next to the IRI
+    assert len(report.problems) == 1, report.summary()
+
+
+@pytest.mark.skipif(not HAS_JAVA, reason="HermiT needs Java")
+def test_inconsistent_ontology_fails(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    edit(
+        project,
+        None,
+        PREFIXES + "rkg:france-and-g7 a owl:NamedIndividual , rkg:State , rkg:Institution .",
+    )
+    report = run_check(project)
+    assert problems_naming(report, "is inconsistent"), report.summary()
+
+
+def test_undeclared_annotation_property_fails_naming_it(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    edit(project, None, PREFIXES + 'rkg:Forum rkg:editorNote "check the G20 case"@en .')
+    report = run_check(project, reasoner=False)
+    hits = problems_naming(report, "rkg:editorNote")
+    assert hits and "never declared" in hits[0] and "owl:AnnotationProperty" in hits[0]
+
+
+def test_stale_owl_file_fails(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    edit(project, '"forum"@en', '"discussion forum"@en', regenerate=False)
+    report = run_check(project, reasoner=False)
+    hits = problems_naming(report, "regimekg.owl is missing or out of date")
+    assert hits and "python -m regimekg.ontology" in hits[0]
+
+
+def test_syntax_error_names_the_line(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    text = project.ontology_ttl.read_text(encoding="utf-8")
+    line = text.splitlines().index("rkg:Forum a owl:Class ;") + 1
+    edit(project, "rkg:Forum a owl:Class ;", "rkg:Forum a owk:Class ;", regenerate=False)
+    report = run_check(project, reasoner=False)
+    assert not report.ok
+    assert any(f"regimekg.ttl line {line}" in p for p in report.problems), report.problems
+
+
+def test_version_stamp_must_match_the_package(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    edit(project, 'owl:versionInfo "0.1.0"', 'owl:versionInfo "0.0.9"')
+    report = run_check(project, reasoner=False)
+    assert problems_naming(report, "owl:versionInfo is 0.0.9")
+
+
+def test_catalog_must_map_the_version_iri(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    edit(project, "ontology/0.1.0>", "ontology/0.1.1>")
+    report = run_check(project, reasoner=False)
+    assert problems_naming(report, "does not map https://w3id.org/regimekg/ontology/0.1.1")
+
+
+def test_chinese_label_in_latin_script_fails(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    edit(project, '"论坛"@zh', '"forum"@zh')
+    report = run_check(project, reasoner=False)
+    assert problems_naming(report, "qc/label-wrong-script-violation: rkg:Forum")
+
+
+def test_broken_vocabulary_concept_fails(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    path = project.vocab_dir / "risk-type.ttl"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    skos:inScheme scheme:risk-type ;\n", "", 1)
+    path.write_text(text, encoding="utf-8")
+    report = run_check(project, reasoner=False)
+    assert problems_naming(report, "qc/concept-without-scheme-violation: id:risk-type/")
+
+
+# --------------------------------------------------------------------------------------------
+# The OWL 2 DL lint on small graphs
+# --------------------------------------------------------------------------------------------
+
+
+def lint(ttl: str) -> list[str]:
+    return lint_ontology(Graph().parse(data=PREFIXES + ttl, format="turtle"), "t.ttl")
+
+
+def test_lint_passes_a_clean_fragment() -> None:
+    assert lint("rkg:A a owl:Class . rkg:B a owl:Class ; rdfs:subClassOf rkg:A .") == []
+
+
+def test_lint_undeclared_class_in_axiom() -> None:
+    (p,) = lint("rkg:A a owl:Class ; rdfs:subClassOf rkg:Instituion .")
+    assert "rkg:Instituion is used as a class" in p
+
+
+def test_lint_property_declared_as_object_and_datatype_property() -> None:
+    (p,) = lint("rkg:p a owl:ObjectProperty , owl:DatatypeProperty .")
+    assert "rkg:p is declared as datatype property and object property" in p
+
+
+def test_lint_date_datatype_outside_the_owl2_map() -> None:
+    (p,) = lint("rkg:d a owl:DatatypeProperty ; rdfs:range xsd:date .")
+    assert "xsd:date" in p and "SHACL" in p
+
+
+def test_lint_transitive_property_in_cardinality_restriction() -> None:
+    problems = lint(
+        """rkg:t a owl:ObjectProperty , owl:TransitiveProperty .
+        rkg:A a owl:Class ; rdfs:subClassOf [ a owl:Restriction ; owl:onProperty rkg:t ;
+            owl:maxCardinality "1"^^xsd:nonNegativeInteger ] ."""
+    )
+    assert len(problems) == 1 and "rkg:t" in problems[0] and "non-simple" in problems[0]
+
+
+def test_lint_sub_property_of_a_transitive_one_is_simple_but_its_super_is_not() -> None:
+    assert (
+        lint(
+            """rkg:direct a owl:ObjectProperty , owl:FunctionalProperty ;
+                rdfs:subPropertyOf rkg:closure .
+            rkg:closure a owl:ObjectProperty , owl:TransitiveProperty ."""
+        )
+        == []
+    )
+    (p,) = lint(
+        """rkg:direct a owl:ObjectProperty , owl:TransitiveProperty ; rdfs:subPropertyOf rkg:up .
+        rkg:up a owl:ObjectProperty , owl:FunctionalProperty ."""
+    )
+    assert "rkg:up" in p and "declared functional" in p
+
+
+def test_lint_mixed_property_kinds_in_sub_property() -> None:
+    (p,) = lint(
+        """rkg:issuer a owl:ObjectProperty ; rdfs:subPropertyOf <http://purl.org/dc/terms/creator> .
+        <http://purl.org/dc/terms/creator> a owl:AnnotationProperty ."""
+    )
+    assert "mixes property kinds" in p
+
+
+def test_lint_object_property_used_with_a_literal() -> None:
+    (p,) = lint('rkg:p a owl:ObjectProperty . rkg:A a owl:Class ; rkg:p "a value" .')
+    assert "rkg:p is used as an object property with a literal value (on rkg:A)" in p
+
+
+def test_broken_qc_query_is_reported_not_raised(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    (project.qc_dir / "broken-violation.rq").write_text("SELECT ?x WHERE { ?x", encoding="utf-8")
+    report = run_check(project, reasoner=False)
+    assert problems_naming(report, "broken-violation.rq: SPARQL syntax error")
+
+
+def test_lint_class_and_property_punning_in_rkg() -> None:
+    (p,) = lint("rkg:member a owl:Class , owl:ObjectProperty .")
+    assert "rkg:member" in p and "punning" in p
+
+
+# --------------------------------------------------------------------------------------------
+# Build store, reporting, missing Java
+# --------------------------------------------------------------------------------------------
+
+
+def test_qc_queries_also_run_on_a_build_store() -> None:
+    store = pyoxigraph.Store()
+    data = """
+    @prefix rkg: <https://w3id.org/regimekg/ontology#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    <https://w3id.org/regimekg/id/institution/gpai> a rkg:Partnership ;
+        rdfs:label "Global Partnership on Artificial Intelligence"@en , "人工智能全球伙伴关系"@zh .
+    <https://w3id.org/regimekg/id/claim/a1> a rkg:Claim ;
+        rkg:hasEvidence <https://w3id.org/regimekg/id/evidence/e1> ;
+        rkg:claimSubject <https://w3id.org/regimekg/id/institution/gpai> ;
+        rkg:claimAbout "founding-date" ; rkg:claimValue "2020" .
+    <https://w3id.org/regimekg/id/claim/a2> a rkg:Claim ;
+        rkg:hasEvidence <https://w3id.org/regimekg/id/evidence/e1> ;
+        rkg:claimSubject <https://w3id.org/regimekg/id/institution/gpai> ;
+        rkg:claimAbout "founding-date" ; rkg:claimValue "2019" .
+    """
+    g = Graph().parse(data=data, format="turtle")
+    store.load(
+        g.serialize(format="nt").encode(),
+        format=pyoxigraph.RdfFormat.N_TRIPLES,
+        to_graph=pyoxigraph.NamedNode("https://w3id.org/regimekg/graph/curated"),
+    )
+    # The store's ontology graph provides the subclass chain the query follows.
+    onto = Graph().parse(ROOT / "ontology" / "regimekg.ttl", format="turtle")
+    store.load(
+        onto.serialize(format="nt").encode(),
+        format=pyoxigraph.RdfFormat.N_TRIPLES,
+        to_graph=pyoxigraph.NamedNode("https://w3id.org/regimekg/graph/ontology"),
+    )
+    report = run_check(Project(ROOT), store=store, reasoner=False)
+    assert problems_naming(
+        report, "qc/named-entity-without-evidence-violation: id:institution/gpai, rkg:Partnership"
+    )
+    assert "qc/conflicting-claims: 1 row(s) (informational)" in report.notes
+    assert "+ build store" in dict(report.steps)["QC queries"]
+
+
+def test_summary_is_a_numbered_list() -> None:
+    report = CheckReport(problems=["first problem", "second problem"], notes=["a note"])
+    report.steps.append(("parse", "ok"))
+    text = report.summary()
+    assert not report.ok
+    assert "  1. first problem" in text and "  2. second problem" in text
+    assert "FAILED: 2 problem(s)" in text and "a note" in text
+
+
+def test_missing_java_is_said_in_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    import owlready2
+
+    monkeypatch.setattr(owlready2, "JAVA_EXE", "/nonexistent/java")
+    report = run_check(Project(ROOT))
+    assert report.ok
+    (note,) = [n for n in report.notes if "HermiT" in n]
+    assert note.startswith("HermiT was not run because Java is not installed")
+    assert note.count(". ") == 0 and note.endswith(".")
