@@ -19,6 +19,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from . import __version__, curated, store, validate
+from . import ontology as schema
 from .errors import BuildError, UserError
 from .loaders import Candidate, load_source, write_candidates
 from .loaders.mentions import Gazetteer
@@ -186,8 +187,8 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
     texts = {s.id: s.read_text() for s in sources}
 
     step("loading ontology and vocabularies")
-    ontology = validate.load_graphs([project.ontology_ttl])
-    vocab = validate.load_graphs(sorted(project.vocab_dir.glob("*.ttl")))
+    ontology = schema.load_ontology(project)
+    vocab = schema.load_vocab(project)
 
     step("reading curated records")
     cur = curated.load(project)

@@ -63,7 +63,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
-    report = run_check(project(args.root))
+    proj = project(args.root)
+    built = proj.build_dir(args.out) / "store"
+    report = run_check(proj, store=built if built.is_dir() else None)
     print(report.summary())
     return 0 if report.ok else 1
 
@@ -198,7 +200,8 @@ def parser() -> argparse.ArgumentParser:
     sp = add("validate", cmd_validate, "SHACL and quote checks on the project or on given files")
     sp.add_argument("paths", nargs="*", help="RDF files to validate (default: the whole project)")
 
-    add("check", cmd_check, "ontology QC: OWL 2 DL lint, HermiT, QC queries, bilingual labels")
+    sp = add("check", cmd_check, "ontology QC: OWL 2 DL lint, HermiT, QC queries, bilingual labels")
+    sp.add_argument("--out", help="build directory whose store the QC queries also check")
 
     sp = add("lint", cmd_lint, "check (or --fix) the canonical form of curated files")
     sp.add_argument("--fix", action="store_true", help="rewrite files canonically")

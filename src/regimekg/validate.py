@@ -9,13 +9,12 @@ id/institution/g7" is not something a curator can fix without that.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
 
 from .errors import UserError
 from .namespaces import SH, slug_of
@@ -68,20 +67,6 @@ def load_graphs(paths: list[Path]) -> Graph:
     return g
 
 
-def load_ontology(project: Project) -> Graph:
-    """The ontology with its SKOS vocabularies: what shapes need to see the class hierarchy."""
-    if not project.ontology_ttl.is_file():
-        raise UserError(f"{project.ontology_ttl} is missing: restore the ontology source.")
-    return load_graphs([project.ontology_ttl, *sorted(project.vocab_dir.glob("*.ttl"))])
-
-
-def load_shapes(project: Project) -> Graph:
-    shapes = sorted(project.shapes_dir.glob("*.ttl"))
-    if not shapes:
-        raise UserError(f"No SHACL shapes in {project.shapes_dir}: restore ontology/shapes/*.ttl.")
-    return load_graphs(shapes)
-
-
 def _short(term: object) -> str:
     s = str(term)
     for base, prefix in (
@@ -94,11 +79,21 @@ def _short(term: object) -> str:
     return s
 
 
+def _message(messages: Iterable[object], lang: str) -> str | None:
+    """The shape's message in *lang* (shapes carry ``@en`` and ``@zh``), else any."""
+    found = list(messages)
+    for m in found:
+        if isinstance(m, Literal) and m.language == lang:
+            return str(m)
+    return str(found[0]) if found else None
+
+
 def validate_graph(
     data: Graph,
     shapes: Graph,
     ontology: Graph | None = None,
     where: Mapping[URIRef, str] | None = None,
+    lang: str = "en",
 ) -> Report:
     """Validate *data*; *where* maps focus nodes to a human place (file and record)."""
     conforms, results, _ = shacl_validate(
@@ -112,12 +107,13 @@ def validate_graph(
         advanced=False,
     )
     violations: list[Violation] = []
-    for r in results.subjects(RDF.type, SH.ValidationResult):
+    # top-level results only: nested sh:detail results may have literal focus nodes
+    for r in results.objects(None, SH.result):
         severity = results.value(r, SH.resultSeverity)
         focus = results.value(r, SH.focusNode)
         path = results.value(r, SH.resultPath)
         comp = results.value(r, SH.sourceConstraintComponent)
-        msg = results.value(r, SH.resultMessage)
+        msg = _message(results.objects(r, SH.resultMessage), lang)
         violations.append(
             Violation(
                 focus=_short(focus),
@@ -135,5 +131,7 @@ def validate_graph(
 
 def validate_paths(project: Project, paths: list[Path]) -> Report:
     """``regimekg validate PATH…``: SHACL on the given RDF files with the project's shapes."""
-    data = load_graphs(paths)
-    return validate_graph(data, load_shapes(project), load_ontology(project))
+    from . import ontology  # only this command needs it
+
+    data = load_graphs(paths) + ontology.load_vocab(project)
+    return validate_graph(data, ontology.load_shapes(project), ontology.load_ontology(project))

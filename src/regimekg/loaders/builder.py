@@ -237,7 +237,9 @@ class DocBuilder:
         """Record a discovered name: a TSV row, an ``rkg:Candidate`` and its occurrence."""
         from .discovery import candidate_iri, norm_key
 
-        name = name.strip()
+        # OCR debris (a stray backslash or quote) must not make the same candidate carry two
+        # labels when two sources spell it slightly differently.
+        name = name.strip().strip("\\\"'“”‘’ ")
         lang = "zh" if seg.has_cjk(name) else "en"
         c = candidate_iri(name)
         g = self.graph
