@@ -222,9 +222,8 @@ def _validate(project: Project, parts: _Parts, step: _Steps) -> None:
     for name, g in parts.graphs:
         if name != ONTOLOGY_GRAPH:
             data += g
-    report = validate.validate_graph(
-        data, validate.load_shapes(project), parts.ontology, parts.where
-    )
+    shapes = schema.load_shapes(project)
+    report = validate.validate_graph(data, shapes, parts.ontology, parts.where)
     if not report.conforms:
         first = next(v for v in report.violations if v.severity == "Violation")
         step(report.summary())
