@@ -1,0 +1,619 @@
+"""Bring edits made to ``ontology/regimekg.owl`` (Protégé, owlready2) back into the Turtle source.
+
+``ontology/regimekg.ttl`` is the source of truth: the build, the check and the reference
+documentation read it, and ``regimekg.owl`` is generated from it. Editors who prefer Protégé
+or owlready2 edit the RDF/XML, so the edit has to flow back. This module does that without
+throwing away the hand-written Turtle: the file is split into its top-level statements, and only
+the statements whose subject changed are rewritten (in rdflib's ``longturtle`` style); comments,
+section headers and untouched statements stay byte-for-byte. New terms are placed next to their
+siblings (same superclass, or same domain) so the diff lands in the right section.
+
+The merge is verified before anything is written: the new Turtle must hold exactly the triples of
+the RDF/XML (RDF 1.1 reading: ``"x"^^xsd:string`` is ``"x"``, which owlready2 and the OWL API
+write for plain strings). Afterwards ``regimekg.owl`` is regenerated in its canonical form.
+
+Edit one side between syncs: when ``regimekg.ttl`` is newer than ``regimekg.owl`` an import would
+undo the Turtle edits, so it is refused unless forced.
+
+Command line::
+
+    python -m regimekg.ontology_sync status      # what regimekg.owl changes compared to the Turtle
+    python -m regimekg.ontology_sync import      # write those changes into regimekg.ttl
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax import SAXParseException
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+from rdflib.namespace import RDFS, XSD
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
+
+from .errors import UserError
+from .namespaces import PREFIXES
+from .ontology import generate_owl, parse_turtle
+from .paths import Project
+
+Triple = tuple[Node, Node, Node]
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+def normalise(graph: Graph) -> Graph:
+    """A copy of *graph* with ``xsd:string`` literals written as plain literals (RDF 1.1)."""
+    out = Graph()
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, ns, override=True, replace=True)
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        out.add((s, p, o))
+    return out
+
+
+def read_owl(project: Project) -> Graph:
+    """``regimekg.owl`` as a normalised graph; a parse error names the file and line."""
+    path = project.ontology_owl
+    if not path.is_file():
+        raise UserError(
+            f"{path} is missing: generate it with `python -m regimekg.ontology` before editing it."
+        )
+    try:
+        g = Graph().parse(path, format="xml")
+    except SAXParseException as e:
+        raise UserError(
+            f"{path} line {e.getLineNumber()}: malformed RDF/XML ({e.getMessage()}); fix the "
+            f"file or regenerate it from the Turtle with `python -m regimekg.ontology`."
+        ) from None
+    except Exception as e:  # rdflib raises several types for bad RDF/XML
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise UserError(
+            f"{path}: cannot read RDF/XML ({first}); fix the file or regenerate it with "
+            f"`python -m regimekg.ontology`."
+        ) from None
+    return normalise(g)
+
+
+# --------------------------------------------------------------------------------------------
+# Splitting Turtle into statements
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Chunk:
+    """One top-level piece of a Turtle file: its leading comments/blank lines and its text."""
+
+    trivia: str
+    text: str
+    directive: bool = False
+
+
+_DIRECTIVE = re.compile(r"(@prefix|@base|PREFIX|BASE)\s", re.IGNORECASE)
+
+
+def split_turtle(source: str) -> tuple[list[Chunk], str]:
+    """Split Turtle *source* into top-level chunks and the trailing trivia.
+
+    Joining ``trivia + text`` of every chunk and the trailing trivia gives back *source*
+    exactly. A statement ends at a ``.`` outside strings, IRIs, comments and brackets that is
+    followed by whitespace, a comment or the end; a SPARQL-style ``PREFIX``/``BASE`` ends after
+    its IRI.
+    """
+    chunks: list[Chunk] = []
+    n = len(source)
+    i = 0
+    while True:
+        # trivia: whitespace and comments
+        start = i
+        while i < n:
+            if source[i].isspace():
+                i += 1
+            elif source[i] == "#":
+                while i < n and source[i] != "\n":
+                    i += 1
+            else:
+                break
+        trivia = source[start:i]
+        if i >= n:
+            return chunks, trivia
+        begin = i
+        m = _DIRECTIVE.match(source, i)
+        sparql_style = bool(m) and source[i] != "@"
+        depth = 0
+        end = None
+        while i < n:
+            c = source[i]
+            if c in "\"'":
+                q3 = source[i : i + 3]
+                if q3 in ('"""', "'''"):
+                    j = source.find(q3, i + 3)
+                    while j != -1 and _escaped(source, j):
+                        j = source.find(q3, j + 1)
+                    i = (j + 3) if j != -1 else n
+                else:
+                    j = i + 1
+                    while j < n and source[j] != c:
+                        j += 2 if source[j] == "\\" else 1
+                    i = j + 1
+                continue
+            if c == "<":
+                j = source.find(">", i + 1)
+                i = (j + 1) if j != -1 else n
+                if sparql_style:
+                    end = i
+                    break
+                continue
+            if c == "#":
+                while i < n and source[i] != "\n":
+                    i += 1
+                continue
+            if c in "[(":
+                depth += 1
+            elif c in "])":
+                depth -= 1
+            elif c == "." and depth <= 0:
+                nxt = source[i + 1] if i + 1 < n else " "
+                if nxt.isspace() or nxt == "#":
+                    end = i + 1
+                    break
+            i += 1
+        if end is None:
+            end = n
+        chunks.append(Chunk(trivia, source[begin:end], directive=bool(m)))
+        i = end
+
+
+def _escaped(text: str, pos: int) -> bool:
+    k = pos - 1
+    count = 0
+    while k >= 0 and text[k] == "\\":
+        count += 1
+        k -= 1
+    return count % 2 == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Descriptions of a subject
+# --------------------------------------------------------------------------------------------
+
+
+def description(graph: Graph, root: Node) -> Graph:
+    """The triples about *root*, following blank nodes (a concise bounded description)."""
+    out = Graph()
+    todo = [root]
+    seen: set[Node] = set()
+    while todo:
+        s = todo.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        for p, o in graph.predicate_objects(s):
+            out.add((s, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return out
+
+
+def roots(graph: Graph) -> list[Node]:
+    """Subjects of *graph* that are not blank nodes used as an object (the top-level nodes)."""
+    objects = {o for o in graph.objects() if isinstance(o, BNode)}
+    found = {s for s in graph.subjects() if not (isinstance(s, BNode) and s in objects)}
+    return sorted(found, key=lambda x: (isinstance(x, BNode), str(x)))
+
+
+def _digest(g: Graph) -> int:
+    return to_isomorphic(g).internal_hash()
+
+
+_SHORT_PREFIXES = {
+    **{k: v for k, v in PREFIXES.items() if k not in ("id", "graph")},
+    "oa": "http://www.w3.org/ns/oa#",
+    "vann": "http://purl.org/vocab/vann/",
+}
+
+
+def short(node: Node) -> str:
+    """``prefix:name`` for IRIs in a known namespace, ``<IRI>`` for others, a word for bnodes."""
+    s = str(node)
+    if isinstance(node, BNode):
+        return "an anonymous axiom"
+    for prefix, ns in sorted(_SHORT_PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if s.startswith(ns) and len(s) > len(ns):
+            return f"{prefix}:{s[len(ns) :]}"
+    return f"<{s}>"
+
+
+# --------------------------------------------------------------------------------------------
+# The difference between the two files
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Drift:
+    """How ``regimekg.owl`` differs from ``regimekg.ttl``, by top-level subject."""
+
+    added: list[Node] = field(default_factory=list)
+    changed: list[Node] = field(default_factory=list)
+    removed: list[Node] = field(default_factory=list)
+    details: dict[Node, list[str]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+    def _names(self, nodes: Sequence[Node]) -> str:
+        named = [short(n) for n in nodes if not isinstance(n, BNode)]
+        anon = sum(isinstance(n, BNode) for n in nodes)
+        if anon:
+            named.append(f"{anon} anonymous axiom(s)")
+        return ", ".join(named)
+
+    def summary(self) -> str:
+        """One line per kind of change, then the triples of each changed subject."""
+        if self.empty:
+            return "regimekg.owl and regimekg.ttl hold the same triples; nothing to import."
+        lines = []
+        for word, nodes in (
+            ("added", self.added),
+            ("changed", self.changed),
+            ("removed", self.removed),
+        ):
+            if nodes:
+                lines.append(f"{word}: {self._names(nodes)}")
+        for node in [*self.added, *self.changed, *self.removed]:
+            for d in self.details.get(node, [])[:12]:
+                lines.append(f"  {short(node)} {d}")
+        return "\n".join(lines)
+
+
+def _fmt(node: Node) -> str:
+    if isinstance(node, Literal):
+        return f'"{node}"' + (f"@{node.language}" if node.language else "")
+    if isinstance(node, BNode):
+        return "[…]"
+    return short(node)
+
+
+def _triple_lines(old: Graph, new: Graph, root: Node) -> list[str]:
+    """``+ p o`` / ``- p o`` lines for the direct triples of *root* that differ."""
+    a = {(p, o) for p, o in old.predicate_objects(root)}
+    b = {(p, o) for p, o in new.predicate_objects(root)}
+
+    # blank-node objects differ by identity only; compare them by their description
+    def key(g: Graph, p: Node, o: Node) -> tuple:
+        return (p, _digest(description(g, o)) if isinstance(o, BNode) else o)
+
+    ka = {key(old, p, o): (p, o) for p, o in a}
+    kb = {key(new, p, o): (p, o) for p, o in b}
+    out = [f"- {_fmt(p)} {_fmt(o)}" for k, (p, o) in sorted(ka.items(), key=str) if k not in kb]
+    out += [f"+ {_fmt(p)} {_fmt(o)}" for k, (p, o) in sorted(kb.items(), key=str) if k not in ka]
+    return out
+
+
+@dataclass
+class _Statement:
+    index: int
+    root: Node | None  # the subject IRI, or the blank node of an anonymous axiom
+    graph: Graph | None = None  # parsed only for anonymous axioms
+
+
+_SUBJECT = re.compile(r"<([^>]*)>|([A-Za-z][\w\-.]*)?:([\w\-.]*)")
+
+
+def _parse_statements(chunks: list[Chunk], path: Path) -> list[_Statement]:
+    """Each statement's subject: read from its first token, or by parsing an anonymous one.
+
+    Reading the subject off the text keeps the import fast (one parse of the whole file
+    instead of one per statement); the final isomorphism check catches any misreading.
+    """
+    prefixes = _file_prefixes(chunks)
+    header = "".join(c.text + "\n" for c in chunks if c.directive)
+    out = []
+    for i, c in enumerate(chunks):
+        if c.directive:
+            continue
+        m = _SUBJECT.match(c.text)
+        if m and m.group(1) is not None:
+            out.append(_Statement(i, URIRef(m.group(1))))
+            continue
+        if m and (m.group(2) or "") in prefixes:
+            local = m.group(3).rstrip(".")
+            out.append(_Statement(i, URIRef(prefixes[m.group(2) or ""] + local)))
+            continue
+        g = Graph()
+        try:
+            g.parse(data=header + c.text + "\n", format="turtle")
+        except Exception:
+            line = "".join(x.trivia + x.text for x in chunks[:i]).count("\n") + 1
+            line += c.trivia.count("\n")
+            raise UserError(
+                f"{path} line {line}: this statement does not parse on its own; fix the Turtle "
+                f"(`regimekg check` names the error) before importing."
+            ) from None
+        rs = roots(g)
+        out.append(_Statement(i, rs[0] if len(rs) == 1 else None, g))
+    return out
+
+
+def _same(a: Graph, b: Graph) -> bool:
+    """Graph equality, with the cheap set comparison when there are no blank nodes."""
+    if len(a) != len(b):
+        return False
+    if not any(isinstance(x, BNode) for t in (*a, *b) for x in t):
+        return set(a) == set(b)
+    return isomorphic(a, b)
+
+
+def compare(ttl: Graph, owl: Graph) -> Drift:
+    """The subjects *owl* adds, changes or removes compared with *ttl*."""
+    drift = Drift()
+    ttl_roots = roots(ttl)
+    owl_roots = roots(owl)
+    named_ttl = {r for r in ttl_roots if not isinstance(r, BNode)}
+    named_owl = {r for r in owl_roots if not isinstance(r, BNode)}
+    for r in sorted(named_owl - named_ttl, key=str):
+        drift.added.append(r)
+        drift.details[r] = _triple_lines(Graph(), owl, r)
+    for r in sorted(named_ttl - named_owl, key=str):
+        drift.removed.append(r)
+        drift.details[r] = _triple_lines(ttl, Graph(), r)
+    for r in sorted(named_ttl & named_owl, key=str):
+        if not _same(description(ttl, r), description(owl, r)):
+            drift.changed.append(r)
+            drift.details[r] = _triple_lines(ttl, owl, r)
+    anon_ttl = defaultdict(list)
+    for r in ttl_roots:
+        if isinstance(r, BNode):
+            anon_ttl[_digest(description(ttl, r))].append(r)
+    anon_owl = defaultdict(list)
+    for r in owl_roots:
+        if isinstance(r, BNode):
+            anon_owl[_digest(description(owl, r))].append(r)
+    for h in sorted(set(anon_owl) | set(anon_ttl)):
+        extra = len(anon_owl.get(h, [])) - len(anon_ttl.get(h, []))
+        if extra > 0:
+            drift.added += anon_owl[h][:extra]
+        elif extra < 0:
+            drift.removed += anon_ttl[h][:-extra]
+    return drift
+
+
+def status(project: Project) -> Drift:
+    """How ``regimekg.owl`` differs from ``regimekg.ttl`` now."""
+    ttl = normalise(parse_turtle(project.ontology_ttl))
+    return compare(ttl, read_owl(project))
+
+
+# --------------------------------------------------------------------------------------------
+# Writing Turtle
+# --------------------------------------------------------------------------------------------
+
+
+def _serialise(graph: Graph, prefixes: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """*graph* as longturtle statements without prefix lines, and the prefixes it used."""
+    g = Graph(bind_namespaces="none")
+    for p, ns in prefixes.items():
+        g.bind(p, ns, override=True, replace=True)
+    for t in graph:
+        g.add(t)
+    text = g.serialize(format="longturtle")
+    used: dict[str, str] = {}
+    body = []
+    for line in text.splitlines():
+        m = re.match(r"^PREFIX ([A-Za-z0-9_\-.]*): <([^>]*)>$", line)
+        if m:
+            used[m.group(1)] = m.group(2)
+        else:
+            body.append(line)
+    out = "\n".join(body).strip("\n")
+    out = re.sub(r"^\[\]\s+", "[] ", out, flags=re.MULTILINE)
+    return out, used
+
+
+def _file_prefixes(chunks: Iterable[Chunk]) -> dict[str, str]:
+    out = {}
+    for c in chunks:
+        m = re.match(r"(?:@prefix|PREFIX)\s+([A-Za-z0-9_\-.]*):\s*<([^>]*)>", c.text, re.I)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def _placement(owl: Graph, node: Node, statements: list[_Statement]) -> int | None:
+    """Index of the statement a new term should follow: its last sibling, else its parent."""
+    by_root: dict[Node, int] = {}
+    for st in statements:
+        if st.root is not None:
+            by_root[st.root] = st.index
+    if not isinstance(node, URIRef):
+        return None
+    for link in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain):
+        for parent in sorted(owl.objects(node, link), key=str):
+            if not isinstance(parent, URIRef):
+                continue
+            siblings = [
+                by_root[s]
+                for s in owl.subjects(link, parent)
+                if s in by_root and isinstance(s, URIRef)
+            ]
+            if siblings:
+                return max(siblings)
+            if parent in by_root and link != RDFS.domain:
+                return by_root[parent]
+    return None
+
+
+@dataclass
+class ImportResult:
+    """What :func:`import_owl` did (or would do, for a dry run)."""
+
+    drift: Drift
+    written: bool
+    ttl: Path
+
+    def summary(self) -> str:
+        if self.drift.empty:
+            return self.drift.summary()
+        head = (
+            f"Imported regimekg.owl into {self.ttl}:"
+            if self.written
+            else f"Would import regimekg.owl into {self.ttl} (dry run):"
+        )
+        tail = "" if not self.written else "\nNow run `regimekg check`."
+        return f"{head}\n{self.drift.summary()}{tail}"
+
+
+def merge(source: str, owl: Graph, path: Path) -> tuple[str, Drift]:
+    """Turtle text holding exactly the triples of *owl*, edited from *source* in place."""
+    chunks, trailing = split_turtle(source)
+    statements = _parse_statements(chunks, path)
+    try:
+        ttl = normalise(Graph().parse(data=source, format="turtle"))
+    except BadSyntax as e:
+        raise UserError(
+            f"{path} line {e.lines + 1}: Turtle syntax error; fix it before importing."
+        ) from None
+    drift = compare(ttl, owl)
+    if drift.empty:
+        return source, drift
+    prefixes = _file_prefixes(chunks)
+    new_text: dict[int, str | None] = {}  # chunk index -> replacement (None: delete)
+    new_prefixes: dict[str, str] = {}
+    changed = set(drift.changed) | set(drift.removed)
+    by_root: dict[Node, list[_Statement]] = defaultdict(list)
+    for st in statements:
+        if st.root is None:
+            raise UserError(
+                f"{path}: statement {st.index + 1} describes several unrelated subjects; split "
+                f"it into one statement per subject before importing."
+            )
+        by_root[st.root].append(st)
+    for node in changed:
+        if isinstance(node, BNode):
+            continue
+        sts = by_root.get(node, [])
+        desc = description(owl, node)
+        for k, st in enumerate(sts):
+            if k == 0 and len(desc):
+                text, used = _serialise(desc, prefixes)
+                new_prefixes.update(used)
+                new_text[st.index] = text
+            else:
+                new_text[st.index] = None
+    # anonymous axioms that disappeared
+    removed_anon = [n for n in drift.removed if isinstance(n, BNode)]
+    for node in removed_anon:
+        h = _digest(description(ttl, node))
+        for st in statements:
+            if (
+                isinstance(st.root, BNode)
+                and st.index not in new_text
+                and st.graph is not None
+                and _digest(normalise(st.graph)) == h
+            ):
+                new_text[st.index] = None
+                break
+    # new subjects: after their siblings when there are any, else at the end
+    after: dict[int | None, list[str]] = defaultdict(list)
+    for node in sorted(drift.added, key=lambda x: (isinstance(x, BNode), str(x))):
+        text, used = _serialise(description(owl, node), prefixes)
+        new_prefixes.update(used)
+        after[_placement(owl, node, statements)].append(text)
+    out: list[str] = []
+    last_directive = max((i for i, c in enumerate(chunks) if c.directive), default=-1)
+    missing = {p: ns for p, ns in new_prefixes.items() if prefixes.get(p) != ns}
+    for i, c in enumerate(chunks):
+        if i not in new_text:
+            out.append(c.trivia + c.text)
+        elif new_text[i] is not None:
+            out.append(c.trivia + str(new_text[i]))
+        elif "#" in c.trivia:  # a deleted statement keeps the comments above it
+            out.append(c.trivia.rstrip())
+        if i == last_directive:
+            out += [f"\n@prefix {p}: <{ns}> ." for p, ns in sorted(missing.items())]
+        out += ["\n\n" + text for text in after.get(i, [])]
+    if after.get(None):
+        out.append("\n\n# Imported from regimekg.owl\n\n" + "\n\n".join(after[None]))
+    result = "".join(out) + (trailing if trailing.strip() else "\n")
+    check = Graph()
+    try:
+        check.parse(data=result, format="turtle")
+    except Exception as e:
+        raise UserError(
+            f"{path}: the merged Turtle does not parse ({str(e).splitlines()[0]}); nothing was "
+            f"written, edit {path.name} by hand instead."
+        ) from None
+    merged = normalise(check)
+    if len(merged) != len(owl) or not compare(merged, owl).empty:
+        raise UserError(
+            f"{path}: the edits in regimekg.owl could not be merged statement by statement; "
+            f"nothing was written, edit {path.name} by hand instead."
+        )
+    return result, drift
+
+
+def import_owl(project: Project, *, dry_run: bool = False, force: bool = False) -> ImportResult:
+    """Write the edits of ``regimekg.owl`` into ``regimekg.ttl`` and regenerate the RDF/XML.
+
+    Refused (a :class:`UserError`) when the Turtle was modified after the RDF/XML, because the
+    import would then revert those Turtle edits; *force* imports anyway.
+    """
+    ttl_path, owl_path = project.ontology_ttl, project.ontology_owl
+    owl = read_owl(project)
+    source = ttl_path.read_text(encoding="utf-8")
+    merged, drift = merge(source, owl, ttl_path)
+    if drift.empty:
+        return ImportResult(drift, False, ttl_path)
+    if not force and ttl_path.stat().st_mtime > owl_path.stat().st_mtime:
+        raise UserError(
+            f"{ttl_path} was modified after {owl_path.name}, so importing would undo the Turtle "
+            f"edits ({drift.summary().splitlines()[0]}); regenerate the RDF/XML with "
+            f"`python -m regimekg.ontology` to keep the Turtle, or pass --force to import."
+        )
+    if not dry_run:
+        ttl_path.write_text(merged, encoding="utf-8")
+        generate_owl(project)
+    return ImportResult(drift, not dry_run, ttl_path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m regimekg.ontology_sync (status|import) [--dry-run] [--force] [--root DIR]``."""
+    from .paths import project as find_project
+
+    ap = argparse.ArgumentParser(
+        prog="python -m regimekg.ontology_sync",
+        description="Bring edits of ontology/regimekg.owl (Protégé, owlready2) back into "
+        "ontology/regimekg.ttl (将 RDF/XML 中的修改同步回 Turtle 源文件).",
+    )
+    ap.add_argument("action", choices=("status", "import"))
+    ap.add_argument("--root", help="project directory (default: found from the current directory)")
+    ap.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    ap.add_argument("--force", action="store_true", help="import even if the Turtle is newer")
+    args = ap.parse_args(argv)
+    try:
+        proj = find_project(args.root)
+        if args.action == "status":
+            drift = status(proj)
+            print(drift.summary())
+            return 0 if drift.empty else 1
+        result = import_owl(proj, dry_run=args.dry_run, force=args.force)
+    except UserError as e:
+        print(f"regimekg: {e}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,310 @@
+"""The editor's round trip: edit ``regimekg.owl`` with owlready2, import it, check, build.
+
+What an ontology editor relies on (docs/editing.md): an edit saved as RDF/XML flows back into
+the Turtle source without disturbing the rest of it; ``regimekg check`` then accepts a good edit
+and names the term of a broken one; the build carries the new term. Every test works on a copy
+of the project.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS, SKOS
+
+from regimekg.check import java_available, run_check
+from regimekg.errors import UserError
+from regimekg.namespaces import ONTOLOGY_IRI, RKG
+from regimekg.ontology import generate_owl, load_ontology
+from regimekg.ontology_sync import import_owl, main, normalise, split_turtle, status
+from regimekg.paths import Project
+from tests.conftest import ROOT, copy_project
+
+SKOS_DEFINITION = str(SKOS.definition)
+
+needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs Java")
+
+
+@pytest.fixture
+def proj(tmp_path: Path) -> Project:
+    """A copy of the project whose regimekg.owl is freshly generated from the Turtle."""
+    p = copy_project(tmp_path / "proj")
+    generate_owl(p)
+    # the Turtle is older than the RDF/XML, as after `python -m regimekg.ontology`
+    os.utime(p.ontology_ttl, (1_000_000_000, 1_000_000_000))
+    return p
+
+
+def edit_owl(project: Project, change: Callable) -> None:
+    """Open regimekg.owl in a fresh owlready2 world, apply *change*, save RDF/XML in place."""
+    from owlready2 import World
+
+    world = World()
+    onto = world.get_ontology(project.ontology_owl.as_uri()).load()
+    with onto:
+        change(world, onto)
+    onto.save(file=str(project.ontology_owl), format="rdfxml")
+    world.close()
+
+
+def new_class(
+    name: str, parents: tuple[str, ...], labels: dict[str, str], definitions: dict[str, str]
+) -> Callable:
+    """An owlready2 edit adding class rkg:*name* with labels, definitions and isDefinedBy."""
+
+    def change(world, onto) -> None:
+        from owlready2 import locstr
+
+        definition = world[SKOS_DEFINITION]
+        cls = types.new_class(name, tuple(getattr(onto, p) for p in parents))
+        cls.label = [locstr(text, lang) for lang, text in labels.items()]
+        definition[cls] = [locstr(text, lang) for lang, text in definitions.items()]
+        cls.isDefinedBy = [onto]
+
+    return change
+
+
+NETWORK = new_class(
+    "DigitalPolicyNetwork",
+    ("Institution",),
+    {"en": "digital policy network", "zh": "数字政策网络"},
+    {
+        "en": "A standing network of government offices that coordinate digital policy.",
+        "zh": "由各国政府部门组成、协调数字政策的常设网络。",
+    },
+)
+
+
+def test_owlready2_edit_is_imported_into_turtle_without_touching_the_rest(proj: Project) -> None:
+    before = proj.ontology_ttl.read_text(encoding="utf-8")
+    edit_owl(proj, NETWORK)
+
+    drift = status(proj)
+    assert [str(n) for n in drift.added] == [str(RKG.DigitalPolicyNetwork)]
+    assert not drift.changed and not drift.removed
+
+    result = import_owl(proj)
+    assert result.written
+    after = proj.ontology_ttl.read_text(encoding="utf-8")
+
+    g = load_ontology(proj)
+    c = RKG.DigitalPolicyNetwork
+    assert Literal("digital policy network", lang="en") in set(g.objects(c, RDFS.label))
+    assert Literal("数字政策网络", lang="zh") in set(g.objects(c, RDFS.label))
+    assert (c, RDFS.subClassOf, RKG.Institution) in g
+    assert (c, RDFS.isDefinedBy, ONTOLOGY_IRI) in g
+    assert {o.language for o in g.objects(c, SKOS.definition)} == {"en", "zh"}
+
+    # every original statement (with its comments) is still there, byte for byte
+    chunks, _ = split_turtle(before)
+    for chunk in chunks:
+        assert chunk.trivia + chunk.text in after
+    assert after.startswith(before.split("\n@prefix", 1)[0])  # header comment kept
+    # the new class sits right after one of its siblings (another rkg:Institution subclass)
+    new_chunks, _ = split_turtle(after)
+    i = next(k for k, c in enumerate(new_chunks) if c.text.startswith("rkg:DigitalPolicyNetwork"))
+    previous = URIRef(str(RKG) + new_chunks[i - 1].text.split()[0].removeprefix("rkg:"))
+    assert (previous, RDFS.subClassOf, RKG.Institution) in g, new_chunks[i - 1].text[:80]
+
+    # the RDF/XML is regenerated from the Turtle, so both agree and a second import is a no-op
+    owl = normalise(Graph().parse(proj.ontology_owl, format="xml"))
+    assert isomorphic(owl, normalise(g))
+    assert import_owl(proj).drift.empty
+
+
+@needs_java
+def test_imported_edit_passes_check(proj: Project) -> None:
+    edit_owl(proj, NETWORK)
+    import_owl(proj)
+    report = run_check(proj)
+    assert report.ok, report.summary()
+
+
+def test_check_fails_while_the_owl_edit_is_not_imported(proj: Project) -> None:
+    edit_owl(proj, NETWORK)
+    report = run_check(proj, reasoner=False)
+    assert not report.ok
+    assert any("regimekg.owl" in p for p in report.problems), report.summary()
+
+
+def test_changed_and_removed_terms_are_rewritten_in_place(proj: Project) -> None:
+    def change(world, onto) -> None:
+        from owlready2 import destroy_entity, locstr
+
+        onto.Forum.comment = [locstr("G7 and G20 are the typical forums.", "en")]
+        destroy_entity(onto.FigureCaption)
+
+    edit_owl(proj, change)
+    drift = status(proj)
+    assert RKG.Forum in drift.changed
+    assert RKG.FigureCaption in drift.removed
+    import_owl(proj)
+    g = load_ontology(proj)
+    assert Literal("G7 and G20 are the typical forums.", lang="en") in set(
+        g.objects(RKG.Forum, RDFS.comment)
+    )
+    assert not set(g.predicate_objects(RKG.FigureCaption))
+    assert "rkg:FigureCaption" not in proj.ontology_ttl.read_text(encoding="utf-8")
+
+
+def test_dry_run_writes_nothing(proj: Project) -> None:
+    edit_owl(proj, NETWORK)
+    before = proj.ontology_ttl.read_bytes()
+    result = import_owl(proj, dry_run=True)
+    assert not result.written
+    assert "rkg:DigitalPolicyNetwork" in result.summary()
+    assert proj.ontology_ttl.read_bytes() == before
+
+
+def test_import_refuses_to_undo_newer_turtle_edits(proj: Project) -> None:
+    edit_owl(proj, NETWORK)
+    os.utime(proj.ontology_ttl)  # the Turtle was saved after the RDF/XML
+    with pytest.raises(UserError, match=r"modified after regimekg\.owl"):
+        import_owl(proj)
+    assert import_owl(proj, force=True).written
+
+
+def test_unreadable_owl_names_file_and_line(proj: Project) -> None:
+    text = proj.ontology_owl.read_text(encoding="utf-8").splitlines()
+    text[5] = "<rdf:Description"  # broken XML on line 6
+    proj.ontology_owl.write_text("\n".join(text), encoding="utf-8")
+    with pytest.raises(UserError, match=r"regimekg\.owl line \d+: malformed RDF/XML"):
+        import_owl(proj)
+
+
+def test_status_command_exit_codes(proj: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--root", str(proj.root)]) == 0
+    edit_owl(proj, NETWORK)
+    assert main(["status", "--root", str(proj.root)]) == 1
+    assert "added: rkg:DigitalPolicyNetwork" in capsys.readouterr().out
+    assert main(["import", "--root", str(proj.root)]) == 0
+    assert main(["status", "--root", str(proj.root)]) == 0
+
+
+# --- edits that break something: `regimekg check` names the term ---------------------------
+
+
+def test_missing_chinese_label_is_named(proj: Project) -> None:
+    edit_owl(
+        proj,
+        new_class(
+            "TechnicalCommunity",
+            ("Institution",),
+            {"en": "technical community"},
+            {
+                "en": "Engineers and researchers who build AI.",
+                "zh": "构建人工智能的工程师与研究人员。",
+            },
+        ),
+    )
+    import_owl(proj)
+    report = run_check(proj, reasoner=False)
+    assert not report.ok
+    hits = [p for p in report.problems if "rkg:TechnicalCommunity" in p]
+    assert hits, report.summary()
+
+
+def test_undeclared_annotation_property_is_named(proj: Project) -> None:
+    ttl = proj.ontology_ttl.read_text(encoding="utf-8")
+    proj.ontology_ttl.write_text(
+        ttl + '\nrkg:Forum skos:scopeNote "Use for G7 and G20."@en .\n', encoding="utf-8"
+    )
+    report = run_check(proj, reasoner=False)
+    hits = [p for p in report.problems if "skos:scopeNote" in p and "rkg:Forum" in p]
+    assert hits, report.summary()
+    assert "owl:AnnotationProperty" in hits[0]  # the message says how to fix it
+
+
+@needs_java
+def test_unsatisfiable_class_is_named(proj: Project) -> None:
+    edit_owl(
+        proj,
+        new_class(
+            "StateAgency",
+            ("State", "Agency"),  # State and Institution are disjoint
+            {"en": "state agency", "zh": "国家机关"},
+            {"en": "A state that is also an agency.", "zh": "既是国家又是政府机构者。"},
+        ),
+    )
+    import_owl(proj)
+    report = run_check(proj)
+    hits = [p for p in report.problems if "rkg:StateAgency" in p and "unsatisfiable" in p]
+    assert hits, report.summary()
+
+
+# --- the build picks the edit up -----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_build_carries_the_imported_class(proj: Project, tmp_path: Path) -> None:
+    import pyoxigraph
+
+    from regimekg.build import build
+    from regimekg.namespaces import ONTOLOGY_GRAPH
+
+    edit_owl(proj, NETWORK)
+    import_owl(proj)
+    out = tmp_path / "build"
+    build(proj, out, progress=lambda _m: None)
+    store = pyoxigraph.Store.read_only(str(out / "store"))
+    rows = store.query(
+        "SELECT ?c ?g ?label WHERE { GRAPH ?g { ?c rdfs:label ?label } }",
+        prefixes={"rdfs": str(RDFS)},
+        substitutions={
+            pyoxigraph.Variable("c"): pyoxigraph.NamedNode(str(RKG.DigitalPolicyNetwork)),
+            pyoxigraph.Variable("g"): pyoxigraph.NamedNode(str(ONTOLOGY_GRAPH)),
+        },
+    )
+    labels = {(r["label"].value, r["label"].language) for r in rows}
+    assert labels == {("digital policy network", "en"), ("数字政策网络", "zh")}
+    assert str(URIRef(RKG.DigitalPolicyNetwork)) in (out / "regimekg.nq").read_text("utf-8")
+
+
+# --- the worked examples of docs/editing.md ------------------------------------------------
+
+APPLY = re.compile(r"<!-- apply: (\S+) -->\n```turtle\n(.*?)```", re.DOTALL)
+
+
+def test_worked_examples_of_the_editing_guide_pass_check(proj: Project) -> None:
+    from regimekg.ontology import load_vocab
+    from regimekg.reference import render
+    from regimekg.sources import load_manifest
+
+    blocks = APPLY.findall((ROOT / "docs" / "editing.md").read_text(encoding="utf-8"))
+    assert [rel for rel, _ in blocks] == [
+        "ontology/regimekg.ttl",
+        "ontology/regimekg.ttl",
+        "ontology/vocab/glossary.ttl",
+    ]
+    for rel, snippet in blocks:
+        f = proj.root / rel
+        f.write_text(f.read_text(encoding="utf-8") + "\n" + snippet, encoding="utf-8")
+    generate_owl(proj)
+
+    report = run_check(proj, reasoner=False)
+    assert report.ok, report.summary()
+
+    onto, vocab = load_ontology(proj), load_vocab(proj)
+    for term in (RKG.Observatory, RKG.monitors):
+        assert {o.language for o in onto.objects(term, RDFS.label)} == {"en", "zh"}
+    concept = URIRef("https://w3id.org/regimekg/id/glossary/digital-divide")
+    texts = {f"https://w3id.org/regimekg/id/doc/{s.id}": s.read_text() for s in load_manifest(proj)}
+    quotes = [
+        (str(vocab.value(ev, RKG.fromSource)), str(vocab.value(ev, RKG.quote)))
+        for ev in vocab.objects(concept, RKG.hasEvidence)
+    ]
+    assert len(quotes) == 2
+    for source, quote in quotes:
+        assert quote in texts[source], f"{quote!r} is not in {source}"
+
+    pages = render(proj)
+    assert "rkg:Observatory — observatory · 观察站" in pages["classes.md"]
+    assert "rkg:monitors — monitors · 监测" in pages["properties.md"]
+    assert "glossary:digital-divide — digital divide · 数字鸿沟" in pages["vocab/glossary.md"]
