@@ -28,6 +28,13 @@ lint: $(BIN)/regimekg
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/regimekg lint
+	$(BIN)/regimekg ontology reference --check
+
+## Regenerate what is generated from sources: RDF/XML, the ontology reference, the query catalogue.
+docs: $(BIN)/regimekg
+	$(BIN)/regimekg ontology export-owl
+	$(BIN)/regimekg ontology reference
+	$(BIN)/python -m regimekg.query --write-docs
 
 clean:
 	rm -rf build .build.lock

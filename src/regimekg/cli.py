@@ -8,8 +8,11 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -70,6 +73,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_ontology(args: argparse.Namespace) -> int:
+    proj = project(args.root)
+    if args.action == "status":
+        from .ontology_sync import status
+
+        drift = status(proj)
+        print(drift.summary())
+        return 0 if drift.empty else 1
+    if args.action == "import-owl":
+        from .ontology_sync import import_owl
+
+        print(import_owl(proj, dry_run=args.dry_run, force=args.force).summary())
+        return 0
+    if args.action == "export-owl":
+        from .ontology import generate_owl
+
+        print(f"Wrote {generate_owl(proj)}")
+        return 0
+    from . import reference
+
+    if args.check:
+        problems = reference.stale(proj)
+        for p in problems:
+            print(p)
+        if problems:
+            print("Run `regimekg ontology reference` to regenerate docs/reference/.")
+            return 1
+        print(f"{reference.default_out(proj)} is up to date.")
+        return 0
+    print(f"Wrote {len(reference.write(proj))} pages into {reference.default_out(proj)}.")
+    return 0
+
+
 def cmd_lint(args: argparse.Namespace) -> int:
     from .curated import lint
 
@@ -106,12 +142,42 @@ def cmd_sparql(args: argparse.Namespace) -> int:
             raise UserError(f"Cannot read {args.file}: {e}.") from None
     else:
         text = args.query
+    if args.timeout <= 0:
+        raise UserError(f"--timeout {args.timeout:g} must be a positive number of seconds.")
     kg = _open(args)
     try:
-        print(kg.sparql(text, lang=args.lang).format(args.format, lang=args.lang))
+        with _deadline(args.timeout):
+            print(kg.sparql(text, lang=args.lang).format(args.format, lang=args.lang))
     finally:
         kg.close()
     return 0
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """End the command with a clear message once an untrusted query runs past *seconds*.
+
+    The embedded engine cannot be interrupted from Python, but it releases the GIL while it
+    works, so a timer thread can still stop the process (the store is open read-only, so
+    nothing is left half-written).
+    """
+
+    def expire() -> None:
+        print(
+            f"regimekg: the query ran longer than the {seconds:g} s limit and was stopped: "
+            "narrow it (more specific patterns, a LIMIT) or pass a larger --timeout.",
+            file=sys.stderr,
+            flush=True,
+        )
+        os._exit(2)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -203,6 +269,16 @@ def parser() -> argparse.ArgumentParser:
     sp = add("check", cmd_check, "ontology QC: OWL 2 DL lint, HermiT, QC queries, bilingual labels")
     sp.add_argument("--out", help="build directory whose store the QC queries also check")
 
+    sp = add(
+        "ontology",
+        cmd_ontology,
+        "ontology editing: status / import-owl (RDF/XML edits → Turtle) / export-owl / reference",
+    )
+    sp.add_argument("action", choices=("status", "import-owl", "export-owl", "reference"))
+    sp.add_argument("--dry-run", action="store_true", help="import-owl: show, write nothing")
+    sp.add_argument("--force", action="store_true", help="import-owl: even if the Turtle is newer")
+    sp.add_argument("--check", action="store_true", help="reference: only report staleness")
+
     sp = add("lint", cmd_lint, "check (or --fix) the canonical form of curated files")
     sp.add_argument("--fix", action="store_true", help="rewrite files canonically")
 
@@ -214,6 +290,7 @@ def parser() -> argparse.ArgumentParser:
     sp = add("sparql", cmd_sparql, "run your own read-only SPARQL query")
     sp.add_argument("query", nargs="?", help="query text")
     sp.add_argument("--file", help="read the query from a .rq file")
+    sp.add_argument("--timeout", type=float, default=10.0, help="seconds before it is stopped")
     lang(sp), fmt(sp), endpoint(sp)
 
     sp = add("metrics", cmd_metrics, "regime-complexity network metrics")

@@ -26,7 +26,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from .. import dates
-from ..namespaces import RKG, concept, doc, iri, short_hash, slug_of
+from ..namespaces import RKG, concept, doc, iri, slug_of
 from . import segment as seg
 from .builder import DocBuilder, integer
 from .discovery import suggest_type
@@ -295,18 +295,11 @@ def _document_records(
             g.add((rec, RKG.recordIssuer, node))
             if cur:
                 issuers.append(node)
+        # The row's date stays on the record (rkg:recordDate); dated claims about curated
+        # documents are curated from the same rows, with the key of the event they date.
         if curated:
             for issuer in issuers:
                 g.add((subject, RKG.issuedBy, issuer))
-            if date_lit is not None:
-                claim = iri(
-                    "claim", slug_of(subject), "listed-date", short_hash(str(date_lit), length=8)
-                )
-                g.add((claim, RDF.type, RKG.Claim))
-                g.add((claim, RKG.claimSubject, subject))
-                g.add((claim, RKG.claimAbout, Literal("listed-date")))
-                g.add((claim, RKG.claimValue, Literal(str(date_lit))))
-                b.evidence(claim, b_row_start(b, row), b_row_end(b, row), row)
 
 
 def _issuers(text: str, start: int) -> list[tuple[str, int]]:

@@ -1,4 +1,4 @@
-"""Ingested CSV / JSON tables, read with a small column mapping.
+"""Ingested CSV / TSV / JSON tables, read with a small column mapping.
 
 A mapping (YAML, stored in the source's ``mapping:`` entry of ``sources.yaml``) names the
 columns to read::
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
@@ -38,8 +39,20 @@ class Field:
     value: str  # decoded value
 
 
-def csv_records(text: str) -> list[tuple[int, int, list[Field]]]:
-    """(row start, row end, fields) for each data row; the header names the columns."""
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def csv_records(
+    text: str, delimiter: str = ",", where: str = "The table"
+) -> list[tuple[int, int, list[Field]]]:
+    """(row start, row end, fields) for each data row; the header names the columns.
+
+    Malformed rows are refused rather than guessed at: a quoted field that never closes would
+    swallow the rest of the file into one cell, and a row with more fields than the header
+    (an unquoted delimiter inside a cell) would shift its values into the wrong columns.
+    """
+    stops = delimiter + "\r\n"
     rows: list[tuple[int, int, list[tuple[int, int, str]]]] = []
     i, n = 0, len(text)
     while i < n:
@@ -60,15 +73,21 @@ def csv_records(text: str) -> list[tuple[int, int, list[Field]]]:
                     else:
                         buf.append(text[i])
                         i += 1
+                else:
+                    raise UserError(
+                        f"{where} line {_line(text, fs)}: a quoted field opens here and never "
+                        "closes, so the rest of the file would become one cell; close the quoted "
+                        'field with " (write "" for a quote inside it).'
+                    )
                 value = "".join(buf)
-                while i < n and text[i] not in ",\r\n":
+                while i < n and text[i] not in stops:
                     i += 1
             else:
-                while i < n and text[i] not in ",\r\n":
+                while i < n and text[i] not in stops:
                     i += 1
                 value = text[fs:i]
             fields.append((fs, i, value.strip()))
-            if i < n and text[i] == ",":
+            if i < n and text[i] == delimiter:
                 i += 1
                 continue
             break
@@ -82,6 +101,12 @@ def csv_records(text: str) -> list[tuple[int, int, list[Field]]]:
     header = [v for _, _, v in rows[0][2]]
     out = []
     for s, e, fields in rows[1:]:
+        if len(fields) > len(header):
+            sep = "a tab" if delimiter == "\t" else f"{delimiter!r}"
+            raise UserError(
+                f"{where} line {_line(text, s)} has {len(fields)} fields but the header has "
+                f"{len(header)}: quote a cell that contains {sep}, or remove the extra field."
+            )
         out.append(
             (
                 s,
@@ -95,15 +120,17 @@ def csv_records(text: str) -> list[tuple[int, int, list[Field]]]:
     return out
 
 
-def json_records(text: str) -> list[tuple[int, int, list[Field]]]:
+def json_records(text: str, where: str = "The table") -> list[tuple[int, int, list[Field]]]:
     """(object start, end, fields) for each object of a top-level JSON array."""
     dec = json.JSONDecoder()
     try:
-        json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as e:
         raise UserError(
-            f"line {e.lineno} column {e.colno}: malformed JSON ({e.msg}); fix the file."
+            f"{where} line {e.lineno} column {e.colno}: malformed JSON ({e.msg}); fix the file."
         ) from None
+    if not isinstance(data, list):
+        raise UserError(f"{where}: a JSON table must be an array of objects, one per row.")
     i = text.index("[") + 1
     out = []
 
@@ -115,7 +142,7 @@ def json_records(text: str) -> list[tuple[int, int, list[Field]]]:
     i = ws(i)
     while i < len(text) and text[i] != "]":
         if text[i] != "{":
-            raise UserError("a JSON table must be an array of objects, one per row.")
+            raise UserError(f"{where}: a JSON table must be an array of objects, one per row.")
         start = i
         k = ws(i + 1)
         fields: list[Field] = []
@@ -135,6 +162,25 @@ def json_records(text: str) -> list[tuple[int, int, list[Field]]]:
     return out
 
 
+def _check_mapping(
+    mapping: dict[str, Any], records: list[tuple[int, int, list[Field]]], where: str
+) -> None:
+    """Refuse a mapping that names a column the table lacks (every row would be skipped)."""
+    if not records:
+        return
+    columns = list(dict.fromkeys(f.column for _, _, fields in records for f in fields))
+    cls = mapping.get("classification") or {}
+    wanted = [mapping.get(k) for k in ("name", "date", "issuer")] + [
+        cls.get("column") if isinstance(cls, dict) else None
+    ]
+    for col in wanted:
+        if col and str(col) not in columns:
+            raise UserError(
+                f"{where}: the mapping names column {str(col)!r}, which the table does not have "
+                f"(its columns are {', '.join(columns)}); fix the mapping."
+            )
+
+
 def load_tabular(b: DocBuilder) -> None:
     """Emit an ingested CSV/JSON table and its records."""
     mapping = b.source.mapping or {}
@@ -144,7 +190,12 @@ def load_tabular(b: DocBuilder) -> None:
             "pass one with --mapping."
         )
     suffix = b.source.path.suffix.lower()
-    records = json_records(b.text) if suffix == ".json" else csv_records(b.text)
+    where = f"Source {b.sid!r} ({b.source.path.name})"
+    if suffix == ".json":
+        records = json_records(b.text, where)
+    else:
+        records = csv_records(b.text, "\t" if suffix == ".tsv" else ",", where)
+    _check_mapping(mapping, records, where)
     g = b.graph
     table = doc(b.sid, "table-0")
     g.add((table, RDF.type, RKG.Table))
@@ -184,8 +235,8 @@ def load_tabular(b: DocBuilder) -> None:
                 date_lit = dates.to_literal(date_f.value, dotted=True)
             except dates.DateError as e:
                 raise UserError(
-                    f"Source {b.sid!r} row {idx + 1}: {e}; fix the date or drop it from "
-                    "the mapping."
+                    f"{where} line {_line(b.text, rs)} (row {idx + 1}): {e}; "
+                    "fix the date or drop it from the mapping."
                 ) from None
             g.add((rec, RKG.recordDate, date_lit))
         issuers: list[URIRef] = []
@@ -214,11 +265,11 @@ def load_tabular(b: DocBuilder) -> None:
                 g.add((subject, RKG.issuedBy, issuer))
             if date_lit is not None:
                 claim = iri(
-                    "claim", slug_of(subject), "listed-date", short_hash(str(date_lit), length=8)
+                    "claim", slug_of(subject), "date-listed", short_hash(str(date_lit), length=8)
                 )
                 g.add((claim, RDF.type, RKG.Claim))
                 g.add((claim, RKG.claimSubject, subject))
-                g.add((claim, RKG.claimAbout, Literal("listed-date")))
+                g.add((claim, RKG.claimAbout, Literal("date-listed")))
                 g.add((claim, RKG.claimValue, Literal(str(date_lit))))
                 b.evidence(claim, rs, re_, row)
             if form_iri is not None:
