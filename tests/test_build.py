@@ -70,7 +70,7 @@ def test_failing_build_leaves_previous_build_untouched(
         expected = f"{broken.relative_to(project_copy.root)} line"
     elif breakage == "ontology-syntax":
         with project_copy.ontology_ttl.open("a", encoding="utf-8") as f:
-            f.write("\nrkg:Broken a owl:Class ;;; .\n")
+            f.write('\nrkg:Broken a owl:Class ; rdfs:label "unterminated .\n')
         expected = "regimekg.ttl line"
     else:
         src = load_manifest(project_copy)[0]

@@ -56,5 +56,5 @@ def test_failed_build_names_the_problem(tmp_path: Path) -> None:
     proj = copy_project(tmp_path / "p")
     (proj.sources_dir / "sources.yaml").write_text("- id: [unclosed\n", "utf-8")
     proc = run("--root", str(proj.root), "build")
-    assert_one_sentence_error(proc, "sources.yaml line 1: malformed YAML")
+    assert_one_sentence_error(proc, "sources.yaml line 2: malformed YAML")
     assert not (proj.root / "build").exists()

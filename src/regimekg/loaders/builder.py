@@ -239,7 +239,7 @@ class DocBuilder:
 
         # OCR debris (a stray backslash or quote) must not make the same candidate carry two
         # labels when two sources spell it slightly differently.
-        name = name.strip().strip("\\\"'“”‘’ ")
+        name = re.sub(r'^"+|[\\"]+$', "", name.strip()).strip()
         lang = "zh" if seg.has_cjk(name) else "en"
         c = candidate_iri(name)
         g = self.graph
