@@ -176,6 +176,54 @@ def test_broken_vocabulary_concept_fails(tmp_path: Path) -> None:
     assert problems_naming(report, "qc/concept-without-scheme-violation: id:risk-type/")
 
 
+def test_concept_added_to_a_vocabulary_must_join_the_closed_lists_in_the_shapes(
+    tmp_path: Path,
+) -> None:
+    """The shapes check concept values with sh:in; a new concept must be added to those lists."""
+    project = copy_project(tmp_path)
+    path = project.vocab_dir / "risk-type.ttl"
+    text = path.read_text(encoding="utf-8")
+    # a copy of an existing concept under a new slug (labels changed to stay unique)
+    start = text.index("risk-type:geopolitical\n")
+    block = text[start : text.index("\n.\n", start) + 3]
+    clone = block.replace("risk-type:geopolitical", "risk-type:cyber-conflict")
+    clone = clone.replace('"geopolitical', '"cyber-conflict').replace("地缘政治", "网络冲突")
+    path.write_text(text + "\n" + clone, encoding="utf-8")
+    report = run_check(project, reasoner=False)
+    hits = problems_naming(report, "lacks id:risk-type/cyber-conflict")
+    shapes = {h.split()[1].rstrip(":") for h in hits}
+    assert shapes == {
+        "rkgsh:NamedEntity-riskType",
+        "rkgsh:Classification-concept",
+        "rkgsh:TableRecord-classification",
+    }, hits
+
+
+def test_closed_list_naming_an_unknown_concept_fails(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    path = project.shapes_dir / "entities.ttl"
+    text = path.read_text(encoding="utf-8")
+    old = "( bindingness:hard-law bindingness:soft-law )"
+    assert old in text
+    new = "( bindingness:hard-law bindingness:soft-law bindingness:mixed )"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    report = run_check(project, reasoner=False)
+    (hit,) = problems_naming(report, "id:bindingness/mixed")
+    assert hit.startswith("shapes rkgsh:Instrument-bindingness:") and "not a concept" in hit
+
+
+def test_stale_metric_vocabulary_fails(tmp_path: Path) -> None:
+    """vocab/metric.ttl is generated from regimekg.analysis; a hand edit is reported."""
+    project = copy_project(tmp_path)
+    path = project.vocab_dir / "metric.ttl"
+    text = path.read_text(encoding="utf-8")
+    assert '"betweenness centrality"@en' in text
+    path.write_text(text.replace('"betweenness centrality"@en', '"betweenness"@en'), "utf-8")
+    report = run_check(project, reasoner=False)
+    hits = problems_naming(report, "metric.ttl is missing or out of date")
+    assert hits and "python -m regimekg.ontology" in hits[0]
+
+
 # --------------------------------------------------------------------------------------------
 # The OWL 2 DL lint on small graphs
 # --------------------------------------------------------------------------------------------

@@ -523,3 +523,114 @@ def test_every_vocabulary_quote_occurs_in_its_source(vocab: Graph) -> None:
         assert _collapse(quote) in texts[src], f"quote not found in {src}: {quote!r}"
         n += 1
     assert n >= 100
+
+
+# --------------------------------------------------------------------------------------------
+# Terms the loaders and the metrics add to docs/architecture.md's data model
+# --------------------------------------------------------------------------------------------
+
+SEGMENT_KINDS = [
+    "Paragraph",
+    "Heading",
+    "Footnote",
+    "Abstract",
+    "TableRow",
+    "TableCell",
+    "FigureCaption",
+    "KeywordList",
+    "AuthorLine",
+    "AffiliationNote",
+    "TocEntry",
+    "TableCaption",
+    "SourceNote",
+]
+
+
+def _disjoint_sets(onto: Graph) -> list[set[URIRef]]:
+    from rdflib.collection import Collection
+
+    return [
+        set(Collection(onto, onto.value(d, OWL.members)))
+        for d in onto.subjects(RDF.type, OWL.AllDisjointClasses)
+    ]
+
+
+def test_every_segment_kind_is_a_segment_and_disjoint_from_the_others(onto: Graph) -> None:
+    """A segment is of exactly one kind, so the loaders' new kinds join the disjointness."""
+    kinds = {RKG[k] for k in SEGMENT_KINDS}
+    for k in kinds:
+        assert (k, RDFS.subClassOf, RKG.Segment) in onto, k
+    assert any(kinds <= s for s in _disjoint_sets(onto))
+
+
+def test_node_kinds_of_loaders_and_metrics_are_disjoint_from_the_others(onto: Graph) -> None:
+    top = {
+        RKG[k]
+        for k in (
+            "NamedEntity",
+            "Segment",
+            "Mention",
+            "Candidate",
+            "CandidateOccurrence",
+            "TableRecord",
+            "MetricObservation",
+            "Network",
+        )
+    }
+    assert any(top <= s for s in _disjoint_sets(onto))
+    assert (RKG.Dataset, RDFS.subClassOf, RKG.Document) in onto
+
+
+def test_metric_terms_align_with_data_cube_and_type_their_values(onto: Graph) -> None:
+    qb = Namespace("http://purl.org/linked-data/cube#")
+    assert (RKG.MetricObservation, RDFS.subClassOf, qb.Observation) in onto
+    assert (qb.Observation, RDF.type, OWL.Class) in onto
+    value_range = onto.value(RKG.value, RDFS.range)
+    from rdflib.collection import Collection
+
+    members = set(Collection(onto, onto.value(value_range, OWL.unionOf)))
+    assert members == {rns.XSD.integer, rns.XSD.double}
+    for p in (RKG.metric, RKG.network, RKG.subject, RKG.relatedSubject, RKG.value, RKG.asOf):
+        assert (p, RDF.type, OWL.FunctionalProperty) in onto, p
+        assert onto.value(p, RDFS.domain) == RKG.MetricObservation, p
+    # a hint for reviewers whose value is a class IRI: an annotation, not an assertion
+    assert (RKG.suggestedType, RDF.type, OWL.AnnotationProperty) in onto
+
+
+def test_metric_vocabulary_is_generated_from_the_analysis_definitions() -> None:
+    """vocab/metric.ttl holds, for every metric in analysis.METRICS, what graph/metrics says."""
+    from regimekg import analysis
+    from regimekg.ontology import METRIC_VOCAB_FILE, metric_vocabulary_text
+
+    path = PROJECT.vocab_dir / METRIC_VOCAB_FILE
+    assert path.read_text(encoding="utf-8") == metric_vocabulary_text(), (
+        "run `python -m regimekg.ontology` to regenerate ontology/vocab/metric.ttl"
+    )
+    g = parse_turtle(path)
+    s = scheme("metric")
+    concepts = {concept("metric", slug) for slug in analysis.METRICS}
+    assert set(g.subjects(SKOS.inScheme, s)) == concepts
+    assert set(g.objects(s, SKOS.hasTopConcept)) == concepts
+    for slug, (en, zh, def_en, def_zh) in analysis.METRICS.items():
+        c = concept("metric", slug)
+        assert {(str(o), o.language) for o in g.objects(c, SKOS.prefLabel)} == {
+            (en, "en"),
+            (zh, "zh"),
+        }
+        assert {str(o) for o in g.objects(c, SKOS.definition)} == {def_en, def_zh}
+        refs = {analysis.REFERENCES[r] for r in analysis.METRIC_REFERENCES[slug]}
+        assert {str(o) for o in g.objects(c, DCTERMS.source)} == refs
+
+
+def test_metric_vocabulary_text_is_identical_across_processes() -> None:
+    from regimekg.ontology import metric_vocabulary_text
+
+    code = (
+        "import sys; from regimekg.ontology import metric_vocabulary_text; "
+        "sys.stdout.write(metric_vocabulary_text())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, env=env, check=True
+    ).stdout.decode("utf-8")
+    assert out == metric_vocabulary_text()

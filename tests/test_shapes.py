@@ -143,3 +143,37 @@ def test_data_shapes_work_with_the_ontology_as_ont_graph() -> None:
             inference="none",
         )
         assert conforms is expect, text
+
+
+def test_closed_concept_lists_name_exactly_the_concepts_of_their_schemes() -> None:
+    """sh:in replaced nested concept shapes for speed; the lists must follow the vocabularies."""
+    from regimekg.check import CONCEPTS_OF, concept_list_problems
+    from regimekg.ontology import load_schema
+
+    project = Project(ROOT)
+    shapes = load_shapes(project)
+    assert len(set(shapes.subjects(CONCEPTS_OF, None))) >= 12
+    assert concept_list_problems(shapes, load_schema(project)) == []
+
+
+def test_no_shape_is_reached_only_through_sh_node_or_sh_property() -> None:
+    """pySHACL re-runs a nested shape once per focus node (tens of thousands of times on a
+    build); every property shape carries its own target instead. Only datatype and class
+    choices (sh:or of blank shapes) stay nested."""
+    shapes = load_shapes(Project(ROOT)) + load_meta_shapes(Project(ROOT))
+    assert not list(shapes.subject_objects(SH.node))
+    assert not list(shapes.subject_objects(SH.property))
+    targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+    for ps in set(shapes.subjects(RDF.type, SH.PropertyShape)):
+        assert any(shapes.value(ps, t) is not None for t in targets), f"{ps} has no target"
+
+
+def test_metric_networks_in_the_shapes_are_the_analysis_networks() -> None:
+    from rdflib.collection import Collection
+
+    from regimekg.analysis import NETWORKS, network_iri
+
+    shapes = load_shapes(Project(ROOT))
+    shape = URIRef("https://w3id.org/regimekg/shapes#MetricObservation-network")
+    listed = set(Collection(shapes, shapes.value(shape, SH["in"])))
+    assert listed == {network_iri(n) for n in NETWORKS}

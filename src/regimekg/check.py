@@ -10,11 +10,13 @@ runs, in order:
    datatypes outside the OWL 2 datatype map (HermiT refuses ``xsd:date``), non-simple
    (transitive or chained) properties in cardinality and other simple-only axioms,
    sub/equivalent/inverse properties of different kinds;
-3. version stamp and ``regimekg.owl`` freshness (the RDF/XML must hold the Turtle's triples);
+3. version stamp, ``regimekg.owl`` freshness (the RDF/XML must hold the Turtle's triples) and
+   ``vocab/metric.ttl`` freshness (it must hold what :mod:`regimekg.analysis` defines);
 4. every ``queries/qc/*-violation.rq`` over ontology + vocabularies, and over a build store
    when one is given; other ``queries/qc/*.rq`` (conflicting claims) are reported as notes;
 5. SHACL shapes (data shapes and ``shapes/meta``) over ontology + vocabularies: header,
-   terms, concepts, vocabulary evidence (nodes a QC query already named are not repeated);
+   terms, concepts, vocabulary evidence (nodes a QC query already named are not repeated); and
+   every closed concept list in the shapes (``rkgsh:conceptsOf``) against the vocabularies;
 6. HermiT through owlready2 on the RDF/XML: inconsistency or unsatisfiable classes fail;
 7. when the Python lint found nothing, a second opinion from the OWL API's OWL 2 DL profile
    checker (the jar ships with owlready2; it needs a JDK to run).
@@ -47,9 +49,11 @@ from . import __version__
 from .errors import UserError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, RKG
 from .ontology import (
+    METRIC_VOCAB_FILE,
     load_meta_shapes,
     load_ontology,
     load_shapes,
+    metric_vocabulary_is_current,
     owl_is_current,
     parse_turtle,
     to_rdfxml,
@@ -555,6 +559,56 @@ def catalog_problems(project: Project, version_iri: str | None = None) -> list[s
     return out
 
 
+#: Namespace of the shapes in ``ontology/shapes/``.
+SHAPES_NS = "https://w3id.org/regimekg/shapes#"
+
+#: Marks a shape's ``sh:in`` list as "every concept of this scheme" (one or more schemes).
+CONCEPTS_OF = URIRef(SHAPES_NS + "conceptsOf")
+
+
+def shape_name(node: Node) -> str:
+    """``rkgsh:Name`` for our shapes, else :func:`short`."""
+    s = str(node)
+    return "rkgsh:" + s[len(SHAPES_NS) :] if s.startswith(SHAPES_NS) else short(node)
+
+
+def concept_list_problems(shapes: Graph, vocab: Graph) -> list[str]:
+    """Closed concept lists in the shapes that no longer match the vocabularies.
+
+    The shapes check a concept value with ``sh:in`` over the concepts of its scheme, which
+    pySHACL evaluates far faster than a nested concept shape. The price is that the list is
+    written out: a concept added to (or removed from) ``ontology/vocab/`` must be added to (or
+    removed from) every list marked ``rkgsh:conceptsOf`` that scheme, and this says where.
+    """
+    from rdflib.namespace import SH
+
+    out: list[str] = []
+    for shape in sorted(set(shapes.subjects(CONCEPTS_OF, None)), key=str):
+        schemes = sorted(shapes.objects(shape, CONCEPTS_OF), key=str)
+        expected = {c for s in schemes for c in vocab.subjects(SKOS.inScheme, s)}
+        head = shapes.value(shape, SH["in"])
+        listed = set(_list_items(shapes, head)) if head is not None else set()
+        names = ", ".join(short(s) for s in schemes)
+        where = shape_name(shape)
+        if not expected:
+            out.append(
+                f"shapes {where}: rkgsh:conceptsOf names {names}, which has no concepts in "
+                f"ontology/vocab/; fix the scheme IRI."
+            )
+            continue
+        for c in sorted(expected - listed, key=str):
+            out.append(
+                f"shapes {where}: the sh:in list lacks {short(c)} of {names}; add it, or the "
+                f"shape rejects a concept the vocabulary defines."
+            )
+        for c in sorted(listed - expected, key=str):
+            out.append(
+                f"shapes {where}: the sh:in list names {short(c)}, which is not a concept of "
+                f"{names} in ontology/vocab/; remove it or add the concept to the vocabulary."
+            )
+    return out
+
+
 def shacl_problems(data: Graph, shapes: Graph, skip: set[Node]) -> list[str]:
     """SHACL violations of the ontology and vocabularies (focus nodes in *skip* are omitted)."""
     import pyshacl
@@ -577,7 +631,7 @@ def shacl_problems(data: Graph, shapes: Graph, skip: set[Node]) -> list[str]:
         messages = [m for m in report.objects(r, SH.resultMessage) if isinstance(m, Literal)]
         en = next((str(m) for m in messages if m.language == "en"), None)
         msg = en or (str(messages[0]) if messages else "violates the shape")
-        rule = short(shape) if isinstance(shape, URIRef) else "a shape"
+        rule = shape_name(shape) if isinstance(shape, URIRef) else "a shape"
         at = f" ({short(path)})" if isinstance(path, URIRef) else ""
         out.append(f"SHACL {rule}: {short(focus)}{at}: {msg}")
     return sorted(set(out))
@@ -825,6 +879,12 @@ def run_check(
             f"{_rel(project, project.ontology_owl)} is missing or out of date with {where}: "
             f"regenerate it with `python -m regimekg.ontology`."
         )
+    if not metric_vocabulary_is_current(project):
+        stale.append(
+            f"{_rel(project, project.vocab_dir / METRIC_VOCAB_FILE)} is missing or out of date "
+            f"with the metric definitions in regimekg.analysis: regenerate it with "
+            f"`python -m regimekg.ontology`."
+        )
     version_iri = onto.value(ONTOLOGY_IRI, OWL.versionIRI)
     stale += catalog_problems(project, str(version_iri) if version_iri is not None else None)
     report.problems += stale
@@ -865,7 +925,7 @@ def run_check(
     if shapes is None:
         report.steps.append(("SHACL", "skipped: the shapes do not parse"))
     else:
-        shacl = shacl_problems(schema, shapes, named)
+        shacl = shacl_problems(schema, shapes, named) + concept_list_problems(shapes, schema)
         report.problems += shacl
         report.steps.append(("SHACL", "ok" if not shacl else f"{len(shacl)} violation(s)"))
 
