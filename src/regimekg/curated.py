@@ -23,7 +23,7 @@ from . import dates
 from .errors import UserError
 from .namespaces import ORG, RKG, concept, doc, iri, is_slug, short_hash
 from .paths import Project
-from .sources import decode_utf8
+from .sources import decode_utf8, yaml_value_error
 
 KINDS = ("entities", "memberships", "links", "events", "classifications", "claims")
 
@@ -204,6 +204,8 @@ def _read_records(path: Path, kind: str) -> list[Record]:
         where = f"{path} line {mark.line + 1}" if mark is not None else str(path)
         problem = getattr(e, "problem", None) or "syntax error"
         raise UserError(f"{where}: malformed YAML ({problem}); fix the syntax there.") from None
+    except ValueError as e:  # an unquoted date that does not exist (2023-02-30)
+        raise yaml_value_error(path, text, e) from None
     finally:
         loader.dispose()
     if data is None:

@@ -35,6 +35,8 @@ def parse(value: str | int, *, dotted: bool = False) -> tuple[int, int | None, i
     year = int(m.group(1))
     month = int(m.group(2)) if m.group(2) else None
     day = int(m.group(3)) if m.group(3) else None
+    if year < 1:
+        raise DateError(f"{s!r} has year {year}, which does not exist (the calendar starts at 1)")
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"{s!r} has month {month}, which does not exist")
     if day is not None:

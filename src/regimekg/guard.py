@@ -38,6 +38,7 @@ Two independent checks decide, and either one refusing is enough:
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -370,27 +371,35 @@ def _parsed_iri(term: Any, prologue: Any) -> str:
         return str(term)
 
 
+#: rdflib's SPARQL grammar is not safe to use from several threads at once: pyparsing works out
+#: each parse action's arity on its first calls, and concurrent first calls (the server's
+#: request threads) leave it wrong for the rest of the process, after which every parse fails
+#: and this check would silently stop refusing anything. Parses are short and cached.
+_PARSE_LOCK = threading.Lock()
+
+
 def _parse_check(text: str) -> None:
     """rdflib's verdict: refuse SERVICE / foreign FROM found in the parse tree, and updates."""
     from rdflib.plugins.sparql import parser
     from rdflib.plugins.sparql.algebra import translatePrologue
 
-    try:
-        parsed = parser.parseQuery(text)
-    except Exception:
+    with _PARSE_LOCK:
         try:
-            parser.parseUpdate(text)
+            parsed = parser.parseQuery(text)
         except Exception:
-            return  # not parseable by rdflib either way: the lexer's verdict stands
-        raise QueryRefused(
-            "SPARQL updates are not allowed: the graph is read-only, so send a SELECT, ASK, "
-            "CONSTRUCT or DESCRIBE query (change data through data/ and `regimekg build`)."
-        ) from None
+            try:
+                parser.parseUpdate(text)
+            except Exception:
+                return  # not parseable by rdflib either way: the lexer's verdict stands
+            raise QueryRefused(
+                "SPARQL updates are not allowed: the graph is read-only, so send a SELECT, ASK, "
+                "CONSTRUCT or DESCRIBE query (change data through data/ and `regimekg build`)."
+            ) from None
 
-    try:
-        prologue = translatePrologue(parsed[0], None)
-    except Exception:
-        prologue = None
+        try:
+            prologue = translatePrologue(parsed[0], None)
+        except Exception:
+            prologue = None
 
     def visit(node: Any) -> None:
         if node.name == "ServiceGraphPattern":

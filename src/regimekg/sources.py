@@ -7,7 +7,9 @@ the stored text and matching code normalises its own copies instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,11 @@ from .paths import Project
 REQUIRED = ("id", "file", "sha256", "lang", "kind", "loader", "title")
 LANGS = ("en", "zh")
 LOADERS = ("journal", "article", "table")
+
+#: Largest source document accepted (bytes). The loaders keep several per-character copies of
+#: a text and take about 8 s per MB, so a larger file would hold a build for minutes and use
+#: gigabytes; it is refused before it is read instead. The bundled journal issue is 0.3 MB.
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,11 @@ def decode_utf8(data: bytes, where: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
+        if e.reason == "unexpected end of data" and e.end == len(data):
+            raise UserError(
+                f"{where} line {line} ends in the middle of a character: the file looks "
+                "truncated; restore the complete file (or re-download it)."
+            ) from None
         raise UserError(
             f"{where} line {line} is not valid UTF-8 (byte 0x{data[e.start]:02x}; GBK or another "
             f"encoding?): convert the file to UTF-8, e.g. `iconv -f GBK -t UTF-8`."
@@ -80,13 +92,25 @@ def decode_utf8(data: bytes, where: str) -> str:
     return text
 
 
+def check_size(path: Path, where: str) -> None:
+    """Refuse a document over :data:`MAX_SOURCE_BYTES` before reading it (bounded memory)."""
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise UserError(
+            f"{where} is {size / 2**20:.1f} MB, over the {MAX_SOURCE_BYTES / 2**20:.0f} MB limit "
+            "for one document: split it into several documents (e.g. one per chapter) and list "
+            "each one."
+        )
+
+
 def read_checked(path: Path, sha256: str | None, source_id: str) -> str:
-    """Read a source file, verifying existence, hash and encoding."""
+    """Read a source file, verifying existence, size, hash and encoding."""
     if not path.is_file():
         raise UserError(
             f"Source {source_id!r}: file {path} is missing; restore it or remove the entry "
             f"from sources.yaml."
         )
+    check_size(path, f"Source {source_id!r} ({path.name})")
     data = path.read_bytes()
     if sha256 is not None:
         actual = hashlib.sha256(data).hexdigest()
@@ -111,6 +135,30 @@ def load_yaml(path: Path) -> Any:
         where = f"{path} line {mark.line + 1}" if mark is not None else str(path)
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise UserError(f"{where}: malformed YAML ({problem}); fix the syntax there.") from None
+    except ValueError as e:
+        raise yaml_value_error(path, data, e) from None
+
+
+_UNQUOTED_DATE = re.compile(r"(?<![\w'\"\-.])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w'\"\-:])")
+
+
+def yaml_value_error(path: Path, text: str, error: ValueError) -> UserError:
+    """A YAML value that parsed but cannot be built, named by line.
+
+    PyYAML turns an unquoted ``2023-02-30`` into a date object and fails with a bare
+    ``ValueError`` ("day is out of range for month") that carries no position; the offending
+    line is the first unquoted date that does not exist.
+    """
+    for n, line in enumerate(text.splitlines(), 1):
+        for m in _UNQUOTED_DATE.finditer(line.split(" #", 1)[0]):
+            try:
+                dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return UserError(
+                    f"{path} line {n}: {m.group(0)} is not a real date ({error}); fix the date "
+                    "and write it in quotes, as 'YYYY-MM-DD'."
+                )
+    return UserError(f"{path}: a value cannot be read ({error}); fix it.")
 
 
 def load_manifest(project: Project) -> list[Source]:

@@ -3,7 +3,9 @@
 A build is written into a fresh sibling directory and only renamed over ``build/`` once
 everything succeeded, so a failing build never touches the last good one, and a reader that
 already opened the old store keeps reading it. A lock file next to the build directory keeps
-two builds from racing for the same swap.
+two builds from racing for the same swap, and a second one (``.build.swap.lock``) keeps a
+reader from opening the store during the two renames of a swap: RocksDB opens a store file by
+file, so an open that straddled the swap would find files missing, or mix two builds.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import UserError
@@ -49,19 +56,55 @@ def build_lock(build_dir: Path, wait: float = 0) -> Iterator[None]:
         lock.release()
 
 
+def swap_lock_path(build_dir: Path) -> Path:
+    return build_dir.parent / f".{build_dir.name}.swap.lock"
+
+
+@contextlib.contextmanager
+def _swap_guard(build_dir: Path, *, exclusive: bool) -> Iterator[None]:
+    """Shared for readers opening the store, exclusive for the swap: they never overlap.
+
+    Both sides hold it for milliseconds (an open reads a few small files; a swap is two
+    renames). Where the lock file cannot be created (a read-only location, no POSIX locks)
+    nothing can be swapped either, so the guard is skipped.
+    """
+    try:
+        f = swap_lock_path(build_dir).open("a+b") if fcntl is not None else None
+    except OSError:
+        f = None
+    if f is None:
+        yield
+        return
+    with f:
+        fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def staging_dir(build_dir: Path) -> Path:
-    """A new empty directory beside *build_dir*, on the same file system for an atomic rename."""
+    """A new empty directory beside *build_dir*, on the same file system for an atomic rename.
+
+    Called under the build lock, so any staging or retired directory left beside it is from a
+    build that was killed (power loss, ``kill -9``): it is removed here, not left to pile up.
+    """
     build_dir.parent.mkdir(parents=True, exist_ok=True)
+    for prefix in (f".{build_dir.name}.new-", f".{build_dir.name}.old-"):
+        for stale in build_dir.parent.glob(prefix + "*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f".{build_dir.name}.new-", dir=build_dir.parent))
 
 
 def swap_in(staging: Path, build_dir: Path) -> None:
     """Replace *build_dir* by *staging*; the old build is removed only after the rename."""
     old: Path | None = None
-    if build_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}.old-", dir=build_dir.parent))
-        os.replace(build_dir, old / build_dir.name)
-    os.replace(staging, build_dir)
+    with _swap_guard(build_dir, exclusive=True):
+        if build_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}.old-", dir=build_dir.parent))
+            os.replace(build_dir, old / build_dir.name)
+        os.replace(staging, build_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -137,10 +180,20 @@ def read_info(build_dir: Path) -> dict[str, object]:
 
 def open_store(build_dir: Path) -> ox.Store:
     """The built store, opened read-only, or a :class:`UserError` saying to build first."""
-    path = build_dir / STORE_DIR
-    if not path.is_dir():
-        raise UserError(f"No build found at {build_dir}: run `regimekg build` first.")
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as e:
-        raise UserError(f"The store at {path} cannot be opened ({e}); rebuild it.") from None
+    return open_read_only(build_dir / STORE_DIR)
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """The store directory *path* (``…/build/store``) opened read-only, never mid-swap.
+
+    Once open, the store keeps reading the build it opened even after a newer build is
+    swapped in and the old directory is deleted (its files stay open).
+    """
+    with _swap_guard(path.parent, exclusive=False):
+        if not path.is_dir():
+            shown = path.parent if path.name == STORE_DIR else path
+            raise UserError(f"No build found at {shown}: run `regimekg build` first.")
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as e:
+            raise UserError(f"The store at {path} cannot be opened ({e}); rebuild it.") from None

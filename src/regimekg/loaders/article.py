@@ -60,7 +60,9 @@ def load_article(b: DocBuilder) -> None:
         if m and len(content) <= 80:
             walker.flush()
             node = b.segment("author-line", blk.cstart, blk.cend, document=b.node)
-            names_at = blk.cstart + content.index(m.group(1))
+            # clean() collapsed whitespace (a full-width space between names), so the names
+            # may not occur verbatim; then the whole line is their span
+            names_at = blk.cstart + max(0, content.find(m.group(1)))
             author_spans.append((names_at, blk.cend, node))
             continue
         walker.feed(blk)

@@ -4,7 +4,9 @@ Ingesting copies the file into ``data/sources/``, adds or refreshes its entry in
 ``sources.yaml`` and runs its loader once to report what it found. It is idempotent: a file
 whose content is already listed (same sha256) changes nothing. ``sources.yaml`` is edited
 textually — new entries are appended, a changed file only has its hash line replaced — so
-the curators' formatting and comments survive.
+the curators' formatting and comments survive. The document is loaded from where it lies
+*before* anything is copied or registered, so a file the loader refuses leaves the project
+untouched.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from rdflib.namespace import RDF
 from ..errors import UserError
 from ..namespaces import RKG, is_slug
 from ..paths import Project
-from ..sources import decode_utf8, load_manifest, load_yaml
+from ..sources import Source, check_size, decode_utf8, load_manifest, load_yaml
 from . import load_source
 from . import segment as seg
 from .mentions import Gazetteer
 
 DOC_SUFFIXES = (".txt", ".md", ".markdown")
-TABLE_SUFFIXES = (".csv", ".json")
+TABLE_SUFFIXES = (".csv", ".tsv", ".json")
 
 
 def project_gazetteer(project: Project) -> Gazetteer:
@@ -76,6 +78,21 @@ def _mapping(path: Path | None) -> dict[str, Any] | None:
     return data
 
 
+def _trial_source(rec: dict[str, Any], path: Path) -> Source:
+    """The :class:`Source` *rec* will describe once registered, reading *path* where it is."""
+    return Source(
+        id=str(rec["id"]),
+        path=path,
+        sha256=str(rec["sha256"]),
+        lang=str(rec["lang"]),
+        kind=str(rec["kind"]),
+        loader=str(rec["loader"]),
+        title=dict(rec.get("title") or {}),
+        authors=tuple(rec.get("authors") or ()),
+        mapping=rec.get("mapping"),
+    )
+
+
 def _append_record(yaml_path: Path, rec: dict[str, Any]) -> None:
     text = yaml_path.read_text(encoding="utf-8") if yaml_path.is_file() else ""
     dumped = yaml.safe_dump(
@@ -99,14 +116,15 @@ def ingest(
         path = Path(raw)
         if not path.is_file():
             raise UserError(
-                f"{path} does not exist: give the path of a .txt, .md, .csv or .json file."
+                f"{path} does not exist: give the path of a .txt, .md, .csv, .tsv or .json file."
             )
         suffix = path.suffix.lower()
         if suffix not in DOC_SUFFIXES + TABLE_SUFFIXES:
             raise UserError(
                 f"{path.name}: unsupported file type {suffix or '(none)'}; ingest takes plain "
-                "text or Markdown (.txt, .md) and tables (.csv, .json with --mapping)."
+                "text or Markdown (.txt, .md) and tables (.csv, .tsv, .json with --mapping)."
             )
+        check_size(path, str(path))
         data = path.read_bytes()
         text = decode_utf8(data, str(path))
         sha = hashlib.sha256(data).hexdigest()
@@ -119,13 +137,36 @@ def ingest(
         manifest = load_yaml(project.sources_yaml) or []
         if not isinstance(manifest, list):
             raise UserError(f"{project.sources_yaml} must be a YAML list of sources.")
+        if gazetteer is None:
+            gazetteer = project_gazetteer(project)
         same = next((r for r in manifest if r.get("sha256") == sha), None)
         if same is not None:
             sid, status = str(same["id"]), "unchanged"
+            source = next(s for s in load_manifest(project) if s.id == sid)
+            res = load_source(source, source.read_text(), gazetteer)
         else:
             sid = _source_id(path, sha, manifest)
             file_name = f"{sid}{suffix}"
             previous = next((r for r in manifest if r.get("id") == sid), None)
+            doc_lang = seg.detect_lang(text) if lang == "auto" else lang
+            rec: dict[str, Any] = {
+                "id": sid,
+                "file": file_name,
+                "sha256": sha,
+                "lang": doc_lang,
+                "kind": "Dataset" if is_table else "Article",
+                "loader": "table" if is_table else "article",
+                "title": {doc_lang: _title(text, suffix) or path.stem},
+                "authors": [],
+                "note": f"Ingested from {path.name}.",
+            }
+            if is_table:
+                rec["mapping"] = mapping_data
+            # Load the document from where it is *before* copying or registering anything, so a
+            # file the loader refuses (a malformed table, an impossible date) leaves the project
+            # exactly as it was.
+            trial = {**rec, **(previous or {}), "sha256": sha}
+            res = load_source(_trial_source(trial, path), text, gazetteer)
             dest = project.sources_dir / file_name
             if dest.resolve() != path.resolve():
                 shutil.copyfile(path, dest)
@@ -136,27 +177,8 @@ def ingest(
                 yp.write_text(body, encoding="utf-8")
                 status = "refreshed"
             else:
-                doc_lang = seg.detect_lang(text) if lang == "auto" else lang
-                title = _title(text, suffix) or path.stem
-                rec: dict[str, Any] = {
-                    "id": sid,
-                    "file": file_name,
-                    "sha256": sha,
-                    "lang": doc_lang,
-                    "kind": "Dataset" if is_table else "Article",
-                    "loader": "table" if is_table else "article",
-                    "title": {doc_lang: title},
-                    "authors": [],
-                    "note": f"Ingested from {path.name}.",
-                }
-                if is_table:
-                    rec["mapping"] = mapping_data
                 _append_record(project.sources_yaml, rec)
                 status = "added"
-        source = next(s for s in load_manifest(project) if s.id == sid)
-        if gazetteer is None:
-            gazetteer = project_gazetteer(project)
-        res = load_source(source, source.read_text(), gazetteer)
         lines.extend(_report(sid, status, res, gazetteer))
     return lines
 

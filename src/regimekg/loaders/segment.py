@@ -217,7 +217,7 @@ def _classify(src: str, start: int, end: int, plain_headings: bool) -> Block:
         cs, ce = _span(src, cs, ce)
         return Block("heading", start, end, cs, ce, src, hashes=len(m.group(1)))
     m = _FOOTNOTE.match(text)
-    if m:
+    if m and start + m.end() < end:  # a marker with no note text stays a paragraph
         return Block("footnote", start, end, start + m.end(), end, src, marker=m.group(1))
     if _NOTE.match(text):
         return Block("note", start, end, start, end, src)
@@ -228,7 +228,7 @@ def _classify(src: str, start: int, end: int, plain_headings: bool) -> Block:
     if _SOURCE_NOTE.match(text):
         return Block("source-note", start, end, start, end, src)
     m = _LABEL.match(text)
-    if m:
+    if m and start + m.end() < end:  # a label alone on its line ("**摘 要：**") is a paragraph
         label = unicodedata.normalize("NFKC", m.group(1)).replace(" ", "").lower()
         return Block("label", start, end, start + m.end(), end, src, label=label)
     bold = _BOLD_LINE.match(text)

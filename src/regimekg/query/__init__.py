@@ -27,6 +27,7 @@ from .. import dates
 from ..errors import UserError
 from ..namespaces import ID
 from ..paths import asset_dir, find_root
+from ..store import open_read_only
 from . import sparqltext
 from .backends import Backend, EndpointBackend, OxigraphBackend, Raw, RdflibBackend
 from .catalog import NamedQuery, Param, load_dir
@@ -311,13 +312,7 @@ def _open_store(path: Path) -> OxigraphBackend:
         return OxigraphBackend.from_file(path)
     if (path / "store").is_dir():
         path = path / "store"
-    if not path.is_dir():
-        shown = path.parent if path.name == "store" else path
-        raise UserError(f"No build found at {shown}: run `regimekg build` first.")
-    try:
-        return OxigraphBackend(ox.Store.read_only(str(path)))
-    except OSError as e:
-        raise UserError(f"The store at {path} cannot be opened ({e}); rebuild it.") from None
+    return OxigraphBackend(open_read_only(path))  # never mid-swap of a concurrent build
 
 
 def open(

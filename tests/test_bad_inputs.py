@@ -1,0 +1,343 @@
+"""Bad input ends in one clear sentence, exit code 2, and nothing lost (DESIGN §9, issue 8).
+
+Every case of ``tests/bad_inputs/cases.yaml`` breaks one input of a disposable copy of the
+project (a GBK source, a truncated curated file, a CSV with an unterminated quote, a 50 MB
+document, …), seeds the copy's ``build/`` with the session's real build, and runs the CLI in a
+subprocess exactly as a user would (``python -m regimekg.cli --root COPY build`` or
+``… ingest FILE``). Each case must
+
+* exit with code 2 and print exactly one ``regimekg: …`` line — no traceback — that contains
+  the case's expected fragments (the file, line or record, and what to do);
+* leave ``build/`` byte for byte as it was (hashed before and after) and leave no staging
+  directory behind;
+* leave ``data/`` as it was: a refused ``ingest`` copies and registers nothing.
+
+The subprocesses run two at a time so the whole corpus stays well under two minutes.
+``docs/security.md`` lists the cases; :func:`test_security_doc_lists_every_case` keeps that table
+in sync (``python -m tests.test_bad_inputs`` rewrites it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from regimekg.sources import MAX_SOURCE_BYTES
+from tests.bad_inputs.make_corpus import big_document, corpus
+from tests.conftest import ROOT, copy_project
+from tests.test_build import tree_digest
+
+CORPUS = ROOT / "tests" / "bad_inputs"
+FILES = CORPUS / "files"
+CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yaml").read_text("utf-8"))
+SECURITY_DOC = ROOT / "docs" / "security.md"
+TABLE_BEGIN = "<!-- bad-inputs table: generated from tests/bad_inputs/cases.yaml -->"
+TABLE_END = "<!-- end of bad-inputs table -->"
+#: A subprocess that runs longer than this has hung (a refused input takes a few seconds).
+HANG_SECONDS = 300.0
+BIG = 50 * 1024 * 1024
+
+
+@dataclass
+class Outcome:
+    """What one case did: exit code, stderr, digests before/after, peak memory."""
+
+    case: dict[str, Any]
+    root: Path
+    returncode: int
+    stdout: str
+    stderr: str
+    build_before: str
+    build_after: str
+    data_before: str
+    data_after: str
+    peak_memory_mb: float | None
+
+    @property
+    def messages(self) -> list[str]:
+        """The lines meant for the user (progress lines ``[  0.4s] …`` aside)."""
+        return [line for line in self.stderr.splitlines() if line.startswith("regimekg:")]
+
+
+# ------------------------------------------------------------------------------- setup
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _source_file(root: Path, source_id: str) -> tuple[Path, str]:
+    """The file of *source_id* in the copy and the sha256 its entry in sources.yaml records."""
+    entries = yaml.safe_load((root / "data" / "sources" / "sources.yaml").read_text("utf-8"))
+    entry = next(e for e in entries if e["id"] == source_id)
+    return root / "data" / "sources" / entry["file"], str(entry["sha256"])
+
+
+def _rehash(root: Path, source_id: str, old_sha: str) -> None:
+    """Record the source file's new sha256, as a curator who means the change would."""
+    path, _ = _source_file(root, source_id)
+    manifest = root / "data" / "sources" / "sources.yaml"
+    text = manifest.read_text("utf-8")
+    assert old_sha in text
+    manifest.write_text(text.replace(old_sha, _sha256(path), 1), "utf-8")
+
+
+def _writable(path: Path) -> None:
+    if path.exists():
+        path.chmod(0o644)
+
+
+def _apply(root: Path, step: dict[str, Any]) -> None:
+    op = step["op"]
+    if op in ("replace-source", "big-source"):
+        path, sha = _source_file(root, step["source"])
+        _writable(path)
+        if op == "big-source":
+            big_document(path, BIG)
+        else:
+            shutil.copyfile(FILES / step["with"], path)
+        if step.get("rehash"):
+            _rehash(root, step["source"], sha)
+    elif op == "write":
+        path = root / step["path"]
+        _writable(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(FILES / step["with"], path)
+    elif op == "append":
+        path = root / step["path"]
+        _writable(path)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(step["text"])
+    elif op == "truncate":
+        path = root / step["path"]
+        _writable(path)
+        sha = _source_file(root, step["rehash"])[1] if step.get("rehash") else ""
+        text = path.read_text("utf-8")
+        at = text.index(step["at"]) + len(step["at"])
+        path.write_text(text[:at], "utf-8")
+        if step.get("rehash"):
+            _rehash(root, step["rehash"], sha)
+    else:  # pragma: no cover - a typo in cases.yaml
+        raise AssertionError(f"unknown op {op!r} in cases.yaml")
+
+
+#: ``python -m regimekg.cli ARGS`` that also writes the process's peak resident memory (VmHWM)
+#: to the file named first. ``getrusage`` cannot tell: a child inherits the high-water mark of
+#: the pytest process that forked it; /proc/self/status counts from the exec.
+MEASURED_CLI = """
+import re, sys
+from regimekg.cli import main
+out = sys.argv.pop(1)
+try:
+    rc = main(sys.argv[1:])
+finally:
+    status = open("/proc/self/status", encoding="ascii").read()
+    open(out, "w").write(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1))
+sys.exit(rc)
+"""
+
+
+def _command(case: dict[str, Any], root: Path) -> list[str]:
+    base = [sys.executable, "-m", "regimekg.cli", "--root", str(root)]
+    if case.get("measure_memory"):
+        hwm = root.parent / "vmhwm-kb.txt"
+        base = [sys.executable, "-c", MEASURED_CLI, str(hwm), "--root", str(root)]
+    if case["command"] == "build":
+        return [*base, "build"]
+    spec = case["ingest"]
+    if "big" in spec:
+        doc = big_document(root.parent / spec["big"], BIG)
+    else:
+        doc = root.parent / "incoming" / spec["file"]
+        doc.parent.mkdir(exist_ok=True)
+        shutil.copyfile(FILES / spec["file"], doc)
+    args = [*base, "ingest", str(doc)]
+    if spec.get("mapping"):
+        args += ["--mapping", str(FILES / spec["mapping"])]
+    return args
+
+
+def _run(args: list[str], cwd: Path) -> tuple[int, str, str, float | None]:
+    """Run *args*; return exit code, stdout, stderr and (when measured) peak memory in MB."""
+    out, err, hwm = cwd / "stdout.txt", cwd / "stderr.txt", cwd / "vmhwm-kb.txt"
+    with out.open("wb") as fo, err.open("wb") as fe:
+        proc = subprocess.run(
+            args, cwd=cwd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, timeout=HANG_SECONDS
+        )
+    return (
+        proc.returncode,
+        out.read_text("utf-8", "replace"),
+        err.read_text("utf-8", "replace"),
+        int(hwm.read_text()) / 1024 if hwm.is_file() else None,
+    )
+
+
+def _prepare(case: dict[str, Any], base: Path, built: Path) -> tuple[Path, list[str], str, str]:
+    root = base / case["id"] / "proj"
+    copy_project(root)
+    shutil.copytree(built, root / "build")
+    for step in case.get("setup", ()):
+        _apply(root, step)
+    args = _command(case, root)
+    return root, args, tree_digest(root / "build"), tree_digest(root / "data")
+
+
+@pytest.fixture(scope="module")
+def outcomes(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    """Every case run once, two subprocesses at a time."""
+    base = tmp_path_factory.mktemp("bad-inputs")
+    prepared = {c["id"]: _prepare(c, base, built) for c in CASES}
+
+    def run(case: dict[str, Any]) -> Outcome:
+        root, args, build_before, data_before = prepared[case["id"]]
+        rc, stdout, stderr, rss = _run(args, root.parent)
+        return Outcome(
+            case,
+            root,
+            rc,
+            stdout,
+            stderr,
+            build_before,
+            tree_digest(root / "build"),
+            data_before,
+            tree_digest(root / "data"),
+            rss,
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(run, CASES))
+    return {o.case["id"]: o for o in results}
+
+
+# ------------------------------------------------------------------------------- tests
+
+
+def test_corpus_files_are_the_generated_ones() -> None:
+    """The encoded/binary corpus files are exactly what make_corpus.py writes (reviewable)."""
+    for name, data in corpus().items():
+        assert (FILES / name).read_bytes() == data, (
+            f"{name} differs: run python tests/bad_inputs/make_corpus.py"
+        )
+
+
+def test_cases_are_well_formed() -> None:
+    ids = [c["id"] for c in CASES]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    for c in CASES:
+        assert c["command"] in ("build", "ingest"), c["id"]
+        assert c["expect"] and c["outcome"] and c["what"]["en"] and c["what"]["zh"], c["id"]
+        for step in c.get("setup", ()):
+            if "with" in step:
+                assert (FILES / step["with"]).is_file(), (c["id"], step["with"])
+
+
+def test_the_50mb_document_is_over_the_limit() -> None:
+    """The size cases test the limit, not a file that happens to be small enough."""
+    assert MAX_SOURCE_BYTES < BIG
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_bad_input_is_refused_clearly_and_loses_nothing(
+    case: dict[str, Any], outcomes: dict[str, Outcome]
+) -> None:
+    o = outcomes[case["id"]]
+    shown = f"exit {o.returncode}\nstderr:\n{o.stderr}\nstdout:\n{o.stdout}"
+    assert o.returncode == 2, shown
+    assert "Traceback" not in o.stderr, shown
+    assert len(o.messages) == 1, shown
+    message = o.messages[0]
+    for fragment in case["expect"]:
+        assert fragment in message, f"{fragment!r} missing from: {message}"
+    assert message.rstrip().endswith((".", "。")), message
+    assert o.build_after == o.build_before, "the previous build/ was modified"
+    assert o.data_after == o.data_before, "data/ was modified by a refused command"
+    leftovers = [p.name for p in o.root.iterdir() if p.name.startswith(".build.")]
+    assert leftovers in ([], [".build.lock"]), leftovers
+
+
+def test_big_documents_are_refused_in_bounded_memory(outcomes: dict[str, Outcome]) -> None:
+    """A 50 MB document is refused without being read: the process's peak memory is that of
+    the same command refusing a 300-byte file, give or take far less than the document."""
+    baseline = {"build": outcomes["source-gbk"], "ingest": outcomes["ingest-gbk"]}
+    for case_id in ("source-50mb", "ingest-50mb"):
+        big = outcomes[case_id]
+        small = baseline[big.case["command"]]
+        assert big.peak_memory_mb is not None and small.peak_memory_mb is not None
+        assert big.peak_memory_mb < small.peak_memory_mb + BIG / 2**20 / 4, (
+            case_id,
+            big.peak_memory_mb,
+            small.peak_memory_mb,
+        )
+
+
+def test_the_project_still_builds_after_a_refused_ingest(
+    outcomes: dict[str, Outcome], repo: Any
+) -> None:
+    """A refused ingest leaves sources.yaml loadable: the manifest lists exactly the sources
+    it listed before (checked without a full build, by reading the manifest)."""
+    from regimekg.paths import Project
+    from regimekg.sources import load_manifest
+
+    before = [s.id for s in load_manifest(repo)]
+    for o in outcomes.values():
+        if o.case["command"] == "ingest":
+            assert [s.id for s in load_manifest(Project(o.root))] == before, o.case["id"]
+
+
+# ------------------------------------------------------------------------------- docs table
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def security_table(cases: list[dict[str, Any]] = CASES) -> str:
+    """The Markdown table of ``docs/security.md`` listing every bad-input case."""
+    lines = [
+        "| # | case | 情形 | command | outcome (exit 2, build/ and data/ unchanged) |",
+        "|---|---|---|---|---|",
+    ]
+    for n, c in enumerate(cases, 1):
+        lines.append(
+            f"| {n} | `{c['id']}`: {_cell(c['what']['en'])} | {_cell(c['what']['zh'])} | "
+            f"`{c['command']}` | {_cell(c['outcome'])} |"
+        )
+    return "\n".join(lines)
+
+
+def _doc_parts(text: str) -> tuple[str, str, str]:
+    """(text up to the table, the table, text from the end marker on)."""
+    m = re.search(re.escape(TABLE_BEGIN) + r"\n(.*?)" + re.escape(TABLE_END), text, re.S)
+    assert m, f"{SECURITY_DOC} lacks the table markers {TABLE_BEGIN!r} … {TABLE_END!r}"
+    return text[: m.start(1)], m.group(1).rstrip("\n"), text[m.end(1) :]
+
+
+def test_security_doc_lists_every_case() -> None:
+    _, table, _ = _doc_parts(SECURITY_DOC.read_text("utf-8"))
+    assert table == security_table(), (
+        "docs/security.md's bad-input table is out of date: run python -m tests.test_bad_inputs"
+    )
+
+
+def write_security_table() -> None:
+    before, _, after = _doc_parts(SECURITY_DOC.read_text("utf-8"))
+    SECURITY_DOC.write_text(before + security_table() + "\n" + after, "utf-8")
+
+
+if __name__ == "__main__":
+    write_security_table()
+    print(f"rewrote the bad-inputs table in {SECURITY_DOC}")
