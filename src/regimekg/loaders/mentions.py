@@ -25,41 +25,12 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from ..curated import KIND_OF_CLASS
 from ..namespaces import RKG, slug_of
 
-#: Entity classes named in docs/architecture.md: used when the ontology graph is not at hand.
-_CLASS_NAMES = (
-    "NamedEntity",
-    "Actor",
-    "State",
-    "Person",
-    "Institution",
-    "Forum",
-    "InternationalOrganisation",
-    "Initiative",
-    "Partnership",
-    "SummitSeries",
-    "Summit",
-    "StandardsBody",
-    "RegionalOrganisation",
-    "Agency",
-    "Company",
-    "CivilSocietyOrganisation",
-    "ResearchInstitute",
-    "Instrument",
-    "Law",
-    "ExecutiveOrder",
-    "Strategy",
-    "Declaration",
-    "Principles",
-    "Recommendation",
-    "Convention",
-    "Standard",
-    "CodeOfConduct",
-    "Report",
-    "Guideline",
-)
-KNOWN_ENTITY_CLASSES = frozenset(RKG[c] for c in _CLASS_NAMES)
+#: Entity classes of the data model (the curated layer's classes and their two superclasses):
+#: used when the ontology graph is not at hand.
+KNOWN_ENTITY_CLASSES = frozenset(RKG[c] for c in (*KIND_OF_CLASS, "NamedEntity", "Actor"))
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]（）]+")
