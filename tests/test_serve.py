@@ -293,35 +293,6 @@ def test_updates_are_refused_and_store_unchanged(endpoint: Endpoint, store_dir: 
     assert _store_state(store_dir) == before
 
 
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[bytes]]]:
-    """A loopback socket that records any connection: a SERVICE target that must stay unused."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(4)
-    sock.settimeout(0.2)
-    seen: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            seen.append(conn.recv(1024))
-            conn.close()
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", seen
-    stop.set()
-    t.join(2)
-    sock.close()
-
-
 def test_service_is_refused_and_never_called(
     endpoint: Endpoint, listener: tuple[str, list[bytes]]
 ) -> None:

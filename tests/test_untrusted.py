@@ -20,10 +20,8 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import socket
 import subprocess
 import sys
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -327,33 +325,6 @@ def _store_state(store_dir: Path) -> tuple[int, str]:
     n = len(store)
     del store
     return n, hashlib.sha256(b"\n".join(sorted(dump.splitlines()))).hexdigest()
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[bytes]]]:
-    """A loopback socket that records any connection: a target that must never be contacted."""
-    sock = socket.create_server(("127.0.0.1", 0))
-    sock.settimeout(0.2)
-    seen: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with conn:
-                seen.append(conn.recv(1024))
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", seen
-    stop.set()
-    t.join(2)
-    sock.close()
 
 
 def test_cli_sparql_refuses_every_hostile_form(

@@ -73,15 +73,7 @@ class BodyWalker:
         if kind == "table-caption":
             self._caption = blk
             return
-        if self._caption is not None:  # a caption with no rows: keep it as a caption
-            self.b.segment(
-                "table-caption",
-                self._caption.cstart,
-                self._caption.cend,
-                document=self.document,
-                section=self.section,
-            )
-            self._caption = None
+        self._flush_caption()  # a caption with no rows: keep it as a caption
         if kind == "figure-caption":
             node = self.b.segment(
                 "figure-caption", blk.cstart, blk.cend, document=self.document, section=self.section
@@ -137,6 +129,18 @@ class BodyWalker:
         self._pending = [(blk.cstart, blk.cend)]
         self._pending_section = self.section
 
+    def _flush_caption(self) -> None:
+        """Keep a pending table caption that no rows followed as a caption segment."""
+        if self._caption is not None:
+            self.b.segment(
+                "table-caption",
+                self._caption.cstart,
+                self._caption.cend,
+                document=self.document,
+                section=self.section,
+            )
+            self._caption = None
+
     def flush(self) -> None:
         """Emit the pending paragraph (one segment, or linked fragments)."""
         if self._pending:
@@ -180,15 +184,7 @@ class BodyWalker:
         self.flush()
         if self._rows:
             self._emit_table(None)
-        if self._caption is not None:
-            self.b.segment(
-                "table-caption",
-                self._caption.cstart,
-                self._caption.cend,
-                document=self.document,
-                section=self.section,
-            )
-            self._caption = None
+        self._flush_caption()
         self._link_markers()
         works: set[URIRef] = set()
         previous: list[Work] = []
