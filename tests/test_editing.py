@@ -165,7 +165,10 @@ def test_dry_run_writes_nothing(proj: Project) -> None:
 
 def test_import_refuses_to_undo_newer_turtle_edits(proj: Project) -> None:
     edit_owl(proj, NETWORK)
-    os.utime(proj.ontology_ttl)  # the Turtle was saved after the RDF/XML
+    # the Turtle was saved after the RDF/XML; set explicitly, since two saves within one tick
+    # of the file system's clock get the same mtime
+    later = proj.ontology_owl.stat().st_mtime_ns + 2_000_000_000
+    os.utime(proj.ontology_ttl, ns=(later, later))
     with pytest.raises(UserError, match=r"modified after regimekg\.owl"):
         import_owl(proj)
     assert import_owl(proj, force=True).written
