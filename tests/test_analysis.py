@@ -17,7 +17,9 @@ import datetime as dt
 import io
 import json
 import math
+import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -361,6 +363,61 @@ def test_eigenvector_matches_networkx_on_connected_graphs_and_zeroes_isolates() 
     assert ours[0] == approx(0.5 * 3 / 4)
     assert ours[1] == approx(3 / 4 / math.sqrt(2))
     assert ours[99] == 0.0
+
+
+def _random_graphs(count: int) -> Iterator[nx.Graph]:
+    """Dense and sparse, connected or not, some with self-loops, in shuffled insertion order
+    (node and adjacency order decide networkx's summation order, and so its last bits)."""
+    rng = random.Random(20261123)
+    for _ in range(count):
+        n = rng.randint(0, 45)
+        p = rng.choice([0.03, 0.08, 0.15, 0.4, 0.8, 0.97])
+        g = nx.gnp_random_graph(n, p, seed=rng.randrange(1 << 30))
+        if n and rng.random() < 0.3:
+            g.add_edge(0, 0)
+        nodes = [f"n{v}" for v in g]
+        edges = [(f"n{a}", f"n{b}") for a, b in g.edges]
+        rng.shuffle(nodes)
+        rng.shuffle(edges)
+        h = nx.Graph()
+        h.add_nodes_from(nodes)
+        h.add_edges_from(edges)
+        yield h
+    yield nx.Graph()
+    yield nx.petersen_graph()
+    yield nx.complete_bipartite_graph(7, 30)
+
+
+def test_betweenness_is_networkx_bit_for_bit() -> None:
+    for g in _random_graphs(300):
+        ours = analysis.betweenness(g)
+        ref = nx.betweenness_centrality(g)
+        assert list(ours.items()) == list(ref.items())  # same floats, not approximately
+
+
+def test_eigenvector_by_component_is_networkx_bit_for_bit() -> None:
+    """Each component as networkx computes it on the subgraph in the graph's node order."""
+    for g in _random_graphs(150):
+        ref = dict.fromkeys(g, 0.0)
+        for comp in nx.connected_components(g):
+            if len(comp) < 2:
+                continue
+            sub = nx.Graph()
+            sub.add_nodes_from(v for v in g if v in comp)
+            sub.add_edges_from(g.subgraph(comp).edges)
+            u = nx.eigenvector_centrality(sub, max_iter=10_000, tol=1e-12)
+            for v, x in u.items():
+                ref[v] = x * len(comp) / len(g)
+        assert list(eigenvector_by_component(g).items()) == list(ref.items())
+
+
+def test_metric_literals_are_valid_ntriples() -> None:
+    text = 'a "quoted" back\\slash\nnew line\rreturn\t tab 中文\u2028'
+    line = f"<http://e/s> <http://e/p> {analysis._lit(text, 'zh')} .\n"
+    (t,) = ox.parse(line.encode(), format=ox.RdfFormat.N_TRIPLES)
+    assert (t.object.value, t.object.language) == (text, "zh")
+    (_, _, o), *_ = Graph().parse(data=line, format="nt")
+    assert (str(o), o.language) == (text, "zh")
 
 
 def test_empty_slice_has_zero_metrics(data: analysis.RegimeData) -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from regimekg import store
-from regimekg.build import build
+from regimekg import analysis, store
+from regimekg.build import build, metric_slices
 from regimekg.errors import BuildError, UserError
-from regimekg.namespaces import GRAPH
+from regimekg.namespaces import GRAPH, METRICS_GRAPH
 from regimekg.paths import Project
 from regimekg.sources import load_manifest
 
@@ -47,6 +49,53 @@ def test_dump_is_sorted_so_rebuilds_diff_cleanly(built: Path) -> None:
     assert lines == sorted(lines)
 
 
+METRICS = str(METRICS_GRAPH)
+
+
+def test_store_and_dump_hold_the_same_quads(built: Path) -> None:
+    """The writer fills both from one in-memory store: same quads, same blank node labels."""
+    st = store.open_store(built)
+    dumped = st.dump(format=ox.RdfFormat.N_QUADS)
+    del st
+    assert dumped is not None
+    assert sorted(dumped.decode("utf-8").splitlines()) == (
+        (built / "regimekg.nq").read_text("utf-8").splitlines()
+    )
+
+
+def test_metrics_graph_is_what_the_analysis_computes_from_the_build(built: Path) -> None:
+    """graph/metrics of the build equals :func:`analysis.metrics_ntriples` on the built store,
+    for the slices build-info.json lists: the child process that writes it loses nothing."""
+    info = json.loads((built / "build-info.json").read_text("utf-8"))
+    slices = [None if s == "whole graph" else s for s in info["metrics_as_of"]]
+    assert slices == metric_slices(dt.date(int(slices[-1]) + 1, 1, 1))
+    st = store.open_store(built)
+    metrics = analysis.metrics_ntriples(st, slices)  # graph/metrics adds nothing it reads
+    del st
+    expected = ox.Store()
+    expected.bulk_load(metrics, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(METRICS))
+    dumped = expected.dump(format=ox.RdfFormat.N_QUADS)
+    assert dumped is not None
+    graph = f"<{METRICS}> ."
+    lines = (built / "regimekg.nq").read_text("utf-8").splitlines()
+    assert [ln for ln in lines if ln.endswith(graph)] == sorted(dumped.decode().splitlines())
+    assert info["graphs"]["metrics"] == len(dumped.decode().splitlines())
+
+
+def test_dump_has_one_quad_per_line_whatever_the_literals(tmp_path: Path) -> None:
+    """Oxigraph writes U+2028 and U+0085 unescaped: they must not split a quad in two."""
+    text = "a\u2028b\u0085c\rd\ne\u3000f"
+    st = ox.Store()
+    quad = ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal(text))
+    st.add(quad)
+    st.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
+    assert store.save(tmp_path, st) == 2
+    data = (tmp_path / "regimekg.nq").read_bytes()
+    assert data.count(b"\n") == 2
+    assert set(ox.parse(data, format=ox.RdfFormat.N_QUADS)) == set(st)
+    assert len(store.open_read_only(tmp_path / "store")) == 2
+
+
 def _break_quote(proj: Project) -> Path:
     files = sorted((proj.curated_dir / "entities").glob("*.yaml"))
     assert files, "no curated entity files to break"
@@ -58,7 +107,15 @@ def _break_quote(proj: Project) -> Path:
     return path
 
 
-@pytest.mark.parametrize("breakage", ["quote", "ontology-syntax", "source-hash"])
+def _break_membership(proj: Project) -> Path:
+    """A member that is an instrument: the curated checks pass it, SHACL does not."""
+    path = proj.curated_dir / "memberships" / "g7.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("  member: canada\n", "  member: eu-ai-act\n", 1), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("breakage", ["quote", "ontology-syntax", "source-hash", "shacl"])
 def test_failing_build_leaves_previous_build_untouched(
     built: Path, project_copy: Project, breakage: str
 ) -> None:
@@ -72,6 +129,10 @@ def test_failing_build_leaves_previous_build_untouched(
         with project_copy.ontology_ttl.open("a", encoding="utf-8") as f:
             f.write('\nrkg:Broken a owl:Class ; rdfs:label "unterminated .\n')
         expected = "regimekg.ttl line"
+    elif breakage == "shacl":
+        broken = _break_membership(project_copy)
+        where = f"{broken.relative_to(project_copy.root)} line 1 (membership g7/eu-ai-act/member)"
+        expected = f"SHACL validation failed ({where}"
     else:
         src = load_manifest(project_copy)[0]
         with src.path.open("a", encoding="utf-8") as f:

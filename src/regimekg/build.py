@@ -2,18 +2,23 @@
 
 The stages run in a fixed order because each needs the one before: the gazetteer needs the
 curated names, the curated evidence needs the loaders' segments, SHACL needs everything.
-Everything is written into a staging directory; only a fully validated build is swapped in
-(see :mod:`regimekg.store`), so a failure leaves the previous build exactly as it was.
+SHACL runs in this process while a second one computes the metrics and writes the store and
+the dump (:func:`_writer`). Everything is written into a staging directory; only a fully
+validated build is swapped in (see :mod:`regimekg.store`), so a failure leaves the previous
+build exactly as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -94,30 +99,57 @@ def build(
 
 
 #: The years whose metrics the build writes into ``graph/metrics`` (each slice is computed at
-#: 31 December), besides the build date itself: readers ask about the recent complex.
+#: 31 December), besides the whole graph uncut (observations without ``rkg:asOf``): readers
+#: ask about the recent complex.
 FIRST_METRICS_YEAR = 2016
-#: Child processes computing metrics slices beside SHACL validation.
-METRICS_WORKERS = 2
+#: The parent's graphs, handed to the writer process as N-Quads (removed once it read them).
+GRAPHS_FILE = "graphs.nq"
 
 
 def metric_slices(today: dt.date | None = None) -> list[str | None]:
-    """``None`` (the build date) and every year from :data:`FIRST_METRICS_YEAR` to last year."""
+    """``None`` (the whole graph, uncut) and every year from :data:`FIRST_METRICS_YEAR` to
+    last year."""
     year = (today or dt.date.today()).year
     return [None, *(str(y) for y in range(FIRST_METRICS_YEAR, year))]
 
 
-def _metrics_child(store_dir: str, slices: list[str | None], out: str) -> None:
-    """Child process: metrics of the staged store as N-Triples in *out*.
+def _writer(conn: Connection, staging: str) -> None:
+    """Child process: the metrics graph, the store and the dump, while the parent runs SHACL.
 
-    Runs in its own process so that the networkx work overlaps with SHACL validation on the
-    second core; the staged store is closed by the parent and opened read-only here.
+    Started when the build starts, so that its imports (networkx, pyoxigraph, rdflib: about
+    a second) overlap with the parent's loading. It then waits for the parent's graphs (as
+    N-Quads in :data:`GRAPHS_FILE`) and the metric slices, loads them into an in-memory store,
+    computes the slices from it, adds them as ``graph/metrics`` and writes the on-disk store
+    and the sorted dump (:func:`store.save`). It reports the number of quads, or the
+    :class:`UserError` that stopped it, on *conn*; it exits as soon as the parent dies, so a
+    killed build leaves nothing writing into its staging directory.
     """
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     import pyoxigraph as ox
 
-    from .analysis import metrics_graph_slices
+    from .analysis import metrics_ntriples
 
-    st = ox.Store.read_only(store_dir)
-    Path(out).write_bytes(metrics_graph_slices(st, slices).serialize(format="nt", encoding="utf-8"))
+    try:
+        slices = conn.recv()
+    except EOFError:  # the parent failed before handing anything over
+        return
+    graphs = Path(staging) / GRAPHS_FILE
+    st = store.memory_store(graphs.read_bytes())
+    graphs.unlink()
+    try:
+        metrics = metrics_ntriples(st, slices)
+    except UserError as e:
+        conn.send(("error", str(e)))
+        return
+    st.bulk_load(metrics, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(METRICS_GRAPH)))
+    conn.send(("ok", store.save(Path(staging), st)))
+
+
+def _exit_with_parent() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()  # returns when the parent process has ended
+        os._exit(1)
 
 
 def check_only(project: Project, *, progress: Progress = stderr_progress) -> str:
@@ -130,41 +162,38 @@ def check_only(project: Project, *, progress: Progress = stderr_progress) -> str
 
 
 def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) -> BuildReport:
-    parts = _assemble(project, step)
-    step("writing store")
-    store.write_store(staging, parts.graphs)
-    step("validating with SHACL while metrics are computed in parallel")
-    # Two children share the slices: SHACL takes a few seconds, the slices longer, so the
-    # second core stays busy in both phases.
-    slices = metric_slices()
-    outputs = [staging / f"metrics-{i}.nt" for i in range(METRICS_WORKERS)]
+    # The writer process does everything but SHACL once the graphs are assembled; the two
+    # take about as long, so both cores stay busy (docs/decisions/20261123-one-writer-process-
+    # beside-shacl.md). Started first, it imports its modules while the graphs are loaded.
     ctx = multiprocessing.get_context("spawn")
-    children = [
-        ctx.Process(
-            target=_metrics_child,
-            args=(str(staging / store.STORE_DIR), slices[i::METRICS_WORKERS], str(out)),
-            daemon=True,
-        )
-        for i, out in enumerate(outputs)
-    ]
-    for child in children:
-        child.start()
+    conn, child_conn = ctx.Pipe()
+    writer = ctx.Process(target=_writer, args=(child_conn, str(staging)), daemon=True)
+    writer.start()
+    child_conn.close()
+    slices = metric_slices()
     try:
+        parts = _assemble(project, step)
+        step("writing store, metrics graph and N-Quads dump in a second process")
+        (staging / GRAPHS_FILE).write_bytes(store.nquads(parts.graphs))
+        conn.send(slices)
         _validate(project, parts, step)
-        for child in children:
-            child.join()
+        step("waiting for the store, metrics graph and N-Quads dump")
+        try:
+            status, value = conn.recv()
+        except EOFError:
+            writer.join()
+            raise RuntimeError(
+                f"writing the store and the metrics graph failed (exit code {writer.exitcode})"
+            ) from None
+        writer.join()
     finally:
-        for child in children:
-            if child.is_alive():
-                child.terminate()
-                child.join()
-    for child, out in zip(children, outputs, strict=True):
-        if child.exitcode != 0 or not out.is_file():
-            raise RuntimeError(f"computing the metrics graph failed (exit code {child.exitcode})")
-        store.add_ntriples(staging, METRICS_GRAPH, out.read_bytes())
-        out.unlink()
-    step("writing N-Quads dump")
-    n = store.finish(staging)
+        if writer.is_alive():
+            writer.terminate()
+            writer.join()
+        conn.close()
+    if status != "ok":
+        raise UserError(value)
+    n = value
     write_candidates(staging / "candidates.tsv", parts.candidates)
     counts = {str(name).rsplit("/", 1)[-1]: len(g) for name, g in parts.graphs}
     counts["metrics"] = n - sum(counts.values())
@@ -175,7 +204,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
             "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "quads": n,
             "graphs": counts,
-            "metrics_as_of": [s or "build date" for s in metric_slices()],
+            "metrics_as_of": [s or "whole graph" for s in slices],
             "sources": {s.id: s.sha256 for s in parts.sources},
         },
     )

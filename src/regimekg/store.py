@@ -134,6 +134,53 @@ def quads(graphs: Iterable[tuple[URIRef, Graph]]) -> Iterator[ox.Quad]:
             yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), gn)  # type: ignore[arg-type]
 
 
+def nquads(graphs: Iterable[tuple[URIRef, Graph]]) -> bytes:
+    """The graphs as N-Quads, through pyoxigraph's terms (so checked as :func:`write_store` is)."""
+    return ox.serialize(quads(graphs), format=ox.RdfFormat.N_QUADS)
+
+
+def memory_store(data: bytes) -> ox.Store:
+    """An in-memory store holding the N-Quads *data*.
+
+    Parsed with :func:`pyoxigraph.parse`, which keeps blank node labels (``bulk_load`` would
+    rename them), so the dump and the store written by :func:`save` use the labels of *data*.
+    """
+    st = ox.Store()
+    st.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    return st
+
+
+def save(directory: Path, st: ox.Store) -> int:
+    """Write the in-memory store *st* as the build's store and sorted dump; return the quads.
+
+    Dumping an on-disk store looks every term up in RocksDB (about 1.5 s for the 180 k quads
+    of the seed build); the in-memory store dumps the same lines in a tenth of that. The
+    on-disk store is then filled from the in-memory one in a single bulk load, which leaves
+    nothing for compaction to do.
+    """
+    _write_sorted(directory / NQ_FILE, st.dump(format=ox.RdfFormat.N_QUADS))
+    disk = ox.Store(str(directory / STORE_DIR))
+    disk.bulk_extend(st)
+    disk.flush()
+    disk.optimize()
+    n = len(disk)
+    del disk
+    return n
+
+
+def _write_sorted(path: Path, data: bytes) -> None:
+    """Write the lines of *data* sorted, one per line: the deterministic dump.
+
+    Sorted as bytes, without decoding: UTF-8 byte order is code point order, so this is the
+    order of sorting the decoded lines, at half the cost. Split at ``\\n`` only: N-Quads
+    escapes line feeds in literals, but Oxigraph writes U+2028 or U+0085 as they are, and
+    ``str.splitlines`` would cut such a quad in two.
+    """
+    lines = data.split(b"\n")
+    lines.sort()
+    path.write_bytes(b"".join(line + b"\n" for line in lines if line))
+
+
 def write_store(directory: Path, graphs: list[tuple[URIRef, Graph]]) -> int:
     """Write the on-disk store under *directory*; return the number of quads."""
     store = ox.Store(str(directory / STORE_DIR))
@@ -144,14 +191,6 @@ def write_store(directory: Path, graphs: list[tuple[URIRef, Graph]]) -> int:
     return n
 
 
-def add_ntriples(directory: Path, graph: URIRef, data: bytes) -> None:
-    """Load N-Triples into one named graph of the store under *directory*."""
-    store = ox.Store(str(directory / STORE_DIR))
-    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
-    store.flush()
-    del store
-
-
 def finish(directory: Path) -> int:
     """Compact the store and write the sorted N-Quads dump; return the number of quads."""
     store = ox.Store(str(directory / STORE_DIR))
@@ -160,8 +199,7 @@ def finish(directory: Path) -> int:
     n = len(store)
     del store
     assert data is not None
-    lines = sorted(line + "\n" for line in data.decode("utf-8").splitlines() if line)
-    (directory / NQ_FILE).write_text("".join(lines), encoding="utf-8")
+    _write_sorted(directory / NQ_FILE, data)
     return n
 
 
