@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,9 +27,9 @@ from ..errors import UserError
 from ..namespaces import ID
 from ..paths import asset_dir, find_root
 from ..store import open_read_only
-from . import sparqltext
 from .backends import Backend, EndpointBackend, OxigraphBackend, Raw, RdflibBackend
 from .catalog import NamedQuery, Param, load_dir
+from .resolve import Resolver
 from .result import FORMATS, LANGS, Result, check_lang
 
 __all__ = ["FORMATS", "KG", "LANGS", "NamedQuery", "Param", "Result", "open"]
@@ -38,29 +37,16 @@ __all__ = ["FORMATS", "KG", "LANGS", "NamedQuery", "Param", "Result", "open"]
 #: Longest parameter value accepted (a label or a search string, not a document).
 MAX_PARAM_CHARS = 300
 
-_LABEL_INDEX_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rkg: <https://w3id.org/regimekg/ontology#>
-SELECT DISTINCT ?e ?p ?l WHERE {
-  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel rkg:acronym }
-  ?e ?p ?l .
-  FILTER(isIRI(?e) && STRSTARTS(STR(?e), "https://w3id.org/regimekg/id/"))
-  FILTER NOT EXISTS { ?e a rkg:Candidate }
-}
-"""
-_EXISTS_QUERY = "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
-_SLUGISH = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
-_PAIRED_MARKS = [("《", "》"), ("〈", "〉"), ("“", "”"), ('"', '"'), ("'", "'"), ("「", "」")]
+#: Most resolved or converted parameter values a :class:`KG` remembers (then it starts afresh).
+MAX_RESOLVED = 4096
 
 
-def _norm(text: str) -> str:
-    """Loose form of a name for matching: NFKC, case-folded, single spaces, no title marks."""
-    t = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
-    for a, b in _PAIRED_MARKS:
-        if len(t) > 2 and t.startswith(a) and t.endswith(b):
-            t = t[len(a) : -len(b)].strip()
-    return t
+def _is_iri(term: object) -> bool:
+    """``isinstance(term, URIRef)``, quick for the common cases (rdflib terms are ABCs)."""
+    kind = type(term)
+    if kind is URIRef:
+        return True
+    return kind is not Literal and term is not None and isinstance(term, URIRef)
 
 
 def _lang_key(lit: Literal) -> str:
@@ -75,8 +61,10 @@ class KG:
         self.backend: str = backend.name
         self.queries_dir = queries_dir
         self._catalog: dict[str, NamedQuery] | None = None
-        self._index: dict[URIRef, list[tuple[URIRef, Literal]]] | None = None
         self._label_cache: dict[URIRef, dict[str, str]] = {}
+        self._resolver = Resolver(backend, self._describe_all)
+        self._resolved: dict[tuple[str, str | None], URIRef | str] = {}
+        self._converted: dict[tuple[str, str | None, str], URIRef | Literal] = {}
 
     # -- catalogue ------------------------------------------------------------------------
 
@@ -136,6 +124,16 @@ class KG:
         return out
 
     def _convert(self, nq: NamedQuery, p: Param, value: str) -> URIRef | Literal:
+        key = (p.type, p.kind, value)
+        term = self._converted.get(key)
+        if term is None:
+            term = self._convert_new(nq, p, value)
+            if len(self._converted) >= MAX_RESOLVED:
+                self._converted.clear()
+            self._converted[key] = term
+        return term
+
+    def _convert_new(self, nq: NamedQuery, p: Param, value: str) -> URIRef | Literal:
         where = f"--param {p.name}={value[:60]!r} (query {nq.name})"
         if len(value) > MAX_PARAM_CHARS:
             raise UserError(f"{where} is longer than {MAX_PARAM_CHARS} characters; shorten it.")
@@ -176,12 +174,13 @@ class KG:
         params: dict[str, URIRef | Literal] | None = None,
     ) -> Result:
         hidden = {p.name for p in nq.params} if nq else set()
-        columns = [c for c in raw.columns if c not in hidden]
-        rows = [
-            {c: v for c, v in zip(raw.columns, r, strict=False) if c not in hidden}
-            for r in raw.rows
-        ]
-        iris = {v for r in raw.rows for v in r if isinstance(v, URIRef)}
+        keep = [i for i, c in enumerate(raw.columns) if c not in hidden]
+        columns = [raw.columns[i] for i in keep]
+        if len(keep) == len(raw.columns):
+            rows = [dict(zip(columns, r, strict=False)) for r in raw.rows]
+        else:
+            rows = [dict(zip(columns, [r[i] for i in keep], strict=False)) for r in raw.rows]
+        iris = {v for r in raw.rows for v in r if _is_iri(v)}
         iris |= {v for v in (params or {}).values() if isinstance(v, URIRef)}
         return Result(
             columns=columns,
@@ -207,84 +206,50 @@ class KG:
 
     # -- entity resolution ----------------------------------------------------------------
 
-    def _label_index(self) -> dict[URIRef, list[tuple[URIRef, Literal]]]:
-        if self._index is None:
-            index: dict[URIRef, list[tuple[URIRef, Literal]]] = {}
-            for e, p, lit in self._backend.run(_LABEL_INDEX_QUERY, {}, None).rows:
-                if isinstance(e, URIRef) and isinstance(p, URIRef) and isinstance(lit, Literal):
-                    index.setdefault(e, []).append((p, lit))
-            self._index = index
-        return self._index
-
     def _describe(self, iri: URIRef) -> str:
         names = self.labels([iri]).get(iri, {})
         shown = " / ".join(dict.fromkeys(n for n in (names.get("en"), names.get("zh")) if n))
         slug = str(iri)[len(str(ID)) :] if str(iri).startswith(str(ID)) else str(iri)
         return f"{shown} ({slug})" if shown else slug
 
-    def _one(self, value: str, hits: set[URIRef]) -> URIRef | None:
-        if len(hits) == 1:
-            return next(iter(hits))
-        if len(hits) > 1:
-            listed = "; ".join(self._describe(h) for h in sorted(hits)[:8])
-            raise UserError(
-                f"{value!r} names {len(hits)} entities ({listed}); pass one of the slugs in "
-                "brackets instead."
-            )
-        return None
+    def _describe_all(self, iris: list[URIRef]) -> list[str]:
+        self.labels(iris)  # one request for all of them
+        return [self._describe(i) for i in iris]
 
     def resolve(self, value: str, *, kind: str | None = None) -> URIRef:
         """The entity *value* names: an IRI, a slug (``g7`` or ``institution/g7``), or a label,
         alias or acronym in either language. With *kind* only IRIs ``id/{kind}/…`` qualify.
-        Ambiguous or unknown names raise a :class:`UserError` that lists the candidates."""
-        v = value.strip()
-        if not v:
-            raise UserError("an empty value names no entity; give an IRI, a slug or a name.")
-        base = str(ID)
-        scope = f"{base}{kind}/" if kind else base
-        if v.startswith("<") and v.endswith(">"):
-            v = v[1:-1].strip()
-        if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", v):
-            iri = URIRef(v)
-            sparqltext.ntriples(iri)  # refuses anything that is not a plain IRI
-            if not str(iri).startswith(scope):
-                raise UserError(f"<{v}> is not a {kind} (its IRI must start with {scope}).")
-            if self._backend.run(_EXISTS_QUERY, {"e": iri}, 1).rows:
-                return iri
-            raise UserError(f"<{v}> does not occur in the graph; check the IRI or give a name.")
-        index = {e: names for e, names in self._label_index().items() if str(e).startswith(scope)}
-        if _SLUGISH.match(v):
-            hits = set()
-            for e in index:
-                rest = str(e)[len(base) :]
-                if rest.count("/") == 1 and (rest == v or rest.split("/", 1)[1] == v):
-                    hits.add(e)
-            found = self._one(v, hits)
-            if found is not None:
-                return found
-        exact = {e for e, names in index.items() if any(str(lit) == v for _, lit in names)}
-        found = self._one(v, exact)
-        if found is not None:
-            return found
-        nv = _norm(v)
-        loose = {e for e, names in index.items() if any(_norm(str(lit)) == nv for _, lit in names)}
-        found = self._one(v, loose)
-        if found is not None:
-            return found
-        contains = sorted(
-            {e for e, names in index.items() if any(nv in _norm(str(lit)) for _, lit in names)}
-        )
-        if not contains:
-            by_name = {_norm(str(lit)): e for e, names in index.items() for _, lit in names}
-            close = difflib.get_close_matches(nv, list(by_name), n=5, cutoff=0.6)
-            contains = sorted({by_name[c] for c in close})
-        what = f"no {kind} is called" if kind else "no entity is called"
-        hint = (
-            "; did you mean " + "; ".join(self._describe(e) for e in contains[:5]) + "?"
-            if contains
-            else "; search names with `regimekg query label-search --param q=…`."
-        )
-        raise UserError(f"{what} {value.strip()!r}{hint}")
+        Ambiguous or unknown names raise a :class:`UserError` that lists the candidates.
+
+        Each question asks the engine about this one value (see :mod:`.resolve`), and the
+        answer — an IRI or the error — is remembered for the life of this KG, keyed by the
+        value and *kind* (see :meth:`clear_cache`)."""
+        key = (value.strip(), kind)
+        known = self._resolved.get(key)
+        if known is None:
+            try:
+                known = self._resolver.resolve(value, kind)
+            except UserError as e:
+                known = str(e)
+            if len(self._resolved) >= MAX_RESOLVED:
+                self._resolved.clear()
+            self._resolved[key] = known
+        if isinstance(known, URIRef):
+            return known
+        raise UserError(known)
+
+    def clear_cache(self) -> None:
+        """Forget resolved parameters, fetched labels and what the labels look like.
+
+        A KG caches them for as long as it is open, because it belongs to one opened store: a
+        build's store opened read-only keeps reading that build even after a newer one is
+        swapped in, so the caches cannot go stale. Call this (or open a new KG) after changing
+        an in-memory store or rdflib dataset you passed to :func:`open`, or when the data
+        behind an endpoint may have changed."""
+        self._label_cache.clear()
+        self._resolved.clear()
+        self._converted.clear()
+        self._resolver = Resolver(self._backend, self._describe_all)
 
     def close(self) -> None:
         """Release the store (a read-only store may be reopened by another process)."""

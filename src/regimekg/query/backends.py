@@ -14,6 +14,7 @@ Values reach the engine as terms, never as text: pyoxigraph ``substitutions``, r
 
 from __future__ import annotations
 
+import ast
 import json
 import warnings
 from collections.abc import Iterable, Iterator
@@ -82,6 +83,22 @@ def from_ox(t: Any) -> Term | None:
     return Literal(str(t))
 
 
+class _TermCache(dict[Any, "Term | None"]):
+    """pyoxigraph term → rdflib term, converted once: rdflib's ``Literal`` constructor is the
+    costliest step of reading an answer, and answers repeat the same IRIs and values."""
+
+    #: Entries kept at most; :meth:`trim` empties a cache that has grown past this.
+    LIMIT = 200_000
+
+    def __missing__(self, key: Any) -> Term | None:
+        value = self[key] = from_ox(key)
+        return value
+
+    def trim(self) -> None:
+        if len(self) > self.LIMIT:
+            self.clear()
+
+
 def to_ox(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
     """An rdflib IRI or literal as a pyoxigraph term."""
     if isinstance(term, URIRef):
@@ -100,6 +117,7 @@ class OxigraphBackend:
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+        self._terms = _TermCache()
 
     @classmethod
     def from_file(cls, path: Path) -> OxigraphBackend:
@@ -127,23 +145,26 @@ class OxigraphBackend:
             raise _syntax_error(e) from None
         if isinstance(res, ox.QueryBoolean):
             return Raw("ASK", ["result"], [[Literal(bool(res))]])
+        terms = self._terms
+        terms.trim()
         if isinstance(res, ox.QuerySolutions):
             columns = [v.value for v in res.variables]
             raw = Raw("SELECT", columns)
+            if limit is None:
+                raw.rows = [[terms[t] for t in sol] for sol in res]
+                return raw
             for sol in res:
-                if limit is not None and len(raw.rows) >= limit:
+                if len(raw.rows) >= limit:
                     raw.truncated = True
                     break
-                raw.rows.append([from_ox(sol[i]) for i in range(len(columns))])
+                raw.rows.append([terms[t] for t in sol])
             return raw
         raw = Raw("CONSTRUCT", ["subject", "predicate", "object"])
         for triple in res:
             if limit is not None and len(raw.rows) >= limit:
                 raw.truncated = True
                 break
-            raw.rows.append(
-                [from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)]
-            )
+            raw.rows.append([terms[triple.subject], terms[triple.predicate], terms[triple.object]])
         return raw
 
     def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, list[tuple[URIRef, Literal]]]:
@@ -257,6 +278,21 @@ def _from_json(b: dict[str, str] | None) -> Term | None:
     return Literal(value)
 
 
+def _reason(e: Exception) -> str:
+    """The server's own first line of a refusal, else SPARQLWrapper's: the server says *why*
+    (e.g. the guard's result cap), SPARQLWrapper only guesses "badly formed" for any 400 and
+    appends the body as the ``repr`` of bytes after ``Response:``."""
+    head, _, body = str(e).partition("\n\nResponse:\n")
+    try:
+        text = ast.literal_eval(body.strip()).decode("utf-8", "replace") if body else ""
+    except (ValueError, SyntaxError, AttributeError):
+        text = body
+    for candidate in (text, head):
+        if candidate.strip():
+            return candidate.strip().splitlines()[0][:300].rstrip(".")
+    return type(e).__name__
+
+
 class EndpointBackend:
     """Any SPARQL 1.1 endpoint, through SPARQLWrapper (results as SPARQL JSON / N-Triples).
 
@@ -286,8 +322,7 @@ class EndpointBackend:
         try:
             return sw.query().response.read()
         except SPARQLWrapperException as e:
-            msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise UserError(f"The endpoint {self.url} refused the query ({msg}).") from None
+            raise UserError(f"The endpoint {self.url} refused the query ({_reason(e)}).") from None
         except HTTPError as e:
             raise UserError(
                 f"The endpoint {self.url} answered HTTP {e.code} ({e.reason})."

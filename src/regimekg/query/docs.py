@@ -37,8 +37,11 @@ regimekg query NAME [--param K=V ...] [--lang en|zh] [--format table|csv|json|md
 
 **Parameters · 参数.** A parameter of type *entity* accepts an IRI, a slug (`g7`,
 `institution/g7`), or any label, alias or acronym in either language, so `--param forum=七国集团`,
-`--param forum=G7` and `--param forum=g7` ask the same question; a name that fits several
-entities is refused with the list of candidates. *entity:KIND* only accepts terms under
+`--param forum=G7` and `--param forum=g7` ask the same question (case, spacing, full-width
+forms and title marks such as 《》 in the value do not matter); a name that fits several
+entities is refused with the list of candidates, an unknown one with close names. Each name is
+looked up on its own, never by fetching every label, so this works on large graphs behind an
+endpoint that caps its answers (`regimekg serve`). *entity:KIND* only accepts terms under
 `id/KIND/` (so `--param bindingness=软法` means the bindingness concept, not the glossary
 entry). *date* parameters take `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. Values are bound as RDF
 terms (pyoxigraph `substitutions`, rdflib `initBindings`, or a term-exact substitution for
