@@ -176,6 +176,26 @@ def test_store_state_recorded(state_before: dict[str, object]) -> None:
     assert state_before["oxigraph"][0] > 0  # type: ignore[index]
 
 
+#: Whether rdflib has been attacked with hostile values glued to an entity default yet.
+_GLUED: set[str] = set()
+
+
+def _values(engine: str, p: q.Param) -> list[str]:
+    """The hostile values for *p* on *engine*. An entity value reaches a query only as the IRI
+    it resolves to, so for an entity parameter what is attacked is the resolution, which runs
+    the same queries whatever the query and the ``entity:KIND`` (the kind only changes a bound
+    IRI prefix). rdflib's engine takes about half a second per unknown name (the suggestions
+    scan every label), so on rdflib the values glued to a default are tried for the first
+    entity parameter only, the bare hostile values for every one; the other engines get
+    every value for every parameter."""
+    if engine != "rdflib" or p.type != "entity":
+        return hostile_values(p.default)
+    if "entity" in _GLUED:
+        return hostile_values(None)
+    _GLUED.add("entity")
+    return hostile_values(p.default)
+
+
 @pytest.mark.parametrize("query_name, param", PARAMS, ids=[f"{n}:{p}" for n, p in PARAMS])
 def test_hostile_values_change_nothing_but_the_constant(
     engines: dict[str, q.KG], query_name: str, param: str
@@ -184,7 +204,7 @@ def test_hostile_values_change_nothing_but_the_constant(
         nq = kg.named(query_name)
         p = nq.param(param)
         assert p is not None
-        for value in hostile_values(p.default):
+        for value in _values(engine, p):
             where = (engine, query_name, param, value[:60])
             try:
                 result = kg.query(query_name, params={param: value})

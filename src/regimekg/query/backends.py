@@ -20,12 +20,15 @@ import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 
 from ..errors import UserError
 from ..namespaces import FOAF, PREFIXES
@@ -196,6 +199,14 @@ def _quiet_rdflib() -> Iterator[None]:
         yield
 
 
+@lru_cache(maxsize=256)
+def _prepared(text: str) -> Query:
+    """*text* parsed and translated once: rdflib's pyparsing grammar takes 50-150 ms per
+    query, more than evaluating most named queries, and the query layer sends the same texts
+    again and again with other bindings."""
+    return prepareQuery(text, initNs=PREFIXES)
+
+
 class RdflibBackend:
     """rdflib's own SPARQL engine over a :class:`rdflib.Dataset` (small graphs, tests)."""
 
@@ -215,7 +226,7 @@ class RdflibBackend:
     def run(self, text: str, bindings: dict[str, URIRef | Literal], limit: int | None) -> Raw:
         try:
             with _quiet_rdflib():
-                res = self.dataset.query(text, initNs=PREFIXES, initBindings=dict(bindings) or None)
+                res = self.dataset.query(_prepared(text), initBindings=dict(bindings) or None)
                 rows = list(res) if res.type == "SELECT" else None
         except Exception as e:  # rdflib raises pyparsing errors and plain Exceptions alike
             if type(e).__name__ in ("ParseException", "ParseSyntaxException"):
