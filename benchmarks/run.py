@@ -69,8 +69,15 @@ def peak_rss_mb() -> float:
 
     The build computes metrics in a child process while SHACL runs, so the largest single
     process is the relevant peak; the two run at once, so the machine needs up to their sum.
+    This process's own peak is ``VmHWM`` rather than ``RUSAGE_SELF``: Linux carries a
+    process's ``ru_maxrss`` over ``fork`` and ``exec``, so a measuring child started by a
+    large harness would report the harness's size. A grandchild inherits at most this
+    process's size, which ``max`` absorbs.
     """
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text().splitlines()
+        own = int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, kids) / 1024
 
