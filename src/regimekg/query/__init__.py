@@ -37,7 +37,7 @@ __all__ = ["FORMATS", "KG", "LANGS", "NamedQuery", "Param", "Result", "open"]
 #: Longest parameter value accepted (a label or a search string, not a document).
 MAX_PARAM_CHARS = 300
 
-#: Most resolved or converted parameter values a :class:`KG` remembers (then it starts afresh).
+#: Most resolved entity parameter values a :class:`KG` remembers (then it starts afresh).
 MAX_RESOLVED = 4096
 
 
@@ -64,7 +64,6 @@ class KG:
         self._label_cache: dict[URIRef, dict[str, str]] = {}
         self._resolver = Resolver(backend, self._describe_all)
         self._resolved: dict[tuple[str, str | None], URIRef | str] = {}
-        self._converted: dict[tuple[str, str | None, str], URIRef | Literal] = {}
 
     # -- catalogue ------------------------------------------------------------------------
 
@@ -124,16 +123,6 @@ class KG:
         return out
 
     def _convert(self, nq: NamedQuery, p: Param, value: str) -> URIRef | Literal:
-        key = (p.type, p.kind, value)
-        term = self._converted.get(key)
-        if term is None:
-            term = self._convert_new(nq, p, value)
-            if len(self._converted) >= MAX_RESOLVED:
-                self._converted.clear()
-            self._converted[key] = term
-        return term
-
-    def _convert_new(self, nq: NamedQuery, p: Param, value: str) -> URIRef | Literal:
         where = f"--param {p.name}={value[:60]!r} (query {nq.name})"
         if len(value) > MAX_PARAM_CHARS:
             raise UserError(f"{where} is longer than {MAX_PARAM_CHARS} characters; shorten it.")
@@ -248,7 +237,6 @@ class KG:
         behind an endpoint may have changed."""
         self._label_cache.clear()
         self._resolved.clear()
-        self._converted.clear()
         self._resolver = Resolver(self._backend, self._describe_all)
 
     def close(self) -> None:
