@@ -19,7 +19,6 @@ in sync (``python -m tests.test_bad_inputs`` rewrites it).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -32,7 +31,7 @@ from typing import Any
 import pytest
 import yaml
 
-from regimekg.sources import MAX_SOURCE_BYTES
+from regimekg.sources import MAX_SOURCE_BYTES, sha256_of
 from tests.bad_inputs.make_corpus import big_document, corpus
 from tests.conftest import ROOT, copy_project
 from tests.test_build import tree_digest
@@ -72,14 +71,6 @@ class Outcome:
 # ------------------------------------------------------------------------------- setup
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _source_file(root: Path, source_id: str) -> tuple[Path, str]:
     """The file of *source_id* in the copy and the sha256 its entry in sources.yaml records."""
     entries = yaml.safe_load((root / "data" / "sources" / "sources.yaml").read_text("utf-8"))
@@ -93,7 +84,7 @@ def _rehash(root: Path, source_id: str, old_sha: str) -> None:
     manifest = root / "data" / "sources" / "sources.yaml"
     text = manifest.read_text("utf-8")
     assert old_sha in text
-    manifest.write_text(text.replace(old_sha, _sha256(path), 1), "utf-8")
+    manifest.write_text(text.replace(old_sha, sha256_of(path), 1), "utf-8")
 
 
 def _writable(path: Path) -> None:
