@@ -80,8 +80,15 @@ class QueryInfo:
 
     form: str | None
     """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK`` (``None`` if no form keyword)."""
-    from_graphs: tuple[str, ...] = field(default=())
-    """IRIs named by ``FROM`` and ``FROM NAMED`` (all under :data:`GRAPH_PREFIX`)."""
+    default_graphs: tuple[str, ...] = field(default=())
+    """IRIs named by ``FROM`` (all under :data:`GRAPH_PREFIX`): the query's default graph."""
+    named_graphs: tuple[str, ...] = field(default=())
+    """IRIs named by ``FROM NAMED`` (all under :data:`GRAPH_PREFIX`)."""
+
+    @property
+    def from_graphs(self) -> tuple[str, ...]:
+        """Every graph the dataset clauses name, ``FROM`` first."""
+        return self.default_graphs + self.named_graphs
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,7 +275,8 @@ def _check_tokens(toks: list[_Token], text: str) -> QueryInfo:
     prefixes: dict[str, list[str]] = {}
     bases: list[str] = []
     form: str | None = None
-    from_iris: list[str] = []
+    default_iris: list[str] = []
+    named_iris: list[str] = []
     for i, tok in enumerate(toks):
         if tok.kind != "word":
             continue
@@ -287,13 +295,14 @@ def _check_tokens(toks: list[_Token], text: str) -> QueryInfo:
             bases.append(_unescape_iri(nxt.text[1:-1]))
         elif word == "FROM":
             j = i + 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "NAMED":
+            named = j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "NAMED"
+            if named:
                 j += 1
             target = toks[j] if j < len(toks) else None
             for iri in _resolve_lexed(target, prefixes, bases):
                 check_graph_iri(iri, f"FROM (line {_line_of(text, tok.pos)})")
-                from_iris.append(iri)
-    return QueryInfo(form, tuple(from_iris))
+                (named_iris if named else default_iris).append(iri)
+    return QueryInfo(form, tuple(default_iris), tuple(named_iris))
 
 
 def _resolve_lexed(
