@@ -400,7 +400,7 @@ def test_clear_errors(endpoint: Endpoint) -> None:
         (("GET", "/nowhere", b"", {}), 404, "/query"),
         (("GET", "/query", b"", {}), 400, "exactly one `query`"),
         (("POST", "/query", b"query=x", {"Content-Type": "text/plain"}), 415, "sparql-query"),
-        (("POST", "/query", form("SELEC * WHERE {}"), FORM), 400, "not valid SPARQL"),
+        (("POST", "/query", form("SELEC * WHERE {}"), FORM), 400, "cannot be read"),
         (("PUT", "/query", b"", {}), 405, "GET or POST"),
         (("GET", "/query?query=%ff%fe", b"", {}), 400, "percent-encoded UTF-8"),
         (
