@@ -153,3 +153,25 @@ def test_endpoint_errors_are_one_sentence() -> None:
         kg.query("timeline")
     with pytest.raises(UserError, match="not an http"):
         q.open(ROOT, endpoint="file:///etc/passwd")
+
+
+def test_dataset_clauses_select_the_graphs_the_guard_saw(engines: dict[str, q.KG]) -> None:
+    """FROM / FROM NAMED choose graphs of the store on every engine: the embedded engine gets
+    the dataset the guard inspected, rdflib never loads a graph from the web (the network
+    guard of the suite would fail this test), an endpoint gets it as protocol parameters."""
+    g = "https://w3id.org/regimekg/graph/"
+    only_vocab = f"SELECT (COUNT(*) AS ?n) FROM <{g}vocab> WHERE {{ ?s ?p ?o }}"
+    named = (
+        f"SELECT DISTINCT ?g FROM NAMED <{g}curated> FROM NAMED <{g}mini-notes> "
+        "WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    )
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    counts = {e: kg.sparql(only_vocab).rows[0]["n"].toPython() for e, kg in engines.items()}
+    assert len(set(counts.values())) == 1, counts
+    assert 0 < counts["oxigraph"] < engines["oxigraph"].sparql(everything).rows[0]["n"].toPython()
+    for kg in engines.values():
+        assert [str(r["g"]) for r in kg.sparql(named).rows] == [g + "curated", g + "mini-notes"]
+    # rdflib would fetch a graph it does not hold from the web: https://w3id.org/…
+    absent = f"SELECT * FROM <{g}no-such-graph> FROM NAMED <{g}none> WHERE {{ ?s ?p ?o }}"
+    for kg in engines.values():
+        assert kg.sparql(absent).rows == []

@@ -296,7 +296,7 @@ def _check_engine_agrees(text: str) -> None:
     if first is None:
         return
     try:
-        ox.Store().query(defused, use_default_graph_as_union=True)
+        ox.Store().query(defused, use_default_graph_as_union=True, prefixes=PREFIXES)
     except SyntaxError:
         raise QueryRefused(
             f"The word SERVICE at line {_line_of(text, first)} could be read as a federated "
