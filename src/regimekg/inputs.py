@@ -30,14 +30,13 @@ import io
 import json
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
 
 import yaml
-from defusedxml import DefusedXmlException
-from defusedxml.expatreader import DefusedExpatParser
 
 from .errors import UserError
 
@@ -313,50 +312,57 @@ class _Refusal(Exception):
     """Carries a finished message out of the expat callbacks."""
 
 
-class _GuardParser(DefusedExpatParser):
-    """defusedxml's expat reader, refusing every entity declaration with a precise message."""
+@cache
+def _guard_parser_class() -> type:
+    """The guard parser class, built on first use (defusedxml is imported only for XML)."""
+    from defusedxml.expatreader import DefusedExpatParser
 
-    def __init__(self, where: str) -> None:
-        super().__init__(forbid_dtd=False, forbid_entities=True, forbid_external=True)
-        self.where = where
+    class _GuardParser(DefusedExpatParser):
+        """defusedxml's expat reader, refusing every entity declaration with a precise message."""
 
-    def defused_entity_decl(
-        self,
-        name: str,
-        is_parameter_entity: bool,
-        value: str | None,
-        base: str | None,
-        sysid: str | None,
-        pubid: str | None,
-        notation_name: str | None,
-    ) -> None:
-        place = f"{self.where} line {self.getLineNumber()}"
-        if is_parameter_entity or sysid or pubid:
-            kind = "parameter" if is_parameter_entity else "external"
+        def __init__(self, where: str) -> None:
+            super().__init__(forbid_dtd=False, forbid_entities=True, forbid_external=True)
+            self.where = where
+
+        def defused_entity_decl(
+            self,
+            name: str,
+            is_parameter_entity: bool,
+            value: str | None,
+            base: str | None,
+            sysid: str | None,
+            pubid: str | None,
+            notation_name: str | None,
+        ) -> None:
+            place = f"{self.where} line {self.getLineNumber()}"
+            if is_parameter_entity or sysid or pubid:
+                kind = "parameter" if is_parameter_entity else "external"
+                raise _Refusal(
+                    f"{place}: the DTD declares the {kind} entity {name!r}, which regimekg never "
+                    "loads; remove the entity (and write its text where it is used)."
+                )
+            if value is not None and ("&" in value or "%" in value):
+                raise _Refusal(
+                    f"{place}: the DTD entity {name!r} expands other entities (an entity-expansion "
+                    "bomb); write the text out instead of nesting entities."
+                )
             raise _Refusal(
-                f"{place}: the DTD declares the {kind} entity {name!r}, which regimekg never "
-                "loads; remove the entity (and write its text where it is used)."
+                f"{place}: the DTD declares the entity {name!r}, and regimekg never expands XML "
+                f"entities; write its text out where &{name}; is used (or save the file as Turtle)."
             )
-        if value is not None and ("&" in value or "%" in value):
-            raise _Refusal(
-                f"{place}: the DTD entity {name!r} expands other entities (an entity-expansion "
-                "bomb); write the text out instead of nesting entities."
-            )
-        raise _Refusal(
-            f"{place}: the DTD declares the entity {name!r}, and regimekg never expands XML "
-            f"entities; write its text out where &{name}; is used (or save the file as Turtle)."
-        )
 
-    def defused_unparsed_entity_decl(self, name: str, *args: Any) -> None:
-        self.defused_entity_decl(name, False, None, None, "unparsed", None, None)
+        def defused_unparsed_entity_decl(self, name: str, *args: Any) -> None:
+            self.defused_entity_decl(name, False, None, None, "unparsed", None, None)
 
-    def defused_external_entity_ref_handler(self, *args: Any) -> int:
-        """Skip an external DTD subset (``<!DOCTYPE r SYSTEM "…">``) without reading it.
+        def defused_external_entity_ref_handler(self, *args: Any) -> int:
+            """Skip an external DTD subset (``<!DOCTYPE r SYSTEM "…">``) without reading it.
 
-        Only the external subset gets here: every external entity was refused where it was
-        declared. Returning 1 tells expat to carry on without loading anything.
-        """
-        return 1
+            Only the external subset gets here: every external entity was refused where it was
+            declared. Returning 1 tells expat to carry on without loading anything.
+            """
+            return 1
+
+    return _GuardParser
 
 
 def check_xml(data: bytes, where: str) -> None:
@@ -365,7 +371,9 @@ def check_xml(data: bytes, where: str) -> None:
     Expat reads the encoding from the byte-order mark or XML declaration (UTF-8, UTF-16, …),
     exactly as it will when rdflib parses the same bytes afterwards.
     """
-    parser = _GuardParser(where)
+    from defusedxml import DefusedXmlException
+
+    parser = _guard_parser_class()(where)
     parser.setContentHandler(ContentHandler())
     try:
         parser.parse(io.BytesIO(data))
