@@ -62,6 +62,9 @@ def test_yaml_alias_bomb_is_refused_at_its_first_anchor(fast: bool) -> None:
         ("r:\n  label:\n    en: A\n    en: B\n", "line 4: the key 'en' appears twice"),
         ("1: a\n0x1: b\n", "line 2: the key 1 appears twice"),  # same int, two spellings
         ("a: *x\n", "line 1: YAML alias *x is not allowed"),
+        ("[&x 1, *x]\n", "line 1: YAML anchor &x is not allowed"),
+        ("{?&x a: 1}\n", "line 1: YAML anchor &x is not allowed"),
+        ("a:\n- !!str &x 1\n", "line 2: YAML anchor &x is not allowed"),
         ("x: {<<: {a: 1}, b: 2}\n", "line 1: YAML merge keys (<<) are not allowed"),
         ('x: "G7\\e[2J"\n', "line 1 contains the control character U+001B (ESCAPE)"),
         ('x: "\\x9b31m"\n', "line 1 contains the control character U+009B"),

@@ -189,14 +189,19 @@ def _yaml_syntax_error(where: str, e: yaml.YAMLError) -> UserError:
     return UserError(f"{place}: malformed YAML ({problem}); fix the syntax there.")
 
 
+#: Where an anchor (``&a``) or alias (``*a``) token can start; a superset, never a miss.
+_ANCHOR_TOKEN = re.compile(r"(?:^|[\s\[{,:?])[&*]")
+
+
 def _refuse_anchors(text: str, where: str, loader_class: type) -> None:
     """Refuse the first anchor (``&a``) or alias (``*a``), reading events only.
 
-    An anchor or alias needs a ``&`` or ``*`` in the text, so files without either (all of
-    the curated data) skip this pass. The events are read one at a time and nothing is
-    composed, so an alias bomb stops at its first alias.
+    An anchor or alias token is a ``&`` or ``*`` at the start of the text, after whitespace or
+    after an indicator (``[``, ``{``, ``,``, ``:``, ``?``); a file without one ("R&D" in a
+    quote does not count) skips this pass, as most curated files do. The events are read one
+    at a time and nothing is composed, so an alias bomb stops at its first anchor.
     """
-    if "&" not in text and "*" not in text:
+    if not _ANCHOR_TOKEN.search(text):
         return
     scanner = loader_class(text)
     try:
