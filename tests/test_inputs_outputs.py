@@ -16,6 +16,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph
 
 from regimekg import cli
@@ -24,6 +26,7 @@ from regimekg.errors import UserError
 from regimekg.export import _csv_text, write_gexf, write_graphml
 from regimekg.inputs import (
     MAX_JSON_DEPTH,
+    MAX_YAML_DEPTH,
     check_json_depth,
     check_xml,
     compose_yaml,
@@ -75,6 +78,16 @@ def test_yaml_refusals_name_the_line(fast: bool, text: str, message: str) -> Non
     with pytest.raises(UserError) as e:
         compose_yaml(text, "f.yaml", fast=fast)
     assert str(e.value).startswith("f.yaml " + message), str(e.value)
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["python", "libyaml"])
+def test_deep_yaml_is_refused_in_one_sentence(fast: bool) -> None:
+    assert compose_yaml(deep_json(MAX_YAML_DEPTH), "f.yaml", fast=fast)[1] is not None
+    # the pure-Python composer recurses per level; libyaml stops at 1,000 by itself
+    message = "nested more than 64 levels" if not fast else "exceeded maximum nesting depth"
+    for text in (deep_json(5000), "".join("  " * i + "-\n" for i in range(3000))):
+        with pytest.raises(UserError, match=message):
+            compose_yaml(text, "f.yaml", fast=fast)
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["python", "libyaml"])
@@ -317,3 +330,39 @@ def test_xml_exports_refuse_characters_xml_cannot_hold(writer, tmp_path: Path) -
     assert not out.exists()
     writer(_graph("七国集团 & <G7>"), out)  # ordinary text is escaped, not refused
     assert "七国集团 &amp; &lt;G7&gt;" in out.read_text("utf-8")
+
+
+# ------------------------------------------------------------------------------ any input
+
+ANY = settings(max_examples=150, deadline=None)
+#: text biased towards the characters the parsers care about
+TRICKY = st.text(alphabet=st.sampled_from(list("[]{}&*:-?,'\"\\#!<>=+@ \t\r\n\x00\x1b\x9ba1七")))
+
+
+@ANY
+@given(st.one_of(TRICKY, st.text()))
+def test_any_text_is_parsed_or_refused_in_one_sentence(text: str) -> None:
+    """No input makes the parsers raise anything but a UserError (no RecursionError, no
+    TypeError, no parser-specific exception)."""
+    for parse in (
+        lambda: compose_yaml(text, "f.yaml", fast=False),
+        lambda: compose_yaml(text, "f.yaml", fast=True),
+        lambda: parse_json(text, "f.json"),
+        lambda: check_xml(text.encode("utf-8", "surrogatepass"), "f.rdf"),
+        lambda: decode_text(text.encode("utf-8", "surrogatepass"), "f.txt"),
+    ):
+        try:
+            parse()
+        except UserError as e:
+            assert str(e).count("\n") == 0
+
+
+@ANY
+@given(st.one_of(TRICKY, st.text()))
+def test_outputs_never_carry_a_control_sequence_or_a_formula(text: str) -> None:
+    shown = terminal_safe(text)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown)
+    cell = csv_cell(text)
+    assert cell in (text, "'" + text)
+    if cell == text and text:
+        assert text[0] not in "=+-@\t\r" or float(text) is not None  # only numbers pass

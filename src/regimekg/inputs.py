@@ -127,6 +127,8 @@ def decode_text(data: bytes, where: str) -> str:
 # ------------------------------------------------------------------------------ YAML
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+#: Deepest nesting of YAML collections accepted (curated records are four levels deep).
+MAX_YAML_DEPTH = 64
 
 
 class _StrictConstructor:
@@ -174,7 +176,26 @@ class _StrictConstructor:
 
 
 class StrictSafeLoader(_StrictConstructor, yaml.SafeLoader):
-    """PyYAML's pure-Python SafeLoader with the checks of :class:`_StrictConstructor`."""
+    """PyYAML's pure-Python SafeLoader with the checks of :class:`_StrictConstructor`, and a
+    nesting limit: its composer recurses once per level and would end in a RecursionError
+    (libyaml stops at 1,000 levels by itself)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise UserError(
+                    f"{self.where} line {mark.line + 1}: YAML nested more than "
+                    f"{MAX_YAML_DEPTH} levels deep is refused; flatten the structure."
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class StrictCSafeLoader(_StrictConstructor, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -203,7 +224,10 @@ def _refuse_anchors(text: str, where: str, loader_class: type) -> None:
     """
     if not _ANCHOR_TOKEN.search(text):
         return
-    scanner = loader_class(text)
+    try:
+        scanner = loader_class(text)
+    except yaml.YAMLError as e:  # the reader refuses some characters up front
+        raise _yaml_syntax_error(where, e) from None
     try:
         while scanner.check_event():
             event = scanner.get_event()
@@ -227,7 +251,10 @@ def compose_yaml(text: str, where: str, *, fast: bool = False) -> tuple[yaml.Nod
     """
     loader_class = StrictCSafeLoader if fast else StrictSafeLoader
     _refuse_anchors(text, where, loader_class)
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)
+    except yaml.YAMLError as e:  # the reader refuses some characters up front
+        raise _yaml_syntax_error(where, e) from None
     loader.where = where
     try:
         node = loader.get_single_node()

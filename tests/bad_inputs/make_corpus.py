@@ -123,6 +123,10 @@ def corpus() -> dict[str, bytes]:
         "table-deep.json": (
             f'[\n  {{"时间": "2016.10", "颁布机构": "白宫", "文件名称": {deep_json(5000)}}}\n]\n'
         ).encode(),
+        "table-mapping-deep.yaml": (
+            "# A column mapping nested 5000 levels deep in an unused key.\n"
+            f"name: 文件名称\nx: {deep_json(5000)}\n"
+        ).encode(),
         "table-control-escape.json": (
             '[\n  {"时间": "2016.10", "颁布机构": "白宫", '
             '"文件名称": "\\u001b[2J\\u001b]0;pwned\\u0007国家人工智能研究与发展战略规划"}\n]\n'
