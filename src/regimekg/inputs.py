@@ -167,8 +167,8 @@ class _StrictConstructor:
                 continue
             if first is not None:
                 raise UserError(
-                    f"{self.where} line {line}: the key {key!r} appears twice in one mapping "
-                    f"(first at line {first}), and YAML would silently keep only the last; "
+                    f"{self.where} line {line}: the key {repr(key)[:80]} appears twice in one "
+                    f"mapping (first at line {first}), and YAML would silently keep only the last; "
                     "remove or rename one of them."
                 )
             seen[key] = line
