@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UserError
+from .outputs import TerminalStream
 from .paths import project
 
 FORMATS = ("table", "csv", "json", "md")
@@ -326,18 +327,44 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+#: Output formats written for programs, passed through unchanged (CSV cells are already
+#: formula-escaped, JSON escapes control characters itself).
+DATA_FORMATS = frozenset({"csv", "json"})
+
+
+@contextlib.contextmanager
+def _terminal_streams(args: argparse.Namespace) -> Iterator[None]:
+    """Show control characters as visible escapes in everything printed for people.
+
+    Messages quote user text (file names, values, query parameters) and tables show text from
+    documents; a stray ESC or CSI there would be run by the terminal. stderr is always
+    filtered; stdout unless the command writes a data format.
+    """
+    out, err = sys.stdout, sys.stderr
+    sys.stderr = TerminalStream(err)
+    if getattr(args, "format", None) not in DATA_FORMATS:
+        sys.stdout = TerminalStream(out)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+        sys.stdout, sys.stderr = out, err
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except UserError as e:
-        print(f"regimekg: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("regimekg: interrupted.", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    with _terminal_streams(args):
+        try:
+            return int(args.func(args))
+        except UserError as e:
+            print(f"regimekg: {e}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("regimekg: interrupted.", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return 0
 
 
 if __name__ == "__main__":

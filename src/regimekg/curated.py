@@ -21,9 +21,9 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from . import dates
 from .errors import UserError
+from .inputs import compose_yaml, decode_text
 from .namespaces import ORG, RKG, concept, doc, iri, is_slug, short_hash
 from .paths import Project
-from .sources import decode_utf8, yaml_value_error
 
 KINDS = ("entities", "memberships", "links", "events", "classifications", "claims")
 
@@ -181,33 +181,18 @@ class Curated:
             yield from self.records[k]
 
 
-#: libyaml's parser when available: the curated files are parsed on every build and the
-#: pure-Python parser spends seconds on them.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _files(project: Project, kind: str) -> list[Path]:
     folder = project.curated_dir / kind
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
 def _read_records(path: Path, kind: str) -> list[Record]:
-    text = decode_utf8(path.read_bytes(), str(path)) if path.stat().st_size else ""
+    text = decode_text(path.read_bytes(), str(path)) if path.stat().st_size else ""
     if not text.strip():
         return []
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path} line {mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(e, "problem", None) or "syntax error"
-        raise UserError(f"{where}: malformed YAML ({problem}); fix the syntax there.") from None
-    except ValueError as e:  # an unquoted date that does not exist (2023-02-30)
-        raise yaml_value_error(path, text, e) from None
-    finally:
-        loader.dispose()
+    # libyaml's parser (fast=True): the curated files are parsed on every build and the
+    # pure-Python parser spends seconds on them.
+    node, data = compose_yaml(text, str(path), fast=True)
     if data is None:
         return []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
@@ -227,6 +212,13 @@ def load(project: Project) -> Curated:
     Quotes are checked later, in :func:`to_graph`, because that needs the source texts.
     """
     cur = Curated(project.root)
+    # One spelling of the extension: a `.yml` file would otherwise be skipped without a word.
+    yml = sorted(project.curated_dir.glob("**/*.yml"))
+    if yml:
+        raise UserError(
+            f"{yml[0]}: curated files must end in .yaml, and this one would be ignored; "
+            f"rename it to {yml[0].with_suffix('.yaml').name}."
+        )
     for kind in KINDS:
         for path in _files(project, kind):
             cur.records[kind].extend(_read_records(path, kind))
@@ -522,7 +514,7 @@ def _evidence(g: Graph, statement: URIRef, rec: Record, ctx: GraphContext, root:
                     "data/sources/external/.",
                     root,
                 )
-            text = decode_utf8(snap.read_bytes(), str(snap))
+            text = decode_text(snap.read_bytes(), str(snap))
             if ctx.index(str(snap), text).find(quote) is None:
                 raise rec.fail(
                     f"evidence {n} quote {_short(quote)!r} is not in snapshot {snap.name}; "

@@ -32,6 +32,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from ..errors import UserError
+from ..inputs import check_json_depth
 from ..namespaces import FOAF, PREFIXES
 from . import sparqltext
 
@@ -398,7 +399,17 @@ class EndpointBackend:
                     break
                 raw.rows.append([s, p, o])  # type: ignore[list-item]
             return raw
-        data = json.loads(self._request(full, "json", dataset))
+        answer = self._request(full, "json", dataset)
+        answer = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+        # a hostile endpoint's deeply nested JSON would end in a RecursionError
+        check_json_depth(answer, f"The answer of the endpoint {self.url}")
+        try:
+            data = json.loads(answer)
+        except json.JSONDecodeError as e:
+            raise UserError(
+                f"The endpoint {self.url} answered malformed JSON ({e.msg} at line {e.lineno}); "
+                "check that the URL is a SPARQL endpoint."
+            ) from None
         if "boolean" in data:
             return Raw("ASK", ["result"], [[Literal(bool(data["boolean"]))]])
         columns = list(data.get("head", {}).get("vars", []))

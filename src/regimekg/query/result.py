@@ -21,6 +21,7 @@ from rdflib.namespace import XSD
 
 from ..errors import UserError
 from ..namespaces import ID
+from ..outputs import csv_row, terminal_safe
 
 FORMATS = ("table", "csv", "json", "md")
 LANGS = ("en", "zh")
@@ -192,9 +193,10 @@ class Result:
     def _table(self, lang: str) -> str:
         if not self.rows:
             return _WORDS[lang]["none"]
-        head = [self.title(c, lang) for c in self.columns]
+        # for a terminal: no cell may carry an escape sequence (docs/security.md)
+        head = [terminal_safe(self.title(c, lang)) for c in self.columns]
         body = [
-            [_cut(" ".join(cell.split()), MAX_CELL) for cell in row]
+            [_cut(terminal_safe(" ".join(cell.split())), MAX_CELL) for cell in row]
             for row in self.table_rows(lang)
         ]
         numeric = [
@@ -221,7 +223,8 @@ class Result:
 
     def _md(self, lang: str) -> str:
         def esc(s: str) -> str:
-            return " ".join(s.split()).replace("\\", "\\\\").replace("|", "\\|")
+            s = terminal_safe(" ".join(s.split()))  # shown on terminals too
+            return s.replace("\\", "\\\\").replace("|", "\\|")
 
         if not self.rows:
             return f"*{_WORDS[lang]['none']}*"
@@ -234,8 +237,8 @@ class Result:
     def _csv(self, lang: str) -> str:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow([self.title(c, lang) for c in self.columns])
-        w.writerows(self.table_rows(lang))
+        w.writerow(csv_row(self.title(c, lang) for c in self.columns))
+        w.writerows(csv_row(row) for row in self.table_rows(lang))
         return buf.getvalue().rstrip("\n")
 
     def _json(self, lang: str) -> str:
