@@ -3,6 +3,7 @@ that writes them is a deterministic merge."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -109,3 +110,18 @@ def test_generator_rebuilds_removed_records_and_is_idempotent(project_copy: Proj
     assert second.changed == []
     assert [p.read_bytes() for p in files] == before
     assert curated.lint(project_copy) == []
+
+
+@pytest.mark.slow
+def test_stats_of_the_build_count_un_states_with_labels_and_codes(built: Path) -> None:
+    from regimekg import query
+    from regimekg.stats import stats
+
+    kg = query.open(ROOT, store=built / "store")
+    try:
+        report = stats(kg, "en")
+    finally:
+        kg.close()
+    assert re.search(r"^member\s+193\s+193 \(100%\)\s+193 \(100%\)\s+193 \(100%\)$", report, re.M)
+    assert re.search(r"^observer\s+2\s+2 \(100%\)\s+2 \(100%\)\s+0 \(0%\)$", report, re.M)
+    assert re.search(r"^United Nations\s+195\s+\d+ \(\d+%\)$", report, re.M)
