@@ -51,7 +51,9 @@ class Report:
             lines.append("states without a dataset row: " + ", ".join(self.unmatched))
         if self.zh_differences:
             lines.append("curated Chinese labels that differ from pycountry zh_CN (kept):")
-            lines += [f"  {s}: {ours} (pycountry: {t})" for s, ours, t in self.zh_differences]
+            lines += [
+                f"  {s}: {ours} (pycountry: {t})" for s, ours, t in sorted(self.zh_differences)
+            ]
         return "\n".join(lines)
 
 
