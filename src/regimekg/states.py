@@ -169,7 +169,12 @@ def generate(project: Project, *, check: bool = False) -> Report:
     # among them: no dataset records observer status, the curated UN file does).
     un_codes = {k[1] for k, row in cc.items() if k[0] == "ISO3" and row.get("UNmember")}
     wanted = un_codes | set(by_code)
-    taken = {r["id"] for r in states}
+    # New slugs must be free across every entity file, not only this one.
+    taken = {
+        str(r.data.get("id"))
+        for path in sorted((project.curated_dir / "entities").glob("*.yaml"))
+        for r in curated._read_records(path, "entities")
+    }
     for code in sorted(wanted):
         pc_row = pc[("alpha_3", code)]
         cc_row = cc.get(("ISO3", code), {})
@@ -178,7 +183,10 @@ def generate(project: Project, *, check: bool = False) -> Report:
             column, en = _english_name(pc_row, cc_row)
             slug = _slugify(en)
             if not is_slug(slug) or slug in taken:
-                raise UserError(f"no free slug for new state {en} ({code}); curate it by hand.")
+                raise UserError(
+                    f"new state {en} ({code}) would get slug {slug!r}, which another entity "
+                    f"uses; add that state to {STATES_FILE} by hand with its codes."
+                )
             taken.add(slug)
             source = "country_converter" if column == "name_short" else "pycountry"
             rec = {"id": slug, "type": "State", "label": {"en": en}, "label_source": {"en": source}}
