@@ -123,6 +123,17 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_states(args: argparse.Namespace) -> int:
+    from .states import generate
+
+    report = generate(project(args.root), check=args.check)
+    print(report.summary())
+    if args.check and report.changed:
+        print("Run `regimekg states` to regenerate these files.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     kg = _open(args)
     try:
@@ -282,6 +293,14 @@ def parser() -> argparse.ArgumentParser:
 
     sp = add("lint", cmd_lint, "check (or --fix) the canonical form of curated files")
     sp.add_argument("--fix", action="store_true", help="rewrite files canonically")
+
+    sp = add(
+        "states",
+        cmd_states,
+        "regenerate state codes, labels and dataset memberships from pycountry and "
+        "country_converter",
+    )
+    sp.add_argument("--check", action="store_true", help="only report files that would change")
 
     sp = add("query", cmd_query, "run a named question from queries/")
     sp.add_argument("name", help="query name (file name in queries/ without .rq)")
