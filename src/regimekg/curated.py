@@ -96,7 +96,16 @@ KIND_OF_CLASS: dict[str, str] = {
     "Person": "person",
 }
 
-ROLES = ("member", "founding-member", "observer", "adherent", "signatory", "party")
+ROLES = (
+    "member",
+    "founding-member",
+    "observer",
+    "adherent",
+    "signatory",
+    "endorser",
+    "sponsor",
+    "party",
+)
 #: Roles that make the binary ``rkg:isMemberOf`` shortcut true (an observer is not a member).
 MEMBER_ROLES = frozenset(ROLES) - {"observer"}
 

@@ -62,6 +62,8 @@ ROLE_LABELS = {
     "observer": ("observer", "观察员"),
     "adherent": ("adherent", "加入方"),
     "signatory": ("signatory", "签署方"),
+    "endorser": ("endorser", "认可方"),
+    "sponsor": ("sponsor", "提案国"),
     "party": ("party", "缔约方"),
 }
 KIND_LABELS = {
