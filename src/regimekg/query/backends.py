@@ -341,8 +341,8 @@ class EndpointBackend:
                 said = e.read(2000).decode("utf-8", "replace").strip().splitlines()
                 if said and said[0]:
                     raise UserError(
-                        f"The endpoint {self.url} answered HTTP {e.code} ({e.reason}): "
-                        f"{said[0][:300]}"
+                        f"The endpoint {self.url} refused the query (HTTP {e.code} {e.reason}: "
+                        f"{said[0][:300].rstrip('.')})."
                     ) from None
             raise UserError(
                 f"The endpoint {self.url} answered HTTP {e.code} ({e.reason})."
