@@ -341,6 +341,34 @@ def test_oversized_request_heads_and_bodies_are_refused(endpoint: Endpoint) -> N
     assert answer.split()[1] == b"413", answer[:80]
 
 
+def test_a_broken_chunked_body_is_a_clean_400(endpoint: Endpoint) -> None:
+    answer = raw_exchange(
+        endpoint.port,
+        b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\nASK {}\r\n0\r\n\r\n",
+    )
+    assert answer.split()[1] == b"400", answer[:120]
+    assert b"well-formed body" in answer
+
+
+def test_connections_over_the_limit_are_turned_away(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("regimekg.serve.MAX_CONNECTIONS", 3)
+    with running(store_dir, workers=1, read_timeout=60) as ep:
+        held = [socket.create_connection(("127.0.0.1", ep.port), timeout=10) for _ in range(3)]
+        try:
+            time.sleep(0.3)  # let the server accept them
+            answer = raw_exchange(ep.port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert answer.split()[1] == b"503" and b"Too many open connections" in answer
+        finally:
+            for s in held:
+                s.close()
+        time.sleep(0.3)  # the server notices they are gone
+        status, _ = post(ep.url, "ASK {}")
+        assert status == 200
+
+
 # ------------------------------------------------------------------ the inspected dataset
 
 

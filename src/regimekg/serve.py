@@ -570,10 +570,10 @@ class Endpoint:
         assert task is not None
         if len(self._connections) >= MAX_CONNECTIONS:
             with contextlib.suppress(Exception):
+                text = b"Too many open connections: retry in a moment.\n"
                 writer.write(
                     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-                    b"Connection: close\r\nContent-Length: 48\r\n\r\n"
-                    b"Too many open connections; retry in a moment.\r\n\r\n"
+                    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(text), text)
                 )
                 await asyncio.wait_for(writer.drain(), 1)
             writer.close()
@@ -662,7 +662,12 @@ class Endpoint:
                 raise HttpError(
                     413, f"The request body is over {MAX_BODY_BYTES} bytes: shorten the query."
                 )
-            body = await self._body(conn, reader, deadline)
+            try:
+                body = await self._body(conn, reader, deadline)
+            except h11.RemoteProtocolError:
+                raise HttpError(
+                    400, "The request body is not valid HTTP/1.1 framing: send a well-formed body."
+                ) from None
             incoming = _Incoming(method, target, headers, body)
             status, ctype, payload, query_text = await self._answer(incoming)
             reason = None
