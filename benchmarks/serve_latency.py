@@ -7,8 +7,10 @@ Starts the endpoint on a free loopback port over STORE (a build or store directo
 * runs a named question through the query layer (``regimekg.query`` over HTTP, labels and
   all) for a fixed number of seconds from C client threads and reports answers per second.
 
-It uses only ``regimekg.serve.running`` and the query layer, so the same script measures any
-version of the server::
+The server runs as its own process (``python -m regimekg.serve STORE --port N``), as
+``regimekg serve`` does, so the clients do not compete with it for this interpreter's lock.
+It uses only that command line and the query layer, so the same script measures any version
+of the server::
 
     PYTHONPATH=src python benchmarks/serve_latency.py build --requests 50 --query members-of-forum
 """
@@ -18,7 +20,11 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -91,14 +97,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clients", type=int, default=4, help="threads asking the named question")
     args = p.parse_args(argv)
 
-    from regimekg.serve import running
-
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     t0 = time.perf_counter()
-    with running(args.store, timeout=30.0) as ep:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "regimekg.serve", args.store, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert server.stdout is not None
+        ready = server.stdout.readline()
+        if "SPARQL endpoint at" not in ready:
+            raise SystemExit(f"the server did not start: {ready}")
         started = time.perf_counter() - t0
-        trivial_latencies(ep.url, 5)  # warm-up: the guard's parser, connections
-        lat = sorted(trivial_latencies(ep.url, args.requests))
-        answers, elapsed = named_throughput(ep.url, args.query, args.seconds, args.clients)
+        # the server logs every request: keep reading so it never blocks on a full pipe
+        threading.Thread(target=server.stdout.read, daemon=True).start()
+        url = f"http://127.0.0.1:{port}/query"
+        trivial_latencies(url, 5)  # warm-up: the guard's parser, connections
+        lat = sorted(trivial_latencies(url, args.requests))
+        answers, elapsed = named_throughput(url, args.query, args.seconds, args.clients)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     p95 = lat[int(0.95 * (len(lat) - 1))]
     print(
         f"start {started:.2f} s; ASK {{}} x{len(lat)}: median {statistics.median(lat) * 1000:.1f}"

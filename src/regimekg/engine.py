@@ -97,9 +97,10 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, 9)
 
 
-def _write(out: BinaryIO, payload: bytes) -> None:
-    out.write(_HEADER.pack(len(payload)))
-    out.write(payload)
+def _write(out: BinaryIO, *payloads: bytes) -> None:
+    """Write *payloads* as frames in one system call, so the server wakes up once per answer."""
+    out.write(b"".join(_HEADER.pack(len(p)) + p for p in payloads))
+    out.flush()
 
 
 def _read(inp: BinaryIO) -> bytes | None:
@@ -207,7 +208,7 @@ def worker_main(store_path: str) -> int:
     _die_with_parent()
     refused = drop_network()
     # the protocol owns the real stdout; anything printed by accident goes to stderr
-    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     inp = sys.stdin.buffer
     config = _read(inp)
@@ -232,8 +233,7 @@ def worker_main(store_path: str) -> int:
             header, body = _probe(req["port"]), b""
         else:
             header, body = run_query(store, req, prefixes)
-        _write(out, json.dumps(header).encode())
-        _write(out, body)
+        _write(out, json.dumps(header).encode(), body)
 
 
 # --------------------------------------------------------------------------------------------
