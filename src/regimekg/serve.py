@@ -777,7 +777,9 @@ class Endpoint:
     async def answer(self, req: _Request, accept: str | None) -> tuple[str, bytes]:
         """Content type and body for a query request, or :class:`HttpError`."""
         try:
-            info = inspect_query(req.query)
+            # rdflib's parse in the guard can take a second on a long text: off the event loop,
+            # so other clients are served meanwhile (verdicts are cached by text)
+            info = await asyncio.to_thread(inspect_query, req.query)
             for g in req.default_graphs:
                 check_graph_iri(g, "default-graph-uri")
             for g in req.named_graphs:
