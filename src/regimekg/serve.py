@@ -54,6 +54,7 @@ from .guard import (
     DEFAULT_TIMEOUT,
     MAX_QUERY_CHARS,
     RESULT_CAP,
+    QueryInfo,
     QueryRefused,
     check_graph_iri,
     inspect_query,
@@ -77,6 +78,8 @@ MAX_CONNECTIONS = 512
 READ_TIMEOUT = 10.0
 #: Seconds a fresh worker may take to start, added to how long a query may wait for a worker.
 WORKER_START_GRACE = 5.0
+#: Accepted query texts whose guard verdict the front end remembers (oldest forgotten first).
+ACCEPTED_CACHE = 1024
 #: Host names a request may name (DNS-rebinding defence): loopback only.
 ALLOWED_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -314,13 +317,18 @@ class WorkerPool:
             raise HttpError(503, "The server is busy with other queries; retry shortly.")
         self._waiting += 1
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout + WORKER_START_GRACE)
+            if self._idle.empty():
+                async with asyncio.timeout(self.timeout + WORKER_START_GRACE):
+                    worker = await self._idle.get()
+            else:
+                worker = self._idle.get_nowait()
         except TimeoutError:
             raise HttpError(503, "The server is busy with other queries; retry shortly.") from None
         finally:
             self._waiting -= 1
         try:
-            header, body = await asyncio.wait_for(worker.call(request), self.timeout)
+            async with asyncio.timeout(self.timeout):
+                header, body = await worker.call(request)
         except TimeoutError:
             self.restarts += 1
             self._replace(worker)
@@ -435,6 +443,7 @@ class Endpoint:
         self._stopping: asyncio.Event | None = None
         self._pool: WorkerPool | None = None
         self._connections: set[asyncio.Task[Any]] = set()
+        self._accepted: dict[str, QueryInfo] = {}
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -626,7 +635,8 @@ class Endpoint:
             if remaining <= 0:
                 raise _Closed("read deadline")
             try:
-                data = await asyncio.wait_for(reader.read(65536), remaining)
+                async with asyncio.timeout(remaining):
+                    data = await reader.read(65536)
             except TimeoutError:
                 raise _Closed("read deadline") from None
             conn.receive_data(data)
@@ -735,7 +745,9 @@ class Endpoint:
             data = (data or b"") + (conn.send(h11.Data(data=payload)) or b"")
         data = (data or b"") + (conn.send(h11.EndOfMessage()) or b"")
         writer.write(data)
-        await asyncio.wait_for(writer.drain(), self.read_timeout)
+        if writer.transport.get_write_buffer_size():  # the client reads slowly: give it a deadline
+            async with asyncio.timeout(self.read_timeout):
+                await writer.drain()
 
     async def _reply_error(
         self, conn: h11.Connection, writer: asyncio.StreamWriter, status: int, message: str
@@ -777,9 +789,14 @@ class Endpoint:
     async def answer(self, req: _Request, accept: str | None) -> tuple[str, bytes]:
         """Content type and body for a query request, or :class:`HttpError`."""
         try:
-            # rdflib's parse in the guard can take a second on a long text: off the event loop,
-            # so other clients are served meanwhile (verdicts are cached by text)
-            info = await asyncio.to_thread(inspect_query, req.query)
+            info = self._accepted.get(req.query)
+            if info is None:
+                # rdflib's parse in the guard can take a second on a long text: off the event
+                # loop, so other clients are served meanwhile; accepted texts are remembered
+                info = await asyncio.to_thread(inspect_query, req.query)
+                self._accepted[req.query] = info
+                if len(self._accepted) > ACCEPTED_CACHE:
+                    self._accepted.pop(next(iter(self._accepted)))
             for g in req.default_graphs:
                 check_graph_iri(g, "default-graph-uri")
             for g in req.named_graphs:
