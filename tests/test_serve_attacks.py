@@ -20,6 +20,8 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
+import signal
 import socket
 import threading
 import time
@@ -367,6 +369,21 @@ def test_connections_over_the_limit_are_turned_away(
         time.sleep(0.3)  # the server notices they are gone
         status, _ = post(ep.url, "ASK {}")
         assert status == 200
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="watches the worker in /proc")
+def test_an_engine_killed_while_idle_is_replaced_before_a_query_needs_it(store_dir: Path) -> None:
+    with running(store_dir, workers=1) as ep:
+        (pid,) = ep.worker_pids()
+        os.kill(pid, signal.SIGKILL)  # as the OOM killer would
+        for _ in range(100):  # bounded: until the server has reaped it
+            if not Path(f"/proc/{pid}").exists():
+                break
+            time.sleep(0.05)
+        time.sleep(0.2)
+        status, body = post(ep.url, "ASK {}")
+        assert status == 200, body
+        assert pid not in ep.worker_pids()
 
 
 # ------------------------------------------------------------------ the inspected dataset

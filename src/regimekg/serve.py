@@ -317,11 +317,11 @@ class WorkerPool:
             raise HttpError(503, "The server is busy with other queries; retry shortly.")
         self._waiting += 1
         try:
-            if self._idle.empty():
-                async with asyncio.timeout(self.timeout + WORKER_START_GRACE):
+            async with asyncio.timeout(self.timeout + WORKER_START_GRACE):
+                worker = await self._idle.get()
+                while worker.proc.returncode is not None:  # died while idle (the OOM killer?)
+                    self._replace(worker)
                     worker = await self._idle.get()
-            else:
-                worker = self._idle.get_nowait()
         except TimeoutError:
             raise HttpError(503, "The server is busy with other queries; retry shortly.") from None
         finally:
