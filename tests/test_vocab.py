@@ -172,3 +172,17 @@ def test_a_link_type_added_to_the_vocabulary_needs_no_code(tmp_path: Path) -> No
     assert 'color="#123abc"' in edge
     html = export(proj, "html", tmp_path / "g.html").read_text(encoding="utf-8")
     assert '"inspired-by":"#123abc"' in html.replace(" ", "")
+
+
+def test_entity_classes_follow_the_ontology() -> None:
+    """The classes a record may name are the ontology's, not a list kept beside it."""
+    from rdflib.namespace import RDFS
+
+    from regimekg.curated import INSTITUTION_CLASSES, INSTRUMENT_CLASSES, KIND_OF_CLASS
+
+    schema = load_ontology(Project(ROOT))
+    for parent, names in (("Instrument", INSTRUMENT_CLASSES), ("Institution", INSTITUTION_CLASSES)):
+        found = schema.transitive_subjects(RDFS.subClassOf, RKG[parent])
+        assert names == {str(c).removeprefix(str(RKG)) for c in found}
+    # a class the ontology declared but the code's old copy of the list had missed
+    assert KIND_OF_CLASS["Resolution"] == "instrument"

@@ -45,39 +45,9 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "claims": ("note",),
 }
 
-INSTRUMENT_CLASSES = frozenset(
-    [
-        "Instrument",
-        "Law",
-        "ExecutiveOrder",
-        "Strategy",
-        "Declaration",
-        "Principles",
-        "Recommendation",
-        "Convention",
-        "Standard",
-        "CodeOfConduct",
-        "Report",
-        "Guideline",
-    ]
-)
-INSTITUTION_CLASSES = frozenset(
-    [
-        "Institution",
-        "Forum",
-        "InternationalOrganisation",
-        "Initiative",
-        "Partnership",
-        "SummitSeries",
-        "Summit",
-        "StandardsBody",
-        "RegionalOrganisation",
-        "Agency",
-        "Company",
-        "CivilSocietyOrganisation",
-        "ResearchInstitute",
-    ]
-)
+#: Entity classes by IRI kind, from the class hierarchy of ``ontology/regimekg.ttl``.
+INSTRUMENT_CLASSES = vocab.entity_classes("Instrument")
+INSTITUTION_CLASSES = vocab.entity_classes("Institution")
 #: IRI kind (``id/{kind}/{slug}``) of each entity class. Kinds are coarse on purpose: a
 #: re-typed entity (Forum → Initiative) keeps its IRI.
 KIND_OF_CLASS: dict[str, str] = {

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from .errors import UserError
 from .namespaces import ID, RKG, slug_of
@@ -171,6 +171,25 @@ def _load(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> Vocabular
 
 def _has_files(directory: Path) -> bool:
     return directory.is_dir() and any(directory.glob("*.ttl"))
+
+
+def _bundled_ontology_dir() -> Path:
+    for directory in (asset_dir("ontology"), Path(__file__).resolve().parents[2] / "ontology"):
+        if (directory / "regimekg.ttl").is_file():
+            return directory
+    raise UserError("No ontology/regimekg.ttl found: run regimekg inside a regimekg checkout.")
+
+
+@cache
+def entity_classes(parent: str) -> frozenset[str]:
+    """Local names of ``rkg:{parent}`` and all its subclasses in the bundled ontology.
+
+    The entity classes a curated record may name (and the IRI kind each maps to) follow the
+    class hierarchy of ``ontology/regimekg.ttl``, so a class added there needs no code change.
+    """
+    g = parse_turtle(_bundled_ontology_dir() / "regimekg.ttl")
+    found = g.transitive_subjects(RDFS.subClassOf, RKG[parent])
+    return frozenset(str(c)[len(str(RKG)) :] for c in found if str(c).startswith(str(RKG)))
 
 
 def _bundled() -> Vocabulary:
