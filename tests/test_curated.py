@@ -220,14 +220,12 @@ def test_bundled_curated_files_are_canonical(repo: Project) -> None:
     assert not bad, f"not canonical: {[str(p) for p in bad]}; run `regimekg lint --fix`"
 
 
-def test_roles_are_the_concepts_of_the_membership_role_vocabulary(repo: Project) -> None:
-    """The loader's role list and the SKOS scheme must not drift apart (one place per fact)."""
-    from rdflib import Graph
-    from rdflib.namespace import SKOS
+def test_member_roles_are_concepts_of_the_membership_role_vocabulary(repo: Project) -> None:
+    """The roles that count as membership name only concepts of the SKOS scheme."""
+    from regimekg import vocab
 
-    g = Graph().parse(repo.root / "ontology" / "vocab" / "membership-role.ttl")
-    in_vocab = {str(c).rsplit("/", 1)[1] for c in g.subjects(SKOS.inScheme, None)}
-    assert set(curated.ROLES) == in_vocab
+    assert curated.MEMBER_ROLES <= set(vocab.load(repo).slugs("membership-role"))
+    assert "observer" not in curated.MEMBER_ROLES
 
 
 @pytest.mark.parametrize("role", ["endorser", "sponsor"])

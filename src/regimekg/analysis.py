@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from . import dates, store
+from . import dates, store, vocab
 from .curated import KIND_OF_CLASS, MEMBER_ROLES
 from .errors import UserError
 from .namespaces import ID, PREFIXES, RKG, concept, iri, scheme, short_hash, slug_of
@@ -50,16 +50,6 @@ from .paths import Project
 LANGS = ("en", "zh")
 FORMATS = ("table", "csv", "json", "md")
 
-LINK_TYPES = (
-    "nested-in",
-    "part-of",
-    "hosted-by",
-    "overlaps-with",
-    "parallel-to",
-    "builds-on",
-    "endorses",
-    "conflicts-with",
-)
 #: Links where the target is the authority the source defers to (Gehring & Faude 2014).
 HIERARCHICAL_TYPES = ("builds-on", "endorses", "hosted-by")
 #: Links that put one element inside another (Alter & Meunier 2009).
@@ -855,7 +845,8 @@ def compute(data: RegimeData) -> Metrics:
     for lk in data.links:
         by_type[lk.type] += 1
     if n_links:
-        for t in [*LINK_TYPES, *sorted(set(by_type) - set(LINK_TYPES))]:
+        types = vocab.current().slugs("regime-link-type")
+        for t in [*types, *sorted(set(by_type) - set(types))]:
             add(Observation("link-type-share", "regime-links", by_type[t] / n_links, category=t))
         hier = sum(by_type[t] for t in HIERARCHICAL_TYPES)
         nest = sum(by_type[t] for t in NESTING_TYPES)
@@ -1410,17 +1401,6 @@ _TEXT = {
     "link_type": ("link type", "联系类型"),
 }
 
-LINK_TYPE_LABELS = {
-    "nested-in": ("nested in", "嵌套于"),
-    "part-of": ("part of", "隶属于"),
-    "hosted-by": ("hosted by", "依托于"),
-    "overlaps-with": ("overlaps with", "重叠于"),
-    "parallel-to": ("parallel to", "平行于"),
-    "builds-on": ("builds on", "沿袭自"),
-    "endorses": ("endorses", "认可"),
-    "conflicts-with": ("conflicts with", "冲突于"),
-}
-
 
 def _t(key: str, lang: str, **kw: Any) -> str:
     en, zh = _TEXT[key]
@@ -1516,8 +1496,9 @@ def _report_sections(
     head = [_t("a", lang), _t("b", lang), *(_metric_label(c, lang) for c in cols)]
     out.append(_section(_t("pairs", lang), head, rows))
 
+    link_types = vocab.current().labels("regime-link-type")
     rows = [
-        [LINK_TYPE_LABELS.get(o.category or "", (o.category or "",) * 2)[i], _fmt(o.value)]
+        [link_types.get(o.category or "", (o.category or "",) * 2)[i], _fmt(o.value)]
         for o in m.by("link-type-share")
     ]
     for key in ("hierarchical-link-share", "nesting-link-share"):
@@ -1593,7 +1574,8 @@ def run(project: Project, *, as_of: str | None = None, fmt: str = "table", lang:
     build_dir = project.build_dir()
     st = store.open_store(build_dir)
     try:
-        m = metrics_at(oxigraph_select(st), as_of)
+        with vocab.using(project):
+            m = metrics_at(oxigraph_select(st), as_of)
     finally:
         del st
     out = csv_dir_for(build_dir, as_of)
@@ -1604,7 +1586,8 @@ def run(project: Project, *, as_of: str | None = None, fmt: str = "table", lang:
             f"Cannot write the metrics CSV files into {out}: {e.strerror or e}; check that the "
             "build directory is writable."
         ) from None
-    return report(m, fmt=fmt, lang=lang, info=store.read_info(build_dir), csv_dir=out)
+    with vocab.using(project):
+        return report(m, fmt=fmt, lang=lang, info=store.read_info(build_dir), csv_dir=out)
 
 
 def iter_years(data: RegimeData, last: dt.date) -> Iterator[int]:

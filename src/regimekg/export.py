@@ -35,9 +35,8 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__, dates, store
+from . import __version__, dates, store, vocab
 from .analysis import (
-    LINK_TYPE_LABELS,
     RegimeData,
     Select,
     iter_years,
@@ -56,16 +55,6 @@ FORMATS = ("graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "p
 NETWORK_CHOICES = ("all", "membership", "links")
 LANGS = ("en", "zh")
 
-ROLE_LABELS = {
-    "member": ("member", "成员"),
-    "founding-member": ("founding member", "创始成员"),
-    "observer": ("observer", "观察员"),
-    "adherent": ("adherent", "加入方"),
-    "signatory": ("signatory", "签署方"),
-    "endorser": ("endorser", "认可方"),
-    "sponsor": ("sponsor", "提案国"),
-    "party": ("party", "缔约方"),
-}
 KIND_LABELS = {
     "institution": ("institution", "机制"),
     "state": ("state", "国家"),
@@ -80,16 +69,6 @@ KIND_COLOURS = {
     "person": "#b07aa1",
     "instrument": "#59a14f",
     "entity": "#9c9c9c",
-}
-LINK_COLOURS = {
-    "nested-in": "#1b9e77",
-    "part-of": "#1b9e77",
-    "hosted-by": "#7570b3",
-    "overlaps-with": "#e6ab02",
-    "parallel-to": "#a6761d",
-    "builds-on": "#d95f02",
-    "endorses": "#66a61e",
-    "conflicts-with": "#e7298a",
 }
 CJK_FONT = "Noto Sans CJK SC"
 
@@ -121,6 +100,8 @@ def snapshot(
     (or ints) only, so every format can carry them; a missing value is an empty string.
     """
     info = info or {}
+    voc = vocab.current()
+    roles, link_types = voc.labels("membership-role"), voc.labels("regime-link-type")
     g = nx.MultiDiGraph()
     g.graph.update(
         {
@@ -143,7 +124,7 @@ def snapshot(
                 relation="membership",
                 role=m.role,
                 link_type="",
-                label=_label(ROLE_LABELS.get(m.role, (m.role, m.role)), lang),
+                label=_label(roles.get(m.role, (m.role, m.role)), lang),
                 start=m.start or "",
                 end=m.end or "",
                 start_day=first,
@@ -158,7 +139,7 @@ def snapshot(
                 relation="regime-link",
                 role="",
                 link_type=lk.type,
-                label=_label(LINK_TYPE_LABELS.get(lk.type, (lk.type, lk.type)), lang),
+                label=_label(link_types.get(lk.type, (lk.type, lk.type)), lang),
                 start="",
                 end="",
                 start_day="",
@@ -474,6 +455,7 @@ def to_dot(g: nx.MultiDiGraph, *, lang: str) -> str:
     }[lang]
     when = g.graph["as_of"] or ("all dates" if lang == "en" else "全部时间")
     caption = f"{title} · {when} · regimekg {g.graph['build_version']}"
+    link_colours = vocab.current().link_colours()
     lines = [
         "digraph regimekg {",
         f"  graph [label={_dot_str(caption)}, labelloc=t, fontsize=18,"
@@ -500,7 +482,7 @@ def to_dot(g: nx.MultiDiGraph, *, lang: str) -> str:
                 style += ", style=dashed"
             lines.append(f"  {_dot_str(u)} -> {_dot_str(v)} [{style}];")
         else:
-            colour = LINK_COLOURS.get(d["link_type"], "#333333")
+            colour = link_colours.get(d["link_type"], vocab.DEFAULT_COLOUR)
             lines.append(
                 f"  {_dot_str(u)} -> {_dot_str(v)} [color={_dot_str(colour)}, penwidth=1.6,"
                 f" fontcolor={_dot_str(colour)}, label={_dot_str(d['label'])}];"
@@ -598,6 +580,8 @@ def viewer_data(
 ) -> dict[str, Any]:
     """Everything the HTML viewer shows, as one JSON-able object."""
     g = snapshot(data, lang=lang, info=info)
+    voc = vocab.current()
+    roles, link_types = voc.labels("membership-role"), voc.labels("regime-link-type")
     evidence = read_evidence(select)
     classes = sorted({d["class"] for _, d in g.nodes(data=True) if d["class"] in KIND_OF_CLASS})
     class_labels = _pairs_by_lang(
@@ -655,9 +639,7 @@ def viewer_data(
     edges = []
     for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
         kind = d["role"] if d["relation"] == "membership" else d["link_type"]
-        pair = (ROLE_LABELS if d["relation"] == "membership" else LINK_TYPE_LABELS).get(
-            kind, (kind, kind)
-        )
+        pair = (roles if d["relation"] == "membership" else link_types).get(kind, (kind, kind))
         edges.append(
             {
                 "id": k,
@@ -680,7 +662,7 @@ def viewer_data(
         "meta": {**g.graph, "firstYear": min(years) if years else last.year, "lastYear": last.year},
         "nodes": nodes,
         "edges": edges,
-        "colours": {"kinds": KIND_COLOURS, "links": LINK_COLOURS},
+        "colours": {"kinds": KIND_COLOURS, "links": voc.link_colours()},
         "kindLabels": {k: {"en": v[0], "zh": v[1]} for k, v in KIND_LABELS.items()},
     }
 
@@ -783,7 +765,8 @@ def export(
     build_dir = project.build_dir()
     st = store.open_store(build_dir)
     try:
-        _write(st, fmt, out, day, lang, network, store.read_info(build_dir))
+        with vocab.using(project):
+            _write(st, fmt, out, day, lang, network, store.read_info(build_dir))
     except OSError as e:
         raise UserError(f"Cannot write {out}: {e.strerror or e}; choose another path.") from None
     finally:

@@ -22,9 +22,11 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.compare import isomorphic, to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -33,6 +35,9 @@ from rdflib.term import Node
 from .errors import UserError
 from .namespaces import ID, ONTOLOGY_IRI, PREFIXES, RKG, scheme
 from .paths import Project
+
+if TYPE_CHECKING:
+    from .vocab import Vocabulary
 
 #: Prefixes written into the RDF/XML, in this order; any other namespace gets ``ns1``, ``ns2``…
 XML_PREFIXES: dict[str, str] = {
@@ -128,8 +133,45 @@ def load_shapes(project: Project) -> Graph:
 
         pyshacl.validate(data + load_vocab(p), shacl_graph=load_shapes(p),
                          ont_graph=load_ontology(p), inference="none")
+
+    A shape marked ``rkgsh:conceptsOf SCHEME`` without an ``sh:in`` list gets one here, made
+    of the scheme's concepts (:func:`add_concept_lists`): the link types, roles, event types and
+    classification concepts are listed once, in ``ontology/vocab/``, and never in a shape.
     """
-    return _parse_dir(project.shapes_dir, "SHACL shapes")
+    from . import vocab
+
+    return add_concept_lists(_parse_dir(project.shapes_dir, "SHACL shapes"), vocab.load(project))
+
+
+#: Marks a shape whose ``sh:in`` list is "every concept of this scheme" (one or more schemes).
+CONCEPTS_OF = URIRef("https://w3id.org/regimekg/shapes#conceptsOf")
+
+
+def add_concept_lists(shapes: Graph, voc: Vocabulary) -> Graph:
+    """Give every ``rkgsh:conceptsOf`` shape without ``sh:in`` the concepts of its schemes.
+
+    ``sh:in`` is kept (rather than a nested ``skos:inScheme`` shape) because pySHACL checks a
+    closed list far faster; generating the list when the shapes are loaded keeps it closed and
+    still lets a concept be added by editing its vocabulary alone.
+    """
+    sh_in = URIRef("http://www.w3.org/ns/shacl#in")
+    by_iri = {str(s.iri): s for s in voc.schemes.values()}
+    for shape in sorted(set(shapes.subjects(CONCEPTS_OF, None)), key=str):
+        if shapes.value(shape, sh_in) is not None:
+            continue
+        items = sorted(
+            {
+                c.iri
+                for sch in shapes.objects(shape, CONCEPTS_OF)
+                if str(sch) in by_iri
+                for c in by_iri[str(sch)].concepts.values()
+            },
+            key=str,
+        )
+        head = BNode()
+        Collection(shapes, head, list(items))
+        shapes.add((shape, sh_in, head))
+    return shapes
 
 
 def load_meta_shapes(project: Project) -> Graph:
