@@ -80,8 +80,12 @@ def build(
 ) -> BuildReport:
     """Build the graph into *out* (default ``build/``); raise :class:`BuildError` on failure."""
     build_dir = project.build_dir(out)
+    check_out(project, build_dir)
     step = _Steps(progress)
     with store.build_lock(build_dir, wait=wait):
+        if store.recover(build_dir) == "restored":
+            step(f"restored the last good build into {build_dir} (a swap had been interrupted)")
+        _check_replaceable(build_dir)
         staging = store.staging_dir(build_dir)
         try:
             report = _build_into(project, staging, build_dir, step)
@@ -96,6 +100,52 @@ def build(
         report.seconds = time.perf_counter() - step.t0
         step(f"done: {build_dir}")
         return report
+
+
+def protected_dirs(project: Project) -> list[Path]:
+    """The project's own folders: never a build directory, nor inside or above one."""
+    root = project.root.resolve()
+    return [root / "data", root / "ontology", root / "queries", root / ".git"]
+
+
+def check_out(project: Project, build_dir: Path) -> None:
+    """Refuse a build directory whose swap would replace the project or one of its folders.
+
+    A build replaces its whole directory, so ``--out .`` would replace the project (``.git``
+    included) and ``--out data`` the curated data. Checked on the resolved path, so a symbolic
+    link to one of them is refused too.
+    """
+    out = build_dir.resolve()
+    root = project.root.resolve()
+    if out == root or out in root.parents:
+        raise UserError(
+            f"--out {build_dir} is the project directory {root} or one above it, and a build "
+            "replaces its whole directory; give a directory of its own such as build/."
+        )
+    for folder in protected_dirs(project):
+        if out == folder or folder.is_relative_to(out) or out.is_relative_to(folder):
+            raise UserError(
+                f"--out {build_dir} is or overlaps the project folder {folder}, and a build "
+                "replaces its whole directory; give a directory of its own such as build/."
+            )
+
+
+def _check_replaceable(build_dir: Path) -> None:
+    """Refuse to replace anything but an empty directory or an earlier build.
+
+    Recognised by the ``build-info.json`` every build writes last (:func:`store.is_build`).
+    """
+    if build_dir.is_symlink() or (build_dir.exists() and not build_dir.is_dir()):
+        raise UserError(
+            f"--out {build_dir} exists and is not a directory; give a new or empty directory, "
+            "or an earlier build, to build into."
+        )
+    if build_dir.is_dir() and any(build_dir.iterdir()) and not store.is_build(build_dir):
+        raise UserError(
+            f"--out {build_dir} holds files and is not a regimekg build (it has no valid "
+            f"{store.INFO_FILE}), and a build replaces its whole directory; give a new or empty "
+            "directory."
+        )
 
 
 #: The years whose metrics the build writes into ``graph/metrics`` (each slice is computed at
@@ -195,6 +245,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
         raise UserError(value)
     n = value
     write_candidates(staging / "candidates.tsv", parts.candidates)
+    # build-info.json last: it is what marks the directory as a finished build (store.is_build)
     counts = {str(name).rsplit("/", 1)[-1]: len(g) for name, g in parts.graphs}
     counts["metrics"] = n - sum(counts.values())
     store.write_info(

@@ -19,7 +19,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from . import dates
+from . import dates, files
 from .errors import UserError
 from .namespaces import ORG, RKG, concept, doc, iri, is_slug, short_hash
 from .paths import Project
@@ -699,5 +699,5 @@ def lint(project: Project, *, fix: bool = False) -> list[Path]:
             if have != want:
                 bad.append(path)
                 if fix:
-                    path.write_text(want, encoding="utf-8")
+                    files.write_text(path, want)
     return bad
