@@ -85,7 +85,7 @@ def build(
     with store.build_lock(build_dir, wait=wait):
         if store.recover(build_dir) == "restored":
             step(f"restored the last good build into {build_dir} (a swap had been interrupted)")
-        _check_replaceable(build_dir)
+        _check_replaceable(build_dir)  # again: the restored build is what would be replaced
         staging = store.staging_dir(build_dir)
         try:
             report = _build_into(project, staging, build_dir, step)
@@ -102,32 +102,15 @@ def build(
         return report
 
 
-def protected_dirs(project: Project) -> list[Path]:
-    """The project's own folders: never a build directory, nor inside or above one."""
-    root = project.root.resolve()
-    return [root / "data", root / "ontology", root / "queries", root / ".git"]
-
-
 def check_out(project: Project, build_dir: Path) -> None:
-    """Refuse a build directory whose swap would replace the project or one of its folders.
+    """Refuse a build directory whose swap would replace something that is not a build.
 
     A build replaces its whole directory, so ``--out .`` would replace the project (``.git``
-    included) and ``--out data`` the curated data. Checked on the resolved path, so a symbolic
-    link to one of them is refused too.
+    included) and ``--out data`` the curated data (:meth:`Project.check_output`); an existing
+    directory is replaced only when empty or an earlier build.
     """
-    out = build_dir.resolve()
-    root = project.root.resolve()
-    if out == root or out in root.parents:
-        raise UserError(
-            f"--out {build_dir} is the project directory {root} or one above it, and a build "
-            "replaces its whole directory; give a directory of its own such as build/."
-        )
-    for folder in protected_dirs(project):
-        if out == folder or folder.is_relative_to(out) or out.is_relative_to(folder):
-            raise UserError(
-                f"--out {build_dir} is or overlaps the project folder {folder}, and a build "
-                "replaces its whole directory; give a directory of its own such as build/."
-            )
+    project.check_output(build_dir, "--out", whole_dir=True)
+    _check_replaceable(build_dir)
 
 
 def _check_replaceable(build_dir: Path) -> None:

@@ -789,6 +789,7 @@ def export(
         raise UserError(
             f"Cannot write {out}: directory {out.parent} does not exist; create it first."
         )
+    project.check_output(out, "-o", whole_dir=fmt == "csv")
     build_dir = project.build_dir()
     st = store.open_store(build_dir)
     try:
