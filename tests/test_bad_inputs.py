@@ -329,7 +329,8 @@ def _cell(text: str) -> str:
 def security_table(cases: list[dict[str, Any]] = CASES) -> str:
     """The Markdown table of ``docs/security.md`` listing every bad-input case."""
     lines = [
-        "| # | case | 情形 | command | outcome (exit 2, build/ and data/ unchanged) |",
+        "| # | case | 情形 | command | "
+        "outcome (exit 2; build/, data/, ontology/, queries/, .git unchanged) |",
         "|---|---|---|---|---|",
     ]
     for n, c in enumerate(cases, 1):

@@ -5,7 +5,10 @@ everything succeeded, so a failing build never touches the last good one, and a 
 already opened the old store keeps reading it. A lock file next to the build directory keeps
 two builds from racing for the same swap, and a second one (``.build.swap.lock``) keeps a
 reader from opening the store during the two renames of a swap: RocksDB opens a store file by
-file, so an open that straddled the swap would find files missing, or mix two builds.
+file, so an open that straddled the swap would find files missing, or mix two builds. Between
+the two renames the last good build waits under a fixed name (``.build.prev``), so a swap
+killed there is undone by the next build or reader (:func:`recover`), and only a directory that
+is a build (:func:`is_build`) is ever replaced.
 """
 
 from __future__ import annotations
