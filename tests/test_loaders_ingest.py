@@ -250,6 +250,22 @@ def test_the_same_document_twice_in_one_batch_is_added_once(project: Project) ->
     assert [s.id for s in load_manifest(project)].count("en-briefing") == 1
 
 
+def test_two_versions_in_one_batch_the_last_one_wins(project: Project, tmp_path: Path) -> None:
+    """As if run one after the other: the entry and the file hold the second version."""
+    from regimekg.sources import sha256_of
+
+    ingest(project, [FIXTURES / "en-briefing.md"])
+    versions = []
+    for n in (1, 2):
+        v = tmp_path / f"v{n}" / "en-briefing.md"
+        v.parent.mkdir()
+        v.write_text((FIXTURES / "en-briefing.md").read_text() + f"\nVersion {n}.\n")
+        versions.append(v)
+    ingest(project, versions)
+    src = next(s for s in load_manifest(project) if s.id == "en-briefing")
+    assert src.sha256 == sha256_of(versions[1]) == sha256_of(src.path)
+
+
 def test_project_gazetteer_reads_curated_names(tmp_path: Path) -> None:
     """Without curated records the gazetteer is empty, not an error."""
     root = tmp_path / "p"

@@ -110,15 +110,19 @@ class Project:
         root = self.root.resolve()
         return (root / "data", root / "ontology", root / "queries", root / ".git")
 
-    def check_output(self, path: Path, option: str, *, whole_dir: bool) -> None:
+    def check_output(
+        self, path: Path, option: str, *, whole_dir: bool, shown: object = None
+    ) -> None:
         """Refuse an output *path* that would replace or write into the project's own files.
 
         *whole_dir* outputs (a build, a CSV export) replace their whole directory, so they
         may be neither the project directory nor above it, nor one of :attr:`own_dirs`, above
         or inside one; a single output file may not lie inside one of :attr:`own_dirs`.
-        Compared on resolved paths, so a symbolic link to one of them is refused too.
+        Compared on resolved paths, so a symbolic link to one of them is refused too; the
+        message shows *shown* (the path as the user typed it) when given.
         """
         out = Path(path).resolve()
+        path = shown if shown is not None else path
         root = self.root.resolve()
         fix = "give a path outside the project's data/, ontology/, queries/ and .git"
         if whole_dir and (out == root or out in root.parents):

@@ -120,6 +120,8 @@ class _Batch:
     records: list[dict[str, Any]] = field(default_factory=list)
     copies: dict[Path, Path] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+    #: The sha256 that ``body`` now records for each entry this run refreshed.
+    refreshed: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def start(cls, yaml_path: Path) -> _Batch:
@@ -253,7 +255,9 @@ def ingest(
                     batch.body = _append_record(batch.body, r)
                 status = "refreshed"
             elif previous is not None:
-                batch.body = batch.body.replace(str(previous["sha256"]), sha, 1)
+                recorded = batch.refreshed.get(sid, str(previous["sha256"]))
+                batch.body = batch.body.replace(recorded, sha, 1)
+                batch.refreshed[sid] = sha
                 status = "refreshed"
             else:
                 batch.body = _append_record(batch.body, rec)
