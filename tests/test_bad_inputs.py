@@ -148,10 +148,17 @@ sys.exit(rc)
 """
 
 
+def _logs(case: dict[str, Any], root: Path) -> Path:
+    """Where a case's output is kept: beside its folder, out of reach of an ``--out ..``."""
+    logs = root.parent.parent / f"{case['id']}.logs"
+    logs.mkdir(exist_ok=True)
+    return logs
+
+
 def _command(case: dict[str, Any], root: Path) -> list[str]:
     base = [sys.executable, "-m", "regimekg.cli", "--root", str(root)]
     if case.get("measure_memory"):
-        hwm = root.parent / "vmhwm-kb.txt"
+        hwm = _logs(case, root) / "vmhwm-kb.txt"
         base = [sys.executable, "-c", MEASURED_CLI, str(hwm), "--root", str(root)]
     if case["command"] in ("build", "export"):
         return [*base, case["command"], *(a.format(root=root) for a in case.get("args", ()))]
@@ -236,7 +243,7 @@ def outcomes(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     def run(case: dict[str, Any]) -> Outcome:
         root, args, before = prepared[case["id"]]
         cwd = root if case.get("cwd") == "project" else root.parent
-        rc, stdout, stderr, rss = _run(args, cwd, root.parent)
+        rc, stdout, stderr, rss = _run(args, cwd, _logs(case, root))
         return Outcome(case, root, rc, stdout, stderr, before, _digests(case, root), rss)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
