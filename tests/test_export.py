@@ -268,3 +268,90 @@ def test_user_errors(project: Project, tmp_path: Path) -> None:
     assert set(FORMATS) == {
         "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html",
     }  # fmt: skip
+
+
+# ------------------------------------------------ outputs never half written, never foreign
+
+
+def test_csv_export_refuses_a_folder_of_other_files(project: Project, tmp_path: Path) -> None:
+    """``export --format csv -o DIR`` used to delete the user's files in DIR."""
+    from tests.test_build import tree_digest
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.md").write_text("# 论文\n", "utf-8")
+    before = tree_digest(mine)
+    with pytest.raises(UserError, match="not an earlier CSV export"):
+        export(project, "csv", mine)
+    assert tree_digest(mine) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+def test_csv_export_replaces_an_earlier_one_and_an_empty_folder(
+    project: Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "csv"
+    out.mkdir()
+    export(project, "csv", out, as_of="2019")
+    (out / "panel" / "edges-1999.csv").write_text("stale\n", "utf-8")  # a file of the old export
+    export(project, "csv", out, as_of="2025")
+    assert not (out / "panel" / "edges-1999.csv").exists()
+    meta = json.loads((out / "metadata.json").read_text("utf-8"))
+    assert meta["panel_years"] == [2000, 2025]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+
+
+def test_a_failing_csv_export_keeps_the_previous_one(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regimekg import export as export_mod
+    from tests.test_build import tree_digest
+
+    out = export(project, "csv", tmp_path / "csv", as_of="2025")
+    before = tree_digest(out)
+    real = export_mod._csv_text
+    calls: list[int] = []
+
+    def fail_midway(header, rows):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 5:  # nodes, edges and two panel years written: then the disk is full
+            raise OSError(28, "No space left on device")
+        return real(header, rows)
+
+    monkeypatch.setattr(export_mod, "_csv_text", fail_midway)
+    with pytest.raises(UserError, match="No space left on device"):
+        export(project, "csv", out, as_of="2019")
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "d3", "nq", "html", "dot"])
+def test_a_failing_file_export_keeps_the_previous_file(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """A write that fails after part of the file was written (here at the final fsync)
+    leaves the previous export whole, not a truncated file."""
+    from regimekg import files
+
+    out = export(project, fmt, tmp_path / f"graph.{fmt}")
+    before = out.read_bytes()
+
+    def fail(*_a: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(files.os, "fsync", fail)
+    with pytest.raises(UserError, match="Input/output error"):
+        export(project, fmt, out, as_of="2019")
+    monkeypatch.undo()
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_exports_never_go_into_the_project_folders(project: Project) -> None:
+    for fmt, target in (
+        ("graphml", project.sources_yaml),
+        ("csv", project.root / "data"),
+        ("csv", project.root),
+    ):
+        with pytest.raises(UserError, match="project"):
+            export(project, fmt, target)

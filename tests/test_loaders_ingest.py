@@ -196,6 +196,76 @@ def test_ingest_errors_name_the_file(project: Project, tmp_path: Path) -> None:
         ingest(project, [FIXTURES / "en-briefing.md"], lang="fr")
 
 
+def test_a_failed_batch_changes_nothing(project: Project, tmp_path: Path) -> None:
+    """``ingest A B C`` with C invalid used to leave A and B registered: now the batch is
+    all or nothing (nothing is copied or written before the last file has loaded)."""
+    from tests.test_build import tree_digest
+
+    before = tree_digest(project.root / "data")
+    bad = tmp_path / "c.txt"
+    bad.write_bytes("人工智能治理".encode("gbk"))
+    with pytest.raises(UserError, match=r"c\.txt"):
+        ingest(project, [FIXTURES / "en-briefing.md", FIXTURES / "zh-briefing.md", bad])
+    assert tree_digest(project.root / "data") == before
+
+
+def test_a_failing_write_undoes_the_batch(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails while the batch is committed (a full disk at sources.yaml) takes
+    back the documents already copied: data/ is as it was, sources.yaml never half written."""
+    from regimekg import files
+    from tests.test_build import tree_digest
+
+    ingest(project, [FIXTURES / "en-briefing.md"])
+    changed = project.root / "en-briefing.md"
+    changed.write_text((FIXTURES / "en-briefing.md").read_text() + "\nThe G20 agreed.\n")
+    before = tree_digest(project.root / "data")
+    real = files.write_text
+
+    def full_disk(target: object, text: str, encoding: str = "utf-8") -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "write_text", full_disk)
+    with pytest.raises(OSError):
+        ingest(project, [changed, FIXTURES / "zh-briefing.md"])  # a refresh and an addition
+    monkeypatch.setattr(files, "write_text", real)
+    assert tree_digest(project.root / "data") == before
+
+
+def test_an_unregistered_file_is_not_replaced(project: Project) -> None:
+    mine = project.sources_dir / "en-briefing.md"
+    mine.write_text("my own notes\n", "utf-8")
+    with pytest.raises(UserError, match=r"already exists and no entry of sources\.yaml"):
+        ingest(project, [FIXTURES / "en-briefing.md"])
+    assert mine.read_text("utf-8") == "my own notes\n"
+
+
+def test_the_same_document_twice_in_one_batch_is_added_once(project: Project) -> None:
+    lines = ingest(project, [FIXTURES / "en-briefing.md", FIXTURES / "en-briefing.md"])
+    assert [ln.split(":")[0] for ln in lines if not ln.startswith(" ")] == [
+        "en-briefing (added)",
+        "en-briefing (unchanged)",
+    ]
+    assert [s.id for s in load_manifest(project)].count("en-briefing") == 1
+
+
+def test_two_versions_in_one_batch_the_last_one_wins(project: Project, tmp_path: Path) -> None:
+    """As if run one after the other: the entry and the file hold the second version."""
+    from regimekg.sources import sha256_of
+
+    ingest(project, [FIXTURES / "en-briefing.md"])
+    versions = []
+    for n in (1, 2):
+        v = tmp_path / f"v{n}" / "en-briefing.md"
+        v.parent.mkdir()
+        v.write_text((FIXTURES / "en-briefing.md").read_text() + f"\nVersion {n}.\n")
+        versions.append(v)
+    ingest(project, versions)
+    src = next(s for s in load_manifest(project) if s.id == "en-briefing")
+    assert src.sha256 == sha256_of(versions[1]) == sha256_of(src.path)
+
+
 def test_project_gazetteer_reads_curated_names(tmp_path: Path) -> None:
     """Without curated records the gazetteer is empty, not an error."""
     root = tmp_path / "p"

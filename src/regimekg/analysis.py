@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from . import dates, store, vocab
+from . import dates, files, store, vocab
 from .curated import KIND_OF_CLASS, MEMBER_ROLES
 from .errors import UserError
 from .namespaces import ID, PREFIXES, RKG, concept, iri, scheme, short_hash, slug_of
@@ -1308,7 +1308,7 @@ def write_csv(m: Metrics, directory: Path) -> list[Path]:
     for name, rows in tables(m).items():
         path = directory / f"{name}.csv"
         header = _HEADERS.get(name)
-        path.write_text(to_csv(rows, header), encoding="utf-8")
+        files.write_text(path, to_csv(rows, header))
         paths.append(path)
     return paths
 

@@ -80,8 +80,18 @@ def build(
 ) -> BuildReport:
     """Build the graph into *out* (default ``build/``); raise :class:`BuildError` on failure."""
     build_dir = project.build_dir(out)
+    check_out(project, build_dir, out)
     step = _Steps(progress)
     with store.build_lock(build_dir, wait=wait):
+        if store.recover(build_dir) == "restored":
+            step(f"restored the last good build into {build_dir} (a swap had been interrupted)")
+        _check_replaceable(build_dir, out)  # again: a restored build is what gets replaced
+        if store.saved_path(build_dir).exists():  # recover() left it: not a build, or no build
+            raise UserError(
+                f"{store.saved_path(build_dir)} is left from an interrupted build and cannot be "
+                f"restored over {build_dir}; look into both and move the one you do not need "
+                "away."
+            )
         staging = store.staging_dir(build_dir)
         try:
             report = _build_into(project, staging, build_dir, step)
@@ -96,6 +106,37 @@ def build(
         report.seconds = time.perf_counter() - step.t0
         step(f"done: {build_dir}")
         return report
+
+
+def check_out(project: Project, build_dir: Path, shown: str | Path | None = None) -> None:
+    """Refuse a build directory whose swap would replace something that is not a build.
+
+    A build replaces its whole directory, so ``--out .`` would replace the project (``.git``
+    included) and ``--out data`` the curated data (:meth:`Project.check_output`); an existing
+    directory is replaced only when empty or an earlier build. Messages show *shown*, the
+    ``--out`` as typed.
+    """
+    project.check_output(build_dir, "--out", whole_dir=True, shown=shown)
+    _check_replaceable(build_dir, shown)
+
+
+def _check_replaceable(build_dir: Path, shown: str | Path | None = None) -> None:
+    """Refuse to replace anything but an empty directory or an earlier build.
+
+    Recognised by the ``build-info.json`` every build writes last (:func:`store.is_build`).
+    """
+    out = shown if shown is not None else build_dir
+    if build_dir.is_symlink() or (build_dir.exists() and not build_dir.is_dir()):
+        raise UserError(
+            f"--out {out} exists and is not a directory; give a new or empty directory, "
+            "or an earlier build, to build into."
+        )
+    if build_dir.is_dir() and any(build_dir.iterdir()) and not store.is_build(build_dir):
+        raise UserError(
+            f"--out {out} holds files and is not a regimekg build (it has no valid "
+            f"{store.INFO_FILE}), and a build replaces its whole directory; give a new or empty "
+            "directory."
+        )
 
 
 #: The years whose metrics the build writes into ``graph/metrics`` (each slice is computed at
@@ -195,6 +236,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
         raise UserError(value)
     n = value
     write_candidates(staging / "candidates.tsv", parts.candidates)
+    # build-info.json last: it is what marks the directory as a finished build (store.is_build)
     counts = {str(name).rsplit("/", 1)[-1]: len(g) for name, g in parts.graphs}
     counts["metrics"] = n - sum(counts.values())
     store.write_info(

@@ -19,7 +19,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from . import datasets, dates, vocab
+from . import datasets, dates, files, vocab
 from .errors import UserError
 from .inputs import compose_yaml, decode_text
 from .namespaces import ORG, RKG, concept, doc, iri, is_slug, short_hash
@@ -802,5 +802,5 @@ def lint(project: Project, *, fix: bool = False) -> list[Path]:
             if have != want:
                 bad.append(path)
                 if fix:
-                    path.write_text(want, encoding="utf-8")
+                    files.write_text(path, want)
     return bad

@@ -35,7 +35,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__, dates, store, vocab
+from . import __version__, dates, files, store, vocab
 from .analysis import (
     RegimeData,
     Select,
@@ -282,17 +282,11 @@ def write_csv_dir(
     December of that year, or on the as-of day in its final year) and the same rows stacked
     with a ``year`` column in ``edges-panel.csv`` for R/igraph and pandas.
     """
-    if out.exists() and not out.is_dir():
-        raise UserError(
-            f"{out} is a file; CSV export writes a directory of files, give a new path."
-        )
     out.mkdir(parents=True, exist_ok=True)
     g = snapshot(full.at(day), lang=lang, info=info, network=network)
     (out / "nodes.csv").write_text(_csv_text(NODE_COLUMNS, _node_rows(g)), "utf-8")
     (out / "edges.csv").write_text(_csv_text(EDGE_COLUMNS, _edge_rows(g)), "utf-8")
     panel = out / "panel"
-    if panel.is_dir():
-        shutil.rmtree(panel)
     panel.mkdir()
     last = day or _panel_end(info)
     stacked: list[list[str]] = []
@@ -306,7 +300,25 @@ def write_csv_dir(
         years.append(year)
     (out / "edges-panel.csv").write_text(_csv_text(("year", *EDGE_COLUMNS), stacked), "utf-8")
     meta = {**g.graph, "panel_years": [years[0], years[-1]] if years else []}
-    _write_json(meta, out / "metadata.json")
+    _write_json(meta, out / CSV_MARKER)
+
+
+#: The file of a CSV export that marks its directory as one (see :func:`is_csv_export`).
+CSV_MARKER = "metadata.json"
+
+
+def is_csv_export(path: Path) -> bool:
+    """Whether the directory *path* is an earlier ``export --format csv`` (which may be
+    replaced): its ``metadata.json`` names regimekg as generator and has the panel years."""
+    try:
+        meta = json.loads((path / CSV_MARKER).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return (
+        isinstance(meta, dict)
+        and str(meta.get("generator", "")).startswith("regimekg ")
+        and "panel_years" in meta
+    )
 
 
 def _panel_end(info: dict[str, Any]) -> dt.date:
@@ -749,6 +761,8 @@ def export(
 
     *network* picks what the network formats contain: ``all`` (memberships and regime
     links), ``membership`` or ``links``. CSV writes a directory; every other format one file.
+    The CSV directory replaces only an empty directory or an earlier CSV export, never a
+    folder of other files.
     """
     if fmt not in FORMATS:
         raise UserError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
@@ -762,11 +776,20 @@ def export(
         raise UserError(
             f"Cannot write {out}: directory {out.parent} does not exist; create it first."
         )
+    project.check_output(out, "-o", whole_dir=fmt == "csv")
     build_dir = project.build_dir()
     st = store.open_store(build_dir)
     try:
+        # Written beside *out* and renamed into place only once complete, so a failure
+        # leaves the previous export (or whatever was there) as it was.
+        info = store.read_info(build_dir)
         with vocab.using(project):
-            _write(st, fmt, out, day, lang, network, store.read_info(build_dir))
+            if fmt == "csv":
+                with files.staged_dir(out, is_csv_export, "CSV export") as tmp:
+                    _write(st, fmt, tmp, day, lang, network, info)
+            else:
+                with files.atomic_path(out) as tmp:
+                    _write(st, fmt, tmp, day, lang, network, info)
     except OSError as e:
         raise UserError(f"Cannot write {out}: {e.strerror or e}; choose another path.") from None
     finally:

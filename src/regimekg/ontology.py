@@ -32,6 +32,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
+from . import files
 from .errors import UserError
 from .namespaces import ID, ONTOLOGY_IRI, PREFIXES, RKG, scheme
 from .paths import Project
@@ -463,7 +464,7 @@ def generate_owl(project: Project) -> Path:
     text = to_rdfxml(load_ontology(project))
     out = project.ontology_owl
     if not out.is_file() or out.read_text(encoding="utf-8") != text:
-        out.write_text(text, encoding="utf-8")
+        files.write_text(out, text)
     return out
 
 
@@ -527,7 +528,7 @@ def generate_metric_vocabulary(project: Project) -> Path:
     out = project.vocab_dir / METRIC_VOCAB_FILE
     text = metric_vocabulary_text()
     if not out.is_file() or out.read_text(encoding="utf-8") != text:
-        out.write_text(text, encoding="utf-8")
+        files.write_text(out, text)
     return out
 
 

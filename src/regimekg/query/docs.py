@@ -13,6 +13,7 @@ import re
 import shlex
 from pathlib import Path
 
+from .. import files
 from ..paths import find_root
 from . import KG
 from . import open as open_kg
@@ -158,5 +159,5 @@ def write(root: str | Path | None = None) -> Path:
     """Regenerate ``docs/queries.md``; return its path."""
     base = find_root(root)
     path = base / DOC
-    path.write_text(generate(base), encoding="utf-8")
+    files.write_text(path, generate(base))
     return path
