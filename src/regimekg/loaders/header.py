@@ -22,7 +22,7 @@ import yaml
 from ..dates import DateError
 from ..dates import normalise as normalise_date
 
-_HASH_LINE = re.compile(r"#[ \t]*([a-z][a-z0-9_-]{0,30})[ \t]*:[ \t]*(.*?)[ \t]*\r?\n?")
+_HASH_LINE = re.compile(r"#[ \t]*([a-z][a-z0-9_-]{0,30})[ \t]*:[ \t]*([^\r\n]*?)[ \t]*(?:\r?\n|\Z)")
 _FENCE = re.compile(r"---[ \t]*\r?\n")
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M)
 
