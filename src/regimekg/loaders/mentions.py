@@ -6,12 +6,20 @@ half-width), case-folded, whitespace removed, the OCR letter ``O`` next to a dig
 zero — with a map from every copied character back to its source offset, so a match is
 always reported as an exact span of the stored text, which is never rewritten.
 
-* Chinese has no word boundaries: the longest name starting at a position wins, and
-  matches never overlap.
+* Chinese is written without spaces: the longest name starting at a position wins,
+  matches never overlap, and both ends of a match must be word boundaries where Chinese
+  meets Chinese (:mod:`.wordseg`, jieba), so 中国 is not found inside 发展中国家.
 * English survives the OCR's dropped spaces ("theEUArtificial Intelligence Act") because
   spaces are removed on both sides; to keep precision, a Latin match must begin and end at
-  a plausible word edge of the original text (non-letter, or a lower→upper case change).
-* Acronyms (and any all-caps name such as ``OECD`` or ``G7``) are case-sensitive.
+  a plausible word edge of the original text (non-letter, or a lower→upper case change),
+  and a space the text has between two letters must be a space of the name ("open AI" is
+  not "OpenAI").
+* Acronyms (and any all-caps name such as ``OECD`` or ``G7``) and one-word names with a
+  capital (``OpenAI``, ``China``) are case-sensitive.
+* Where no exact name matched, loose variants (:mod:`.variants`) may: another linking
+  word, an article, a year, an honorific before a person's name. Every match carries a
+  confidence; :meth:`Gazetteer.find` returns the mentions, :meth:`Gazetteer.match` also
+  the weak matches that loaders turn into candidates.
 """
 
 from __future__ import annotations
@@ -46,9 +54,7 @@ KNOWN_ENTITY_CLASSES = frozenset(RKG[c] for c in (*KIND_OF_CLASS, "NamedEntity",
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]（）]+")
 
-#: Common words that contain a short name across a word boundary (沿海地区 ⊃ 海地 "Haiti",
-#: 人工智能利用 ⊃ 智利 "Chile"). Longest-match consumes them like names, without a mention.
-BLOCKERS = ("人工智能", "沿海", "地区")
+_JOINED_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9&.\-]*[A-Z0-9]$")
 
 
@@ -94,9 +100,6 @@ class _Variant:
     fixed: float | None = None  # honorific forms carry their own confidence
 
 
-_BLOCK = _Name(URIRef("urn:x-blocker"), "", "", False, False, False)
-
-
 def _norm_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
@@ -137,9 +140,7 @@ def is_acronym(name: str) -> bool:
 class Gazetteer:
     """Every name of every curated named entity, ready for longest-match lookup."""
 
-    def __init__(
-        self, names: Iterable[tuple[URIRef, str, bool]] = (), blockers: Iterable[str] = BLOCKERS
-    ) -> None:
+    def __init__(self, names: Iterable[tuple[URIRef, str, bool]] = ()) -> None:
         self._trie: dict = {}
         self._loose: dict = {}
         self.entities: set[URIRef] = set()
@@ -150,11 +151,6 @@ class Gazetteer:
         self._segmenter: Segmenter | None = None
         for entity, name, acronym in names:
             self.add(entity, name, acronym=acronym)
-        for word in blockers:
-            node = self._trie
-            for ch in normalise(word)[0]:
-                node = node.setdefault(ch, {})
-            node.setdefault("", []).append(_BLOCK)
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -250,9 +246,13 @@ class Gazetteer:
             )
         )
         if not case_sensitive:
-            lz = loose(name)
-            if len(lz.key.replace(" ", "")) >= 2:
-                self._add_loose(lz.key, _Variant(entity, name, tuple(lz.events), is_label))
+            # A hyphen inside a word may be written or not ("Co-operation", "Cooperation").
+            for form in {name, _JOINED_HYPHEN.sub("", name)}:
+                lz = loose(form)
+                # Variants of one-word Latin names are left to the exact matcher: a loose
+                # "ai" would match every "AI".
+                if len(lz.key.replace(" ", "")) >= 2 and (cjk or " " in lz.key):
+                    self._add_loose(lz.key, _Variant(entity, name, tuple(lz.events), is_label))
         if person:
             for form, conf in person_variants(name):
                 lz = loose(form)
@@ -278,8 +278,6 @@ class Gazetteer:
         key = exact.casefold()
         hits = set()
         for cand in self._terminal(key):
-            if cand is _BLOCK:
-                continue
             if not cand.case_sensitive or cand.exact == exact:
                 hits.add(cand.entity)
         return hits
@@ -330,20 +328,13 @@ class Gazetteer:
                 if "" in node:
                     hits.append((j, node[""]))
             chosen: Match | None = None
-            blocked = False
             for end, cands in reversed(hits):
-                if _BLOCK in cands:
-                    blocked = True
-                    break
                 if not _on_boundary(text, bounds, pos[i], pos[end - 1] + 1):
                     continue
                 m = self._accept(text, exact, pos, i, end, cands)
                 if m is not None:
                     chosen = m
                     break
-            if blocked:
-                i = end
-                continue
             if chosen is None:
                 i += 1
                 continue
@@ -381,6 +372,10 @@ class Gazetteer:
                 if "" in node and (j == n or lz.token_start[j] or key[j] == " "):
                     hits.append((j, node[""]))
             chosen: Match | None = None
+            # A title written in Latin letters starts with a capital: "global AI governance"
+            # is a phrase, "Global AI Governance Initiative" a name.
+            if text[lz.starts[i]].islower():
+                hits = []
             for end, cands in reversed(hits):
                 s, e = lz.starts[i], lz.ends[end - 1]
                 if not _on_boundary(text, bounds, s, e):

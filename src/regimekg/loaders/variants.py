@@ -9,6 +9,8 @@ a *loose key* in which such differences vanish, and scores what had to vanish:
 * case and full/half width (NFKC), punctuation and spacing;
 * linking words (``for``/``on``/``of``/``in``/``to``/``about``/``regarding`` are one
   token), articles (``the``/``a``/``an``) and ``and``/``&``;
+* "Artificial Intelligence" and "AI"; a hyphen inside a word ("Co-operation" and
+  "Cooperation" both match a name written either way);
 * a year (``2025``, ``2025年``) anywhere in the name, so "X Summit 2025" and
   "2025 X Summit" both meet "X Summit";
 * an honorific before (English) or after/before (Chinese) a person's name or surname
@@ -21,7 +23,7 @@ joins or splits words. Confidence (recorded on the mention as ``rkg:matchConfide
 exact ``rdfs:label``                   1.0
 exact alias (``skos:altLabel``, acronym)  0.9
 variant of a label / of an alias       0.85 / 0.8, minus 0.1 for each further kind of
-                                       difference (linking word, article, year, punctuation)
+                                       difference (linking word, article, year, punctuation, "AI")
 honorific + full name / + surname      0.85 / 0.8
 =====================================  ==========
 
@@ -99,6 +101,7 @@ HONORIFICS_ZH = (
 )
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_STOPS = frozenset(".!?;。！？；")
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,8 @@ class Loose:
     """The loose key of a text and, per key character, the source span it came from.
 
     ``events`` lists what was dropped or folded, with the source offset where it happened
-    (kind, token, offset): kinds ``link``, ``article``, ``and``, ``year``, ``punct``.
+    (kind, token, offset): kinds ``link``, ``article``, ``and``, ``year``, ``punct``,
+    ``abbrev``.
     """
 
     key: str
@@ -156,8 +160,20 @@ def loose(text: str) -> Loose:
     events: list[tuple[str, str, int]] = []
     toks = _tokens(text)
     prev_latin = False
+    skip = 0
     for n, (tok, s, e) in enumerate(toks):
+        if skip:
+            skip -= 1
+            continue
         latin = tok[0].isascii() and tok[0].isalnum()
+        if tok == "artificial":
+            # "Artificial Intelligence" (or "Artificial-Intelligence") and "AI" are one word
+            # of this domain.
+            nxt = [t for t, _, _ in toks[n + 1 : n + 3]]
+            hop = 1 if nxt[:1] == ["intelligence"] else 2 if nxt == ["-", "intelligence"] else 0
+            if hop:
+                events.append(("abbrev", "ai", s))
+                tok, e, skip = "ai", toks[n + hop][2], hop
         if latin and _YEAR.match(tok) and len(tok) == 4:
             events.append(("year", tok, s))
             continue
@@ -172,6 +188,14 @@ def loose(text: str) -> Loose:
         if tok in LINK_WORDS:
             events.append(("link", tok, s))
             tok = "~"
+        elif tok in _STOPS and (e >= len(text) or text[e].isspace() or tok in "。！？；"):
+            # The end of a sentence is never inside a name: a hard break in the key.
+            key.append("|")
+            starts.append(s)
+            ends.append(e)
+            tstart.append(True)
+            prev_latin = False
+            continue
         elif not latin and not _CJK.match(tok) and not tok.isalnum():
             events.append(("punct", tok, s))
             continue  # a separator: "Artificial-Intelligence" is two words
@@ -211,7 +235,8 @@ def variant_confidence(is_label: bool, kinds: set[str]) -> float:
 def person_variants(name: str) -> list[tuple[str, float]]:
     """Honorific forms of a person's name, each with its confidence.
 
-    English: every honorific before the full name and before the surname (last word).
+    English: every honorific before the full name and before the surname (every word but
+    the first).
     Chinese: honorifics after and before the full name and the surname (the part after
     the last ``·``, only for transliterated names that have one).
     """
@@ -230,7 +255,8 @@ def person_variants(name: str) -> list[tuple[str, float]]:
     words = name.split()
     if len(words) < 2:
         return out
-    forms = [(name, HONORIFIC_FULL), (words[-1], HONORIFIC_SURNAME)]
+    # The surname is all but the given name: "Trump", "von der Leyen".
+    forms = [(name, HONORIFIC_FULL), (" ".join(words[1:]), HONORIFIC_SURNAME)]
     for form, conf in forms:
         for h in HONORIFICS_EN:
             out.append((" ".join((*h, form)), conf))

@@ -58,9 +58,11 @@ class Segmenter:
         out = {0, len(text)}
         if not _CJK.search(text):
             return out
-        for _word, start, end in self._tokenizer().tokenize(text, HMM=False):
+        tok = self._tokenizer()
+        for word, start, end in tok.tokenize(text, HMM=False):
             out.add(start)
             out.add(end)
+            out.update(start + k for k in compound_cuts(word, tok.FREQ))
         return out
 
     def words(self, text: str) -> list[tuple[str, int, int]]:
@@ -68,7 +70,38 @@ class Segmenter:
         return list(self._tokenizer().tokenize(text, HMM=False))
 
 
+def compound_cuts(word: str, freq: dict[str, int]) -> set[int]:
+    """Inner boundaries of a compound: where *word* can be cut into dictionary words of two
+    or more characters each (美国|政府, 国防|部门, 发展中|国家), so a name that is one of
+    those parts (美国 in 美国政府, "the US government") is still a mention, while one that
+    cuts across them (中国 in 发展中|国家) is not. Words that do not split that way whole
+    have no inner boundaries."""
+    n = len(word)
+    if n < 4:
+        return set()
+
+    def is_word(a: int, b: int) -> bool:
+        return b - a >= 2 and freq.get(word[a:b], 0) > 0
+
+    ahead = {0}  # reachable from the start by whole parts
+    for b in range(2, n + 1):
+        if any(a in ahead and is_word(a, b) for a in range(b - 1)):
+            ahead.add(b)
+    behind = {n}  # the end is reachable from here by whole parts
+    for a in range(n - 2, -1, -1):
+        if any(b in behind and is_word(a, b) for b in range(a + 2, n + 1)):
+            behind.add(a)
+    if 0 not in behind:
+        return set()
+    return {k for k in ahead & behind if 0 < k < n}
+
+
 def default_words(text: str) -> list[tuple[str, int, int]]:
     """Words of *text* by jieba's own dictionary alone (no gazetteer names): an oracle that
     does not share the matcher's additions, used to count names found inside longer words."""
     return list(_base().tokenize(text, HMM=False))
+
+
+def default_freq() -> dict[str, int]:
+    """jieba's own dictionary (word → frequency)."""
+    return _base().FREQ
