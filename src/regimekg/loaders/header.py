@@ -22,7 +22,7 @@ import yaml
 from ..dates import DateError
 from ..dates import normalise as normalise_date
 
-_HASH_LINE = re.compile(r"#[ \t]*([a-z][a-z0-9_-]{0,30})[ \t]*:[ \t]*([^\r\n]*?)[ \t]*(?:\r?\n|\Z)")
+_HASH_LINE = re.compile(r"#[ \t]*([a-z][a-z0-9_-]{0,30})[ \t]*:([^\r\n]*)(?:\r?\n|\Z)")
 _FENCE = re.compile(r"---[ \t]*\r?\n")
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M)
 
@@ -89,9 +89,10 @@ def read_header(text: str) -> Header:
     fields: dict[str, str] = {}
     while pos < len(text):
         m = _HASH_LINE.match(text, pos)
-        if m is None or not m.group(2):
+        value = m.group(2).strip() if m is not None else ""
+        if m is None or not value:
             break
-        fields.setdefault(m.group(1), m.group(2))
+        fields.setdefault(m.group(1), value)
         pos = m.end()
     return Header(pos, fields) if fields else Header()
 

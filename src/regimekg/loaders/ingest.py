@@ -170,11 +170,12 @@ def ingest(
             }
             # The header's metadata describes the source (see .header): where it was
             # published, when, and when it was retrieved.
-            for key, value in (
-                ("url", header.get("url")),
-                ("date", header.date),
-                ("retrieved", header.get("retrieved")),
-            ):
+            origin = header.get("url") or ""
+            if re.match(r"https?://\S+$", origin):
+                rec["url"] = origin
+            elif origin:  # "# source: China News Service" names, but does not locate, it
+                rec["note"] = f"Ingested from {path.name}; source: {origin}."
+            for key, value in (("date", header.date), ("retrieved", header.get("retrieved"))):
                 if value:
                     rec[key] = value
             if is_table:

@@ -30,6 +30,19 @@ def _base() -> jieba.Tokenizer:
     return tok
 
 
+@lru_cache(maxsize=16)
+def _with_words(words: tuple[str, ...]) -> jieba.Tokenizer:
+    """jieba with *words* added, on a private copy of its dictionary (about 70 ms), so the
+    names of one gazetteer never leak into another's segmentation; the same names share one
+    copy."""
+    base = _base()
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total, tok.initialized = dict(base.FREQ), base.total, True
+    for word in words:
+        tok.add_word(word)
+    return tok
+
+
 def is_cjk(ch: str) -> bool:
     return bool(_CJK.match(ch))
 
@@ -44,13 +57,11 @@ class Segmenter:
     def _tokenizer(self) -> jieba.Tokenizer:
         if self._tok is None:
             base = _base()
-            tok = jieba.Tokenizer()
-            # A private copy of the dictionary: the names of one gazetteer never leak into
-            # another's segmentation.
-            tok.FREQ, tok.total, tok.initialized = dict(base.FREQ), base.total, True
-            for name in self._names:
-                tok.add_word(name)
-            self._tok = tok
+            missing = [n for n in self._names if not base.FREQ.get(n)]
+            if not missing:
+                self._tok = base  # every name is already one of jieba's words
+                return base
+            self._tok = _with_words(tuple(missing))
         return self._tok
 
     def boundaries(self, text: str) -> set[int]:
