@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from .. import dates
+from ..errors import UserError
 from ..namespaces import RKG, doc, iri, short_hash
 from ..sources import Source
 from . import segment as seg
@@ -80,7 +81,10 @@ class DocBuilder:
         g.add((self.node, RKG.sha256, Literal(self.source.sha256)))
         if self.source.date:
             # A header may give a full date (2025-02-11): keep its precision.
-            g.add((self.node, DCTERMS.date, dates.to_literal(self.source.date)))
+            try:
+                g.add((self.node, DCTERMS.date, dates.to_literal(self.source.date)))
+            except dates.DateError as e:
+                raise UserError(f"sources.yaml, source {self.sid!r}: the date {e}.") from None
         url = str(self.source.extra.get("url") or "")
         if re.match(r"https?://\S+$", url):
             g.add((self.node, DCTERMS.source, URIRef(url)))

@@ -29,7 +29,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -40,6 +39,7 @@ from .variants import (
     EXACT_ALIAS,
     EXACT_LABEL,
     THRESHOLD,
+    Loose,
     kinds_between,
     loose,
     person_variants,
@@ -382,7 +382,7 @@ class Gazetteer:
                     continue
                 if any(a < e and s < b for a, b in busy):
                     continue
-                chosen = self._score(text, lz, s, e, cands)
+                chosen = self._score(text, lz, s, e, cands, busy)
                 if chosen is not None:
                     break
             if chosen is None:
@@ -394,11 +394,20 @@ class Gazetteer:
                 i += 1
         return out
 
-    def _score(self, text: str, lz: Any, s: int, e: int, cands: list[_Variant]) -> Match | None:
+    def _score(
+        self,
+        text: str,
+        lz: Loose,
+        s: int,
+        e: int,
+        cands: list[_Variant],
+        busy: list[tuple[int, int]],
+    ) -> Match | None:
         """The match of a loose key on ``text[s:e]``, or None when it is ambiguous."""
-        # A year written right before or after the name belongs to it ("2025 X Summit").
+        # A year written right before or after the name belongs to it ("2025 X Summit"),
+        # unless another match already holds it.
         for kind, tok, at in lz.events:
-            if kind != "year":
+            if kind != "year" or any(a < at + len(tok) and at < b for a, b in busy):
                 continue
             if at + len(tok) <= s and not text[at + len(tok) : s].strip(" \u3000"):
                 s = at
