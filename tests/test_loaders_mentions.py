@@ -166,8 +166,10 @@ def measure(gaz: Gazetteer) -> tuple[float, float, set, set]:
 
 def test_mention_linking_precision_and_recall(gaz: Gazetteer) -> None:
     precision, recall, false_pos, false_neg = measure(gaz)
-    assert precision >= 0.9, sorted(false_pos)
-    assert recall >= 0.9, sorted(false_neg)
+    # Measured 0.993 / 0.972 (0.993 / 0.965 before word boundaries and variants): a change
+    # that loses precision or recall fails here.
+    assert precision >= 0.99, sorted(false_pos)
+    assert recall >= 0.97, sorted(false_neg)
     # The known misses stay visible: names written differently from every curated form.
     assert ("jsdm-2024-03", 40537, 40545, "oecd") in false_neg  # 经济合作发展组织
 
