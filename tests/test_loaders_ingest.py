@@ -6,12 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
-from rdflib.namespace import RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from regimekg.errors import UserError
 from regimekg.loaders import ingest as ingest_mod
 from regimekg.loaders import load_source
+from regimekg.loaders.header import read_header
 from regimekg.loaders.ingest import ingest
 from regimekg.loaders.mentions import Gazetteer
 from regimekg.namespaces import RKG, iri
@@ -273,3 +274,83 @@ def test_project_gazetteer_reads_curated_names(tmp_path: Path) -> None:
     (root / "ontology").mkdir()
     gaz = ingest_mod.project_gazetteer(Project(root))
     assert gaz.find("七国集团与经合组织") == []
+
+
+def _spans(g: Graph) -> list[tuple[int, int]]:
+    return [
+        (int(g.value(n, RKG.startOffset)), int(g.value(n, RKG.endOffset)))
+        for n in g.subjects(RKG.startOffset, None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "sid", "title", "fields"),
+    [
+        (
+            "en-header.md",
+            "en-header",
+            {"en": "Briefing on the G7 and the OECD"},
+            {
+                "url": "https://example.org/briefings/oecd-g7-notes",
+                "date": "2025-02-11",
+                "retrieved": "2026-12-07",
+            },
+        ),
+        (
+            "zh-frontmatter.md",
+            "zh-frontmatter",
+            {"zh": "七国集团与经合组织的合作"},
+            {"url": "https://example.org/zh/g7-oecd", "date": "2025-02"},
+        ),
+    ],
+)
+def test_a_metadata_header_is_metadata_never_content(
+    project: Project, name: str, sid: str, title: dict, fields: dict
+) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    body = read_header(text).end
+    assert 0 < body < len(text)
+    ingest(project, [FIXTURES / name])
+    src, res = _load(project, sid)
+    assert src.title == title
+    assert {k: src.extra.get(k, src.date if k == "date" else None) for k in fields} == fields
+    g = res.graph
+    doc = iri("doc", sid)
+    assert g.value(doc, DCTERMS.source) == URIRef(fields["url"])
+    assert str(g.value(doc, DCTERMS.date)) == fields["date"]
+    # Header lines never become segments, headings, mentions or candidates.
+    spans = _spans(g)
+    assert spans and all(s >= body for s, _ in spans)
+    assert all(c.start >= body for c in res.candidates)
+    for s, e in spans:
+        assert text[s:e] == src.read_text()[s:e]
+    headings = [str(g.value(h, RKG.text)) for h in g.objects(doc, RKG.hasHeading)]
+    assert not any(":" in h for h in headings)
+
+
+def test_an_ingested_document_links_variants_and_proposes_weak_ones(project: Project) -> None:
+    ingest(project, [FIXTURES / "en-header.md", FIXTURES / "zh-frontmatter.md"])
+    _, res = _load(project, "en-header")
+    g = res.graph
+    conf = {
+        str(g.value(m, RKG.surfaceForm)): float(g.value(m, RKG.matchConfidence))
+        for m in g.subjects(RDF.type, RKG.Mention)
+    }
+    assert conf["G7"] == 0.9 and conf["OECD"] == 0.9  # acronyms are aliases
+    assert 0.7 <= conf["White Paper for Artificial Intelligence"] < 1.0
+    weak = [c for c in res.candidates if c.pattern == "near-miss"]
+    assert [(c.name, c.alias_of) for c in weak] == [
+        ("White Paper for the Artificial-Intelligence 2020", "white-paper-on-ai")
+    ]
+    _, zh = _load(project, "zh-frontmatter")
+    mentioned = sorted(str(o).rsplit("/", 1)[-1] for o in zh.graph.objects(None, RKG.mentionOf))
+    assert mentioned == ["china", "european-commission", "united-nations", "white-paper-on-ai"]
+
+
+def test_read_header_only_takes_lowercase_keys_at_the_start() -> None:
+    assert read_header("# Introduction: why AI\n\ntext").end == 0
+    assert read_header("text\n# source: https://x.org\n").end == 0
+    h = read_header("# source: https://x.org/a\n# lang: zh-CN\n# date: 2025-13-01\n正文")
+    assert h.get("url") == "https://x.org/a" and h.lang == "zh" and h.date is None
+    assert h.end == len("# source: https://x.org/a\n# lang: zh-CN\n# date: 2025-13-01\n")
+    assert read_header("---\nnot: [closed\n---\nbody").end == 0  # broken YAML is content

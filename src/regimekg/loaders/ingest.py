@@ -7,7 +7,8 @@ textually — new entries are appended, a changed file only has its hash line re
 the curators' formatting and comments survive. The document is loaded from where it lies
 *before* anything is copied or registered, so a file the loader refuses leaves the project
 untouched; with several files, nothing is written until all of them loaded (:class:`_Batch`),
-and every write is atomic (:mod:`regimekg.files`).
+and every write is atomic (:mod:`regimekg.files`). A document's metadata header (YAML front matter or leading ``# key: value`` lines,
+see :mod:`.header`) fills the entry's title, language, url, date and retrieval date.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..paths import Project
 from ..sources import Source, check_size, decode_utf8, load_manifest, load_yaml
 from . import load_source
 from . import segment as seg
+from .header import Header, read_header
 from .mentions import Gazetteer
 
 DOC_SUFFIXES = (".txt", ".md", ".markdown")
@@ -57,6 +59,8 @@ def _source_id(path: Path, sha: str, manifest: list[dict[str, Any]]) -> str:
 
 
 def _title(text: str, suffix: str) -> str:
+    if suffix in DOC_SUFFIXES:
+        text = text[read_header(text).end :]
     for line in text.splitlines():
         t = line.strip()
         if not t:
@@ -92,6 +96,8 @@ def _trial_source(rec: dict[str, Any], path: Path) -> Source:
         title=dict(rec.get("title") or {}),
         authors=tuple(rec.get("authors") or ()),
         mapping=rec.get("mapping"),
+        date=None if rec.get("date") is None else str(rec["date"]),
+        extra={k: rec[k] for k in ("url", "retrieved") if rec.get(k)},
     )
 
 
@@ -225,7 +231,9 @@ def ingest(
             sid = _source_id(path, sha, manifest)
             file_name = f"{sid}{suffix}"
             previous = next((r for r in manifest if r.get("id") == sid), None)
-            doc_lang = seg.detect_lang(text) if lang == "auto" else lang
+            header = read_header(text) if not is_table else Header()
+            body = text[header.end :]
+            doc_lang = lang if lang != "auto" else header.lang or seg.detect_lang(body)
             rec: dict[str, Any] = {
                 "id": sid,
                 "file": file_name,
@@ -233,10 +241,20 @@ def ingest(
                 "lang": doc_lang,
                 "kind": "Dataset" if is_table else "Article",
                 "loader": "table" if is_table else "article",
-                "title": {doc_lang: _title(text, suffix) or path.stem},
+                "title": {doc_lang: header.get("title") or _title(text, suffix) or path.stem},
                 "authors": [],
                 "note": f"Ingested from {path.name}.",
             }
+            # The header's metadata describes the source (see .header): where it was
+            # published, when, and when it was retrieved.
+            origin = header.get("url") or ""
+            if re.match(r"https?://\S+$", origin):
+                rec["url"] = origin
+            elif origin:  # "# source: China News Service" names, but does not locate, it
+                rec["note"] = f"Ingested from {path.name}; source: {origin}."
+            for key, value in (("date", header.date), ("retrieved", header.get("retrieved"))):
+                if value:
+                    rec[key] = value
             if is_table:
                 rec["mapping"] = mapping_data
             # Load the document from where it is *before* copying or registering anything, so a
