@@ -7,8 +7,9 @@ textually — new entries are appended, a changed file only has its hash line re
 the curators' formatting and comments survive. The document is loaded from where it lies
 *before* anything is copied or registered, so a file the loader refuses leaves the project
 untouched; with several files, nothing is written until all of them loaded (:class:`_Batch`),
-and every write is atomic (:mod:`regimekg.files`). A document's metadata header (YAML front matter or leading ``# key: value`` lines,
-see :mod:`.header`) fills the entry's title, language, url, date and retrieval date.
+and every write is atomic (:mod:`regimekg.files`). A document's metadata header (YAML front
+matter or leading ``# key: value`` lines, see :mod:`.header`) fills the entry's title,
+language, url, date and retrieval date.
 """
 
 from __future__ import annotations
