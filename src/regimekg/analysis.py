@@ -1366,8 +1366,8 @@ _HEADERS: dict[str, list[str]] = {
 _TEXT = {
     "title": ("Regime-complexity metrics", "机制复合体指标"),
     "as_of": (
-        "as of {day}: everything that had started by then and not ended",
-        "截至{day}：已开始且尚未结束的全部内容",
+        "as of {day}: everything known to hold on that day (docs/time.md)",
+        "截至{day}：当日已知成立的全部内容（见 docs/time.md）",
     ),
     "whole": (
         "whole graph, all dates (pass --as-of DATE for a dated slice)",
