@@ -75,7 +75,8 @@ def _graph(turtle: str) -> Graph:
 def test_known_from_start_else_evidence_never_before_the_parties() -> None:
     g = _graph(
         """
-        inst:board rkg:startDate "2024"^^xsd:gYear .
+        # a board founded in 2024 that a paper of 2019 already discusses (as a proposal)
+        inst:board rkg:startDate "2024"^^xsd:gYear ; rkg:hasEvidence ev:p .
         doc:paper dcterms:date "2019"^^xsd:gYear .
         ev:p rkg:fromSource doc:paper .
         ev:w rkg:accessedOn "2026-11-23"^^xsd:date .
@@ -101,7 +102,8 @@ def test_known_from_start_else_evidence_never_before_the_parties() -> None:
     assert kf("membership/b") == dt.date(2019, 12, 31)
     assert kf("membership/c") == dt.date(2024, 1, 1)
     assert kf("membership/d") is None
-    # an entity is known from its own start or its earliest known participation
+    # an entity is known from its own start, its evidence or its earliest known
+    # participation, but never before it exists (the 2019 paper does not date the board)
     assert kf("institution/board") == dt.date(2024, 1, 1)
     assert kf("state/b") == dt.date(2019, 12, 31)
     assert kf("state/d") is None

@@ -40,9 +40,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, XSD
 
 from . import dates
+from .curated import KIND_OF_CLASS
 from .errors import UserError
 from .namespaces import METRICS_GRAPH, RKG, TIME_GRAPH
 
+#: The classes of named entities (bodies, instruments, states, persons).
+ENTITY_CLASSES = tuple(RKG[c] for c in sorted(KIND_OF_CLASS))
 #: What makes an entity exist, in order of preference (see :func:`existence_dates`).
 START_PROPERTIES = (RKG.startDate,)
 ISSUE_PROPERTIES = (RKG.dateAdopted, RKG.dateSigned, RKG.datePublished, RKG.dateInForce)
@@ -175,6 +178,7 @@ def known_periods(g: Graph) -> dict[URIRef, tuple[dt.date | None, dt.date | None
         parties[lk] = tuple(g.objects(lk, RKG.linkSource)) + tuple(g.objects(lk, RKG.linkTarget))
     ents = {e for ps in parties.values() for e in ps}
     ents |= {s for p in (*START_PROPERTIES, *ISSUE_PROPERTIES) for s in g.subjects(p, None)}
+    ents |= {s for c in ENTITY_CLASSES for s in g.subjects(RDF.type, c)}
     ents -= set(parties)
     floor = {e: exists_from(g, e) for e in ents}
     ceiling = {e: exists_until(g, e) for e in ents}
@@ -195,7 +199,9 @@ def known_periods(g: Graph) -> dict[URIRef, tuple[dt.date | None, dt.date | None
     for e in sorted(ents):
         begins = existence_dates(g, e)
         own = min((_checked(v, e) for v in begins), default=None)
-        out[e] = (_min(own, evidence_date(g, e), *involved[e]), ceiling[e])
+        known_from = _min(own, evidence_date(g, e), *involved[e])
+        # a source may discuss a body before it is founded: still not before it exists
+        out[e] = (_max(known_from, floor[e]) if known_from else None, ceiling[e])
     return out
 
 
