@@ -278,13 +278,6 @@ class Entity:
     known_until: dt.date | None = None
 
     @property
-    def begins(self) -> list[str]:
-        """The dates the sources give for its beginning: ``rkg:startDate``, else the
-        adoption, signature, publication or entry-into-force dates (display only; the
-        as-of rule reads :attr:`known_from`)."""
-        return self.start or self.issued
-
-    @property
     def kind(self) -> str:
         return KIND_OF_CLASS.get(self.cls, "entity")
 
