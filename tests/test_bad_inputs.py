@@ -12,6 +12,12 @@ subprocess exactly as a user would (``python -m regimekg.cli --root COPY build``
   directory behind;
 * leave ``data/`` as it was: a refused ``ingest`` copies and registers nothing.
 
+``validate`` cases run ``… validate FILE`` on a file given from outside the project (RDF/XML,
+JSON-LD). Every refusal is structurally bounded (docs/security.md): the check that refuses
+runs before the step it protects (an alias before composing, an entity declaration before any
+reference, JSON depth before decoding), so no case depends on a time limit, only on
+:data:`HANG_SECONDS` to report a hang.
+
 The subprocesses run two at a time so the whole corpus stays well under two minutes.
 ``docs/security.md`` lists the cases; :func:`test_security_doc_lists_every_case` keeps that table
 in sync (``python -m tests.test_bad_inputs`` rewrites it).
@@ -149,6 +155,11 @@ def _command(case: dict[str, Any], root: Path) -> list[str]:
         base = [sys.executable, "-c", MEASURED_CLI, str(hwm), "--root", str(root)]
     if case["command"] == "build":
         return [*base, "build"]
+    if case["command"] == "validate":
+        target = root.parent / "incoming" / case["validate"]["file"]
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(FILES / case["validate"]["file"], target)
+        return [*base, "validate", str(target)]
     spec = case["ingest"]
     if "big" in spec:
         doc = big_document(root.parent / spec["big"], BIG)
@@ -229,11 +240,15 @@ def test_cases_are_well_formed() -> None:
     ids = [c["id"] for c in CASES]
     assert len(ids) == len(set(ids)), "case ids must be unique"
     for c in CASES:
-        assert c["command"] in ("build", "ingest"), c["id"]
+        assert c["command"] in ("build", "ingest", "validate"), c["id"]
         assert c["expect"] and c["outcome"] and c["what"]["en"] and c["what"]["zh"], c["id"]
         for step in c.get("setup", ()):
             if "with" in step:
                 assert (FILES / step["with"]).is_file(), (c["id"], step["with"])
+        for name in (c.get("ingest") or {}).values():
+            assert c["ingest"].get("big") == name or (FILES / name).is_file(), (c["id"], name)
+        if c["command"] == "validate":
+            assert (FILES / c["validate"]["file"]).is_file(), c["id"]
 
 
 def test_the_50mb_document_is_over_the_limit() -> None:
@@ -249,6 +264,8 @@ def test_bad_input_is_refused_clearly_and_loses_nothing(
     shown = f"exit {o.returncode}\nstderr:\n{o.stderr}\nstdout:\n{o.stdout}"
     assert o.returncode == 2, shown
     assert "Traceback" not in o.stderr, shown
+    # whatever the input held, nothing reaches the terminal as a control sequence
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", o.stderr), repr(o.stderr)
     assert len(o.messages) == 1, shown
     message = o.messages[0]
     for fragment in case["expect"]:

@@ -261,7 +261,8 @@ for t in threads:
 for t in threads:
     t.join()
 try:
-    guard._parse_check("SELECT * WHERE { SERVICE <http://192.0.2.10/> { ?s ?p ?o } }")
+    q = "SELECT * WHERE { SERVICE <http://192.0.2.10/> { ?s ?p ?o } }"
+    guard._inspect_tree(guard._parse(q), q)
 except guard.QueryRefused:
     print("parser check alive")
 """

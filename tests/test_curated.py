@@ -218,3 +218,42 @@ def test_quote_index_maps_normalised_matches_to_exact_offsets() -> None:
 def test_bundled_curated_files_are_canonical(repo: Project) -> None:
     bad = curated.lint(repo)
     assert not bad, f"not canonical: {[str(p) for p in bad]}; run `regimekg lint --fix`"
+
+
+def test_roles_are_the_concepts_of_the_membership_role_vocabulary(repo: Project) -> None:
+    """The loader's role list and the SKOS scheme must not drift apart (one place per fact)."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    g = Graph().parse(repo.root / "ontology" / "vocab" / "membership-role.ttl")
+    in_vocab = {str(c).rsplit("/", 1)[1] for c in g.subjects(SKOS.inScheme, None)}
+    assert set(curated.ROLES) == in_vocab
+
+
+@pytest.mark.parametrize("role", ["endorser", "sponsor"])
+def test_instrument_roles_make_a_membership_and_its_shortcut(tmp_path: Path, role: str) -> None:
+    proj = make(
+        tmp_path,
+        {
+            "entities/a.yaml": ENTITIES
+            + """\
+- evidence:
+  - {quote: The OECD, source: doc}
+  id: oecd-ai-principles
+  label: {en: OECD AI Principles}
+  type: Principles
+""",
+            "memberships/m.yaml": f"""\
+            - evidence:
+              - {{quote: "adopted its AI Principles", source: doc}}
+              member: g7
+              organisation: oecd-ai-principles
+              role: {role}
+              start: '2019'
+            """,
+        },
+    )
+    g = curated.to_graph(curated.load(proj), ctx())
+    m = iri("membership", "oecd-ai-principles", "g7", role)
+    assert (m, ORG.role, concept("membership-role", role)) in g
+    assert (iri("institution", "g7"), RKG.isMemberOf, iri("instrument", "oecd-ai-principles")) in g

@@ -375,7 +375,16 @@ SCHEMES = {
         "international-organisation",
         "government-led",
     ],
-    "membership-role": ["member", "founding-member", "observer", "adherent", "signatory", "party"],
+    "membership-role": [
+        "member",
+        "founding-member",
+        "observer",
+        "adherent",
+        "signatory",
+        "endorser",
+        "sponsor",
+        "party",
+    ],
     "regime-link-type": [
         "nested-in",
         "part-of",

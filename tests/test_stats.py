@@ -85,3 +85,14 @@ def test_same_report_from_rdflib(report: str) -> None:
 def test_unknown_language(kg: q.KG) -> None:
     with pytest.raises(UserError):
         stats(kg, "fr")
+
+
+def test_memberships_by_body_with_known_start(report: str) -> None:
+    line(report, r"^Group of Twenty\s+8\s+8 \(100%\)$")
+    line(report, r"^Hiroshima AI Process Friends Group\s+3\s+3 \(100%\)$")
+    line(report, r"^Known start date: 44 of 44 \(100%\)$")
+
+
+def test_un_states_section_needs_the_united_nations_slug(report: str) -> None:
+    """The fixture's UN is id/institution/un, so the section is empty, not wrong."""
+    assert "UN member and observer states\n=============================\nnone\n" in report

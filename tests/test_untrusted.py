@@ -94,7 +94,20 @@ def parser_cases(secret_dir: Path) -> dict[str, tuple[str, str | None]]:
         ),
         "entity-bomb.rdf": (
             _rdf(f'<!DOCTYPE rdf:RDF [\n  <!ENTITY l0 "lol">\n{laughs}]>', "&l7;"),
+            "never expands XML entities",
+        ),
+        "entity-bomb-nested-first.rdf": (
+            _rdf(f"<!DOCTYPE rdf:RDF [\n{laughs}]>", "&l7;"),
             "expands other entities",
+        ),
+        # Refused since no entity is ever expanded: even a plain abbreviation could be one
+        # large value referenced a million times (quadratic blow-up).
+        "plain-entities.rdf": (
+            _rdf(
+                '<!DOCTYPE rdf:RDF [\n  <!ENTITY rkg "https://w3id.org/regimekg/ontology#">\n]>',
+                "&rkg;Forum",
+            ),
+            "never expands XML entities",
         ),
         "context-http.jsonld": (_jsonld(f"http://{BLACKHOLE}/context.jsonld"), "names another"),
         "context-file.jsonld": (_jsonld(secret_ctx), "names another document"),
@@ -114,13 +127,6 @@ def parser_cases(secret_dir: Path) -> dict[str, tuple[str, str | None]]:
         # Accepted: nothing in them is fetched, and nothing needs to be refused.
         "doctype-system.rdf": (
             _rdf(f'<!DOCTYPE rdf:RDF SYSTEM "http://{BLACKHOLE}/rdf.dtd">', "plain"),
-            None,
-        ),
-        "plain-entities.rdf": (
-            _rdf(
-                '<!DOCTYPE rdf:RDF [\n  <!ENTITY rkg "https://w3id.org/regimekg/ontology#">\n]>',
-                "&rkg;Forum",
-            ),
             None,
         ),
         "inline-context.jsonld": (
@@ -244,13 +250,13 @@ def test_accepted_documents_do_not_carry_referenced_content(
     untrusted_files: tuple[Path, Path, dict],
 ) -> None:
     """In-process (under the network guard): what the parser builds holds no secret text,
-    and a plain entity abbreviation is still expanded."""
+    and the accepted documents' own statements are there."""
     incoming, _, cases = untrusted_files
     accepted = [incoming / n for n, (_, frag) in cases.items() if frag is None]
     g = load_graphs(accepted)
     texts = [str(o) for o in g.objects()]
     assert not any(SECRET in t for t in texts)
-    assert "https://w3id.org/regimekg/ontology#Forum" in texts
+    assert "plain" in texts
 
 
 def test_the_audit_harness_sees_a_real_fetch(untrusted_files: tuple[Path, Path, dict]) -> None:

@@ -44,6 +44,7 @@ from . import asof, dates, store
 from .curated import KIND_OF_CLASS, MEMBER_ROLES
 from .errors import UserError
 from .namespaces import ID, PREFIXES, RKG, concept, iri, scheme, short_hash, slug_of
+from .outputs import csv_row
 from .paths import Project
 
 LANGS = ("en", "zh")
@@ -1293,9 +1294,9 @@ def to_csv(rows: list[dict[str, Any]], header: Sequence[str] | None = None) -> s
     cols = list(header or (rows[0].keys() if rows else []))
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
+    w.writerow(csv_row(cols))
     for r in rows:
-        w.writerow([_csv_value(r.get(c)) for c in cols])
+        w.writerow(csv_row(_csv_value(r.get(c)) for c in cols))
     return buf.getvalue()
 
 

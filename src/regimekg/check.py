@@ -536,10 +536,15 @@ def catalog_problems(project: Project, version_iri: str | None = None) -> list[s
     where = _rel(project, path)
     if not path.is_file():
         return [f"{where} is missing: restore it so Protégé resolves the ontology offline."]
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import parse as parse_xml  # no DTD entity is ever expanded
+
     try:
-        root = ET.parse(path).getroot()
+        root = parse_xml(path).getroot()
     except ET.ParseError as e:
         return [f"{where} line {e.position[0]}: malformed XML ({e.msg}); fix the catalog."]
+    except DefusedXmlException as e:
+        return [f"{where}: {e}; a catalog needs no DTD entities, remove them."]
     out = []
     names = set()
     for el in root.iter():

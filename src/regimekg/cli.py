@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UserError
+from .outputs import TerminalStream
 from .paths import project
 
 FORMATS = ("table", "csv", "json", "md")
@@ -122,11 +124,43 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_states(args: argparse.Namespace) -> int:
+    from .states import generate
+
+    report = generate(project(args.root), check=args.check)
+    print(report.summary())
+    if args.check and report.changed:
+        print("Run `regimekg states` to regenerate these files.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _seconds(value: float) -> float:
+    """``--timeout`` as a finite positive number of seconds (nan, inf, 0 and less are refused)."""
+    if not math.isfinite(value) or value <= 0:
+        raise UserError(
+            f"--timeout {value:g} is not a finite positive number of seconds: give one such as "
+            "--timeout 10."
+        )
+    return value
+
+
+def _print_result(result, fmt: str, lang: str) -> None:  # result: query.Result
+    """Print *result*; when the result cap cut it, say so without breaking machine formats.
+
+    Table and Markdown carry the note in their own text and JSON has a ``truncated`` field;
+    CSV stays pure CSV on stdout and the note goes to stderr.
+    """
+    print(result.format(fmt, lang=lang))
+    if result.truncated and fmt == "csv":
+        print(f"regimekg: note: {result.truncation_note(lang)}", file=sys.stderr)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     kg = _open(args)
     try:
         result = kg.query(args.name, lang=args.lang, params=dict(args.param or ()))
-        print(result.format(args.format, lang=args.lang))
+        _print_result(result, args.format, args.lang)
     finally:
         kg.close()
     return 0
@@ -142,12 +176,11 @@ def cmd_sparql(args: argparse.Namespace) -> int:
             raise UserError(f"Cannot read {args.file}: {e}.") from None
     else:
         text = args.query
-    if args.timeout <= 0:
-        raise UserError(f"--timeout {args.timeout:g} must be a positive number of seconds.")
+    seconds = _seconds(args.timeout)
     kg = _open(args)
     try:
-        with _deadline(args.timeout):
-            print(kg.sparql(text, lang=args.lang).format(args.format, lang=args.lang))
+        with _deadline(seconds):
+            _print_result(kg.sparql(text, lang=args.lang), args.format, args.lang)
     finally:
         kg.close()
     return 0
@@ -230,7 +263,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    serve(project(args.root), port=args.port, timeout=args.timeout)
+    serve(project(args.root), port=args.port, timeout=_seconds(args.timeout))
     return 0
 
 
@@ -282,6 +315,14 @@ def parser() -> argparse.ArgumentParser:
     sp = add("lint", cmd_lint, "check (or --fix) the canonical form of curated files")
     sp.add_argument("--fix", action="store_true", help="rewrite files canonically")
 
+    sp = add(
+        "states",
+        cmd_states,
+        "regenerate state codes, labels and dataset memberships from pycountry and "
+        "country_converter",
+    )
+    sp.add_argument("--check", action="store_true", help="only report files that would change")
+
     sp = add("query", cmd_query, "run a named question from queries/")
     sp.add_argument("name", help="query name (file name in queries/ without .rq)")
     sp.add_argument("--param", action="append", type=_param, metavar="K=V", help="parameter")
@@ -326,18 +367,44 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+#: Output formats written for programs, passed through unchanged (CSV cells are already
+#: formula-escaped, JSON escapes control characters itself).
+DATA_FORMATS = frozenset({"csv", "json"})
+
+
+@contextlib.contextmanager
+def _terminal_streams(args: argparse.Namespace) -> Iterator[None]:
+    """Show control characters as visible escapes in everything printed for people.
+
+    Messages quote user text (file names, values, query parameters) and tables show text from
+    documents; a stray ESC or CSI there would be run by the terminal. stderr is always
+    filtered; stdout unless the command writes a data format.
+    """
+    out, err = sys.stdout, sys.stderr
+    sys.stderr = TerminalStream(err)
+    if getattr(args, "format", None) not in DATA_FORMATS:
+        sys.stdout = TerminalStream(out)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+        sys.stdout, sys.stderr = out, err
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except UserError as e:
-        print(f"regimekg: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("regimekg: interrupted.", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    with _terminal_streams(args):
+        try:
+            return int(args.func(args))
+        except UserError as e:
+            print(f"regimekg: {e}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("regimekg: interrupted.", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return 0
 
 
 if __name__ == "__main__":

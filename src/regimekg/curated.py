@@ -19,11 +19,11 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from . import dates
+from . import datasets, dates
 from .errors import UserError
+from .inputs import compose_yaml, decode_text
 from .namespaces import ORG, RKG, concept, doc, iri, is_slug, short_hash
 from .paths import Project
-from .sources import decode_utf8, yaml_value_error
 
 KINDS = ("entities", "memberships", "links", "events", "classifications", "claims")
 
@@ -37,7 +37,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     "claims": ("subject", "about", "value"),
 }
 OPTIONAL: dict[str, tuple[str, ...]] = {
-    "entities": ("label_source", "alt", "acronym", "start", "end", "issued_by", "note"),
+    "entities": (
+        "label_source",
+        "alt",
+        "acronym",
+        "codes",
+        "start",
+        "end",
+        "issued_by",
+        "note",
+    ),
     "memberships": ("start", "end", "note"),
     "links": ("note",),
     "events": ("note",),
@@ -87,7 +96,16 @@ KIND_OF_CLASS: dict[str, str] = {
     "Person": "person",
 }
 
-ROLES = ("member", "founding-member", "observer", "adherent", "signatory", "party")
+ROLES = (
+    "member",
+    "founding-member",
+    "observer",
+    "adherent",
+    "signatory",
+    "endorser",
+    "sponsor",
+    "party",
+)
 #: Roles that make the binary ``rkg:isMemberOf`` shortcut true (an observer is not a member).
 MEMBER_ROLES = frozenset(ROLES) - {"observer"}
 
@@ -138,7 +156,16 @@ SINGULAR = {
     "claims": "claim",
 }
 EVIDENCE_FIELDS = frozenset({"source", "url", "quote", "accessed", "snapshot", "note"})
+DATASET_EVIDENCE_FIELDS = frozenset(datasets.DATASET_FIELDS)
 LANGS = ("en", "zh")
+#: Join keys a state may carry (``codes:``): the RDF property and the dataset column that
+#: must back each value in the record's dataset evidence.
+CODES: dict[str, tuple[URIRef, str, str]] = {
+    "iso3166_alpha2": (RKG.iso3166Alpha2, "pycountry", "alpha_2"),
+    "iso3166_alpha3": (RKG.iso3166Alpha3, "pycountry", "alpha_3"),
+    "iso3166_numeric": (RKG.iso3166Numeric, "pycountry", "numeric"),
+    "gleditsch_ward": (RKG.gleditschWardCode, "country_converter", "GWcode"),
+}
 
 
 # --------------------------------------------------------------------------- records
@@ -181,33 +208,18 @@ class Curated:
             yield from self.records[k]
 
 
-#: libyaml's parser when available: the curated files are parsed on every build and the
-#: pure-Python parser spends seconds on them.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _files(project: Project, kind: str) -> list[Path]:
     folder = project.curated_dir / kind
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
 def _read_records(path: Path, kind: str) -> list[Record]:
-    text = decode_utf8(path.read_bytes(), str(path)) if path.stat().st_size else ""
+    text = decode_text(path.read_bytes(), str(path)) if path.stat().st_size else ""
     if not text.strip():
         return []
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path} line {mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(e, "problem", None) or "syntax error"
-        raise UserError(f"{where}: malformed YAML ({problem}); fix the syntax there.") from None
-    except ValueError as e:  # an unquoted date that does not exist (2023-02-30)
-        raise yaml_value_error(path, text, e) from None
-    finally:
-        loader.dispose()
+    # libyaml's parser (fast=True): the curated files are parsed on every build and the
+    # pure-Python parser spends seconds on them.
+    node, data = compose_yaml(text, str(path), fast=True)
     if data is None:
         return []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
@@ -227,6 +239,13 @@ def load(project: Project) -> Curated:
     Quotes are checked later, in :func:`to_graph`, because that needs the source texts.
     """
     cur = Curated(project.root)
+    # One spelling of the extension: a `.yml` file would otherwise be skipped without a word.
+    yml = sorted(project.curated_dir.glob("**/*.yml"))
+    if yml:
+        raise UserError(
+            f"{yml[0]}: curated files must end in .yaml, and this one would be ignored; "
+            f"rename it to {yml[0].with_suffix('.yaml').name}."
+        )
     for kind in KINDS:
         for path in _files(project, kind):
             cur.records[kind].extend(_read_records(path, kind))
@@ -268,6 +287,9 @@ def _check_fields(rec: Record, root: Path) -> None:
 def _check_evidence_item(rec: Record, n: int, item: Any, root: Path) -> None:
     if not isinstance(item, dict):
         raise rec.fail(f"evidence {n} must be a mapping with `source` or `url` and `quote`.", root)
+    if "dataset" in item:
+        _check_dataset_item(rec, n, item, root)
+        return
     unknown = sorted(set(item) - EVIDENCE_FIELDS)
     if unknown:
         raise rec.fail(f"evidence {n} has unknown field {unknown[0]!r}.", root)
@@ -288,6 +310,88 @@ def _check_evidence_item(rec: Record, n: int, item: Any, root: Path) -> None:
             )
         if item.get("accessed"):
             _date(rec, item["accessed"], f"evidence {n} accessed", root)
+
+
+def _check_dataset_item(rec: Record, n: int, item: dict[str, Any], root: Path) -> None:
+    """Shape of a dataset-row evidence item; its values are checked against the data later."""
+    unknown = sorted(set(item) - DATASET_EVIDENCE_FIELDS)
+    if unknown:
+        raise rec.fail(
+            f"evidence {n} cites a dataset and has unknown field {unknown[0]!r}; a dataset row "
+            f"has {', '.join(datasets.DATASET_FIELDS)}.",
+            root,
+        )
+    name = item.get("dataset")
+    if name not in datasets.ROW_KEYS:
+        raise rec.fail(
+            f"evidence {n} dataset {name!r} is not one of {', '.join(datasets.ROW_KEYS)}.", root
+        )
+    if not isinstance(item.get("version"), str) or not item["version"].strip():
+        raise rec.fail(
+            f"evidence {n} needs `version:` (the {name} version the row was read from, quoted).",
+            root,
+        )
+    try:
+        datasets.parse_row(str(name), str(item.get("row", "")))
+    except datasets.DatasetError as e:
+        raise rec.fail(f"evidence {n} {e}.", root) from None
+    fields = item.get("fields")
+    if (
+        not isinstance(fields, dict)
+        or not fields
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items())
+    ):
+        raise rec.fail(
+            f"evidence {n} needs `fields:` mapping each dataset column to its value as a "
+            "(quoted) string.",
+            root,
+        )
+
+
+def _dataset_values(rec: Record) -> set[tuple[str, str, str]]:
+    """``(dataset, column, value)`` that the record's dataset evidence vouches for."""
+    out: set[tuple[str, str, str]] = set()
+    for item in rec.data.get("evidence") or ():
+        if isinstance(item, dict) and "dataset" in item:
+            name = str(item["dataset"])
+            key, value = datasets.parse_row(name, str(item["row"]))
+            out.add((name, key, value))
+            out.update((name, str(k), str(v)) for k, v in (item.get("fields") or {}).items())
+    return out
+
+
+def _check_codes(rec: Record, root: Path) -> None:
+    """Every code is a string backed by a dataset evidence item of the same record."""
+    codes = rec.data.get("codes")
+    if codes is None:
+        return
+    if not isinstance(codes, dict) or not set(codes) <= set(CODES):
+        raise rec.fail(f"codes must map some of {', '.join(CODES)} to values.", root)
+    vouched = _dataset_values(rec)
+    for key, value in sorted(codes.items()):
+        _, name, column = CODES[key]
+        if not isinstance(value, str) or (name, column, value) not in vouched:
+            raise rec.fail(
+                f"codes.{key} {value!r} is not backed by a {name} evidence row with "
+                f"{column}: {value!r}; add that field to the evidence or regenerate with "
+                "`regimekg states`.",
+                root,
+            )
+
+
+def _check_label_sources(rec: Record, root: Path) -> None:
+    """A label taken from a dataset must be one of the values its dataset evidence vouches for."""
+    vouched = _dataset_values(rec)
+    for lang, src in sorted((rec.data.get("label_source") or {}).items()):
+        if str(src) not in datasets.ROW_KEYS:
+            continue
+        label = rec.data["label"].get(lang)
+        if not any(d == src and v == label for d, _, v in vouched):
+            raise rec.fail(
+                f"label.{lang} {label!r} comes from dataset {src} but no {src} evidence row of "
+                "this record has that value; add the field to the evidence.",
+                root,
+            )
 
 
 def _date(rec: Record, value: Any, what: str, root: Path) -> Literal:
@@ -343,6 +447,8 @@ def _check(cur: Curated, project: Project) -> None:
         for key in ("start", "end"):
             if d.get(key) is not None:
                 _date(rec, d[key], key, root)
+        _check_codes(rec, root)
+        _check_label_sources(rec, root)
     entities = cur.entities
     for rec in cur.records["entities"]:
         for target in rec.data.get("issued_by") or ():
@@ -491,6 +597,12 @@ class GraphContext:
 
 def _evidence(g: Graph, statement: URIRef, rec: Record, ctx: GraphContext, root: Path) -> None:
     for n, item in enumerate(rec.data["evidence"], 1):
+        if "dataset" in item:
+            ev = _dataset_evidence(g, statement, rec, n, item, root)
+            g.add((ev, RDF.type, RKG.Evidence))
+            g.add((statement, RKG.hasEvidence, ev))
+            ctx.where[ev] = ctx.where[statement] = rec.where(root)
+            continue
         quote = str(item["quote"])
         if item.get("source"):
             sid = str(item["source"])
@@ -522,7 +634,7 @@ def _evidence(g: Graph, statement: URIRef, rec: Record, ctx: GraphContext, root:
                     "data/sources/external/.",
                     root,
                 )
-            text = decode_utf8(snap.read_bytes(), str(snap))
+            text = decode_text(snap.read_bytes(), str(snap))
             if ctx.index(str(snap), text).find(quote) is None:
                 raise rec.fail(
                     f"evidence {n} quote {_short(quote)!r} is not in snapshot {snap.name}; "
@@ -538,6 +650,39 @@ def _evidence(g: Graph, statement: URIRef, rec: Record, ctx: GraphContext, root:
         g.add((ev, RDF.type, RKG.Evidence))
         g.add((statement, RKG.hasEvidence, ev))
         ctx.where[ev] = ctx.where[statement] = rec.where(root)
+
+
+def _dataset_evidence(
+    g: Graph, statement: URIRef, rec: Record, n: int, item: dict[str, Any], root: Path
+) -> URIRef:
+    """Verify a dataset-row evidence item against the installed dataset and model it in PROV.
+
+    The evidence is derived (``rkg:fromDataset`` ⊑ ``prov:wasDerivedFrom``) from the release
+    it was read from; its quote renders the row and values so that every evidence node reads
+    the same way in query results.
+    """
+    try:
+        datasets.verify(item)
+    except datasets.DatasetError as e:
+        raise rec.fail(f"evidence {n}: {e}.", root) from None
+    release = datasets.Release(str(item["dataset"]), str(item["version"]))
+    quote = datasets.quote_of(item)
+    ev = iri("evidence", short_hash(str(statement), str(release.iri), quote))
+    g.add((ev, RKG.fromDataset, release.add_to(g)))
+    g.add((ev, RKG.datasetRow, Literal(str(item["row"]))))
+    for name in sorted(item["fields"]):
+        g.add((ev, RKG.datasetField, Literal(str(name))))
+    g.add((ev, RKG.isExternal, Literal(True)))
+    g.add((ev, RKG.quote, Literal(quote)))
+    return ev
+
+
+def _dataset_release(d: dict[str, Any], name: str) -> URIRef | None:
+    """The release of dataset *name* that the entity's evidence cites (for label sources)."""
+    for item in d.get("evidence") or ():
+        if isinstance(item, dict) and item.get("dataset") == name:
+            return datasets.Release(name, str(item["version"])).iri
+    return None
 
 
 def _short(s: str, n: int = 40) -> str:
@@ -589,7 +734,11 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
             g.add((node, RDF.type, RKG.LabelProvenance))
             g.add((node, RKG.labelOf, e))
             g.add((node, RKG.labelLanguage, Literal(lang)))
-            g.add((node, RKG.labelSource, _label_source(str(src), ctx.texts)))
+            release = _dataset_release(d, str(src))
+            g.add((node, RKG.labelSource, release or _label_source(str(src), ctx.texts)))
+        for key, value in sorted((d.get("codes") or {}).items()):
+            prop = CODES[key][0]
+            g.add((e, prop, Literal(str(value))))
         if d.get("start") is not None:
             g.add((e, RKG.startDate, dates.to_literal(d["start"])))
         if d.get("end") is not None:

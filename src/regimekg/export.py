@@ -48,6 +48,7 @@ from .analysis import (
 from .curated import KIND_OF_CLASS
 from .errors import UserError
 from .namespaces import METRICS_GRAPH, ORG, PREFIXES, RKG, slug_of
+from .outputs import check_xml_values, csv_row
 from .paths import Project
 
 FORMATS = ("graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html")
@@ -60,6 +61,8 @@ ROLE_LABELS = {
     "observer": ("observer", "观察员"),
     "adherent": ("adherent", "加入方"),
     "signatory": ("signatory", "签署方"),
+    "endorser": ("endorser", "认可方"),
+    "sponsor": ("sponsor", "提案国"),
     "party": ("party", "缔约方"),
 }
 KIND_LABELS = {
@@ -200,6 +203,7 @@ def _sorted_copy(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def write_graphml(g: nx.MultiDiGraph, out: Path) -> None:
+    check_xml_values(g, "GraphML")
     nx.write_graphml(_sorted_copy(g), out, encoding="utf-8", prettyprint=True)
 
 
@@ -210,6 +214,7 @@ def write_gexf(g: nx.MultiDiGraph, out: Path) -> None:
     (a start of "2020-06" is known from 2020-06-30), so Gephi's timeline shows what
     ``--as-of`` shows. The dates as the sources gave them stay in ``start_given``/``end_given``.
     """
+    check_xml_values(g, "GEXF")
     h = _sorted_copy(g)
     h.graph["mode"] = "dynamic"
     h.graph["name"] = g.graph["title"]
@@ -279,8 +284,8 @@ def _edge_rows(g: nx.MultiDiGraph) -> list[list[str]]:
 def _csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(list(header))
-    w.writerows(rows)
+    w.writerow(csv_row(header))
+    w.writerows(csv_row(r) for r in rows)  # formula-like labels stay text in spreadsheets
     return buf.getvalue()
 
 

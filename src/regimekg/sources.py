@@ -7,16 +7,14 @@ the stored text and matching code normalises its own copies instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import UserError
+from .inputs import decode_text as decode_utf8
+from .inputs import load_yaml
 from .namespaces import is_slug
 from .paths import Project
 
@@ -62,36 +60,6 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def decode_utf8(data: bytes, where: str) -> str:
-    """Decode *data* as UTF-8 or raise a :class:`UserError` naming *where* and the fix."""
-    if not data.strip():
-        raise UserError(f"{where} is empty: add the document's text or remove it from the list.")
-    if b"\x00" in data[:4096]:
-        hint = "it looks like UTF-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "it is binary"
-        raise UserError(
-            f"{where} is not UTF-8 text ({hint}): convert it to UTF-8, e.g. with `iconv -t UTF-8`."
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        if e.reason == "unexpected end of data" and e.end == len(data):
-            raise UserError(
-                f"{where} line {line} ends in the middle of a character: the file looks "
-                "truncated; restore the complete file (or re-download it)."
-            ) from None
-        raise UserError(
-            f"{where} line {line} is not valid UTF-8 (byte 0x{data[e.start]:02x}; GBK or another "
-            f"encoding?): convert the file to UTF-8, e.g. `iconv -f GBK -t UTF-8`."
-        ) from None
-    if text.startswith("\ufeff"):
-        raise UserError(
-            f"{where} starts with a byte-order mark: save it as UTF-8 without BOM "
-            f"(offsets are counted from the first character)."
-        )
-    return text
-
-
 def check_size(path: Path, where: str) -> None:
     """Refuse a document over :data:`MAX_SOURCE_BYTES` before reading it (bounded memory)."""
     size = path.stat().st_size
@@ -120,45 +88,6 @@ def read_checked(path: Path, sha256: str | None, source_id: str) -> str:
                 f"says {sha256[:12]}…; if the change is intended, update its sha256."
             )
     return decode_utf8(data, f"Source {source_id!r} ({path.name})")
-
-
-def load_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning syntax errors into one sentence with the line number."""
-    try:
-        data = decode_utf8(path.read_bytes(), str(path))
-    except FileNotFoundError:
-        raise UserError(f"{path} is missing.") from None
-    try:
-        return yaml.safe_load(data)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path} line {mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise UserError(f"{where}: malformed YAML ({problem}); fix the syntax there.") from None
-    except ValueError as e:
-        raise yaml_value_error(path, data, e) from None
-
-
-_UNQUOTED_DATE = re.compile(r"(?<![\w'\"\-.])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w'\"\-:])")
-
-
-def yaml_value_error(path: Path, text: str, error: ValueError) -> UserError:
-    """A YAML value that parsed but cannot be built, named by line.
-
-    PyYAML turns an unquoted ``2023-02-30`` into a date object and fails with a bare
-    ``ValueError`` ("day is out of range for month") that carries no position; the offending
-    line is the first unquoted date that does not exist.
-    """
-    for n, line in enumerate(text.splitlines(), 1):
-        for m in _UNQUOTED_DATE.finditer(line.split(" #", 1)[0]):
-            try:
-                dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return UserError(
-                    f"{path} line {n}: {m.group(0)} is not a real date ({error}); fix the date "
-                    "and write it in quotes, as 'YYYY-MM-DD'."
-                )
-    return UserError(f"{path}: a value cannot be read ({error}); fix it.")
 
 
 def load_manifest(project: Project) -> list[Source]:

@@ -5,8 +5,11 @@ report is produced from the embedded store, an rdflib dataset or a remote endpoi
 report answers the questions a curator asks before trusting a build: how many triples each
 named graph holds, how many individuals of each class there are, how many entities and
 concepts have a label in each language (a missing label is a gap to fill, never invented),
-how many curated entities carry both labels and evidence, how memberships and regime links
-divide by role and type, and how many source disagreements are recorded.
+how many curated entities carry both labels and evidence, how many UN member and observer
+states are curated with both labels and their ISO 3166-1 / Gleditsch–Ward codes (the join
+keys to other datasets), how memberships divide by role and by body and how many have a
+known start date, how regime links divide by type, and how many source disagreements are
+recorded.
 """
 
 from __future__ import annotations
@@ -97,6 +100,44 @@ GROUP BY ?role ORDER BY DESC(?memberships) ?role
 """
 )
 
+MEMBERSHIPS_BY_BODY = (
+    _PREFIXES
+    + """
+SELECT ?body (COUNT(?m) AS ?memberships) (SUM(?known) AS ?withStart) WHERE {
+  { SELECT DISTINCT ?m ?body WHERE { ?m a rkg:Membership ; org:organization ?body } }
+  BIND(IF(EXISTS { ?m rkg:startDate ?start }, 1, 0) AS ?known)
+}
+GROUP BY ?body ORDER BY DESC(?memberships) ?body
+"""
+)
+
+#: UN member and observer states (by their curated membership records) and how complete
+#: they are as join keys: both labels, the three ISO 3166-1 codes, a Gleditsch–Ward code.
+UN_STATES = (
+    _PREFIXES
+    + f"""
+SELECT ?status (COUNT(?s) AS ?states) (SUM(?both) AS ?withBothLabels)
+       (SUM(?iso) AS ?withIsoCodes) (SUM(?gw) AS ?withGwCode) WHERE {{
+  {{
+    SELECT ?s (IF(MAX(?isMember) = 1, "member", "observer") AS ?status) WHERE {{
+      ?m a rkg:Membership ; org:organization <{_ID}institution/united-nations> ;
+         org:member ?s ; org:role ?role .
+      ?s a rkg:State .
+      BIND(IF(?role = <{_ID}membership-role/observer>, 0, 1) AS ?isMember)
+    }}
+    GROUP BY ?s
+  }}
+  BIND(IF(EXISTS {{ ?s rdfs:label ?l1 . FILTER(LANGMATCHES(LANG(?l1), "en")) }}
+          && EXISTS {{ ?s rdfs:label ?l2 . FILTER(LANGMATCHES(LANG(?l2), "zh")) }}, 1, 0)
+       AS ?both)
+  BIND(IF(EXISTS {{ ?s rkg:iso3166Alpha2 ?a2 ; rkg:iso3166Alpha3 ?a3 ; rkg:iso3166Numeric ?n }},
+          1, 0) AS ?iso)
+  BIND(IF(EXISTS {{ ?s rkg:gleditschWardCode ?gw0 }}, 1, 0) AS ?gw)
+}}
+GROUP BY ?status ORDER BY ?status
+"""
+)
+
 LINKS_BY_TYPE = (
     _PREFIXES
     + """
@@ -122,7 +163,9 @@ _HEADINGS = {
     "classes": ("Individuals per class", "各类的个体数"),
     "labels": ("Label coverage per language", "各语言标签覆盖率"),
     "curated": ("Curated entities", "人工整理的实体"),
+    "un": ("UN member and observer states", "联合国会员国与观察员国"),
     "roles": ("Memberships by role", "按角色统计的成员身份"),
+    "bodies": ("Memberships by body, with known start dates", "按机构统计的成员身份及已知起始日期"),
     "links": ("Regime links by type", "按类型统计的机制关联"),
     "conflicts": ("Conflicting claims (same subject and key, different values)",
                   "相互冲突的说法（同一实体同一属性取值不同）"),
@@ -140,6 +183,12 @@ _TITLES = {
     "entities": ("Entities", "实体数"),
     "withBothLabels": ("With both labels", "中英标签齐全"),
     "withEvidence": ("With evidence", "有证据"),
+    "status": ("Status", "身份"),
+    "states": ("States", "国家数"),
+    "withIsoCodes": ("ISO 3166-1 codes", "有 ISO 3166-1 代码"),
+    "withGwCode": ("Gleditsch–Ward code", "有 Gleditsch–Ward 代码"),
+    "body": ("Body", "机构"),
+    "withStart": ("Known start", "起始日期已知"),
     "role": ("Role", "角色"),
     "memberships": ("Memberships", "成员身份数"),
     "type": ("Link type", "关联类型"),
@@ -156,9 +205,20 @@ _KINDS = {
     "concept": "概念",
     "ontology term": "本体术语",
 }
+_STATUS = {"member": "会员国", "observer": "观察员国"}
 _WORDS = {
-    "en": {"none": "none", "total": "Total", "of": "{n} of {total} ({pct})"},
-    "zh": {"none": "无", "total": "合计", "of": "{total} 个中的 {n} 个（{pct}）"},
+    "en": {
+        "none": "none",
+        "total": "Total",
+        "of": "{n} of {total} ({pct})",
+        "start": "Known start date",
+    },
+    "zh": {
+        "none": "无",
+        "total": "合计",
+        "of": "{total} 个中的 {n} 个（{pct}）",
+        "start": "起始日期已知",
+    },
 }
 
 
@@ -185,6 +245,37 @@ def _table(result: Result, lang: str) -> str:
         return _WORDS[lang]["none"]
     text = result.format("table", lang)
     return text.rsplit("\n", 1)[0]  # drop the row-count footer
+
+
+def _share(row: dict, column: str, total: int) -> None:
+    n = _int(row.get(column))
+    row[column] = Literal(f"{n} ({_pct(n, total)})")
+
+
+def _un_states(result: Result, lang: str) -> Result:
+    """Counts of UN member/observer states shown as "n (pct)" of the states in that row."""
+    # rdflib answers a grouped aggregate over no solutions with one empty group; drop it.
+    result.rows = [row for row in result.rows if _int(row.get("states"))]
+    for row in result.rows:
+        status = str(row.get("status", ""))
+        if lang == "zh":
+            row["status"] = Literal(_STATUS.get(status, status))
+        total = _int(row.get("states"))
+        for col in ("withBothLabels", "withIsoCodes", "withGwCode"):
+            _share(row, col, total)
+    return result
+
+
+def _bodies(result: Result, lang: str) -> str:
+    """Memberships per body with the share whose start date a source gives, and the total."""
+    n = total = 0
+    for row in result.rows:
+        count = _int(row.get("memberships"))
+        total += count
+        n += _int(row.get("withStart"))
+        _share(row, "withStart", count)
+    share = _WORDS[lang]["of"].format(n=n, total=total, pct=_pct(n, total))
+    return _table(result, lang) + f"\n{_WORDS[lang]['start']}: {share}"
 
 
 def stats(kg: KG, lang: str = "en") -> str:
@@ -237,7 +328,9 @@ def stats(kg: KG, lang: str = "en") -> str:
         ),
     ]
     parts.append(_section("curated", "\n".join(lines), lang))
+    parts.append(_section("un", _table(_un_states(run(UN_STATES), lang), lang), lang))
     parts.append(_section("roles", _table(run(MEMBERSHIPS_BY_ROLE), lang), lang))
+    parts.append(_section("bodies", _bodies(run(MEMBERSHIPS_BY_BODY), lang), lang))
     parts.append(_section("links", _table(run(LINKS_BY_TYPE), lang), lang))
     parts.append(_section("conflicts", _table(run(CONFLICTS), lang), lang))
     return "\n\n".join(parts)

@@ -9,16 +9,16 @@ id/institution/g7" is not something a curator can fix without that.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
+from rdflib.util import guess_format
 
 from .errors import UserError
+from .inputs import check_xml, decode_text, parse_json
 from .namespaces import SH, slug_of
 from .paths import Project
 
@@ -57,19 +57,15 @@ class Report:
         return "\n".join(lines)
 
 
-def _refuse_remote_contexts(path: Path) -> None:
+def _refuse_remote_contexts(data: object, path: Path) -> None:
     """Refuse JSON-LD that names another document as its context.
 
-    A JSON-LD processor (rdflib's included) fetches every ``@context`` or ``@import`` given as a
-    string: a URL over the network, a ``file:`` URL or a relative name from the disk. A file
-    handed to ``regimekg validate`` is untrusted, so only inline contexts (JSON objects) pass;
-    nothing is fetched. (RDF/XML needs no such check: Python's XML parser does not resolve
-    external entities or DTDs.)
+    A JSON-LD processor (rdflib's included: ``Context._fetch_context``) fetches every
+    ``@context`` or ``@import`` given as a string: a URL over the network, a ``file:`` URL or
+    a relative name from the disk. A file handed to ``regimekg validate`` is untrusted, so only
+    inline contexts (JSON objects) pass, and rdflib never gets a name to fetch. The walk is a
+    loop over an explicit stack; the document's depth was bounded before it was decoded.
     """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return  # the parser reports the real error
     stack: list[object] = [data]
     while stack:
         node = stack.pop()
@@ -88,52 +84,32 @@ def _refuse_remote_contexts(path: Path) -> None:
             stack.extend(node.values())
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.S)
-_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s\"']+)\s+(SYSTEM|PUBLIC|\"[^\"]*\"|'[^']*')", re.S)
-
-
-def _refuse_entity_tricks(path: Path) -> None:
-    """Refuse RDF/XML whose DTD declares external, parameter or nested entities.
-
-    Python's XML parser ignores external entities (it never reads ``SYSTEM "file:…"``), but the
-    content would silently go missing, and entities that expand other entities ("billion
-    laughs") make rdflib's RDF/XML parser spend minutes on a 1 kB file before expat's
-    amplification limit stops it. Plain abbreviations (``<!ENTITY owl "http://…#">``, as
-    Protégé writes them) are fine.
-    """
-    with path.open("rb") as f:
-        head = f.read(1 << 16)
-    m = _DOCTYPE.search(head)
-    if not m:
-        return
-    for e in _ENTITY.finditer(m.group(1)):
-        name = e.group(2).decode("utf-8", "replace")
-        value = e.group(3)
-        if e.group(1) or value in (b"SYSTEM", b"PUBLIC"):
-            kind = "parameter" if e.group(1) else "external"
-            raise UserError(
-                f"{path}: the DTD declares the {kind} entity {name!r}, which regimekg never "
-                "loads; remove the entity (and write its text where it is used)."
-            )
-        if b"&" in value or b"%" in value:
-            raise UserError(
-                f"{path}: the DTD entity {name!r} expands other entities (an entity-expansion "
-                "bomb); write the text out instead of nesting entities."
-            )
+#: rdflib's parsers that read XML, through ``xml.sax`` and expat.
+XML_FORMATS = frozenset({"xml", "trix"})
 
 
 def load_graphs(paths: list[Path]) -> Graph:
-    """Parse Turtle/RDF files into one graph, naming the file on a syntax error."""
+    """Parse RDF files into one graph, naming the file on a syntax error.
+
+    Each file is read once; the checks of :mod:`regimekg.inputs` run on those bytes and rdflib
+    then parses the very same bytes, so nothing can change in between. RDF/XML and TriX pass
+    the whole-input XML check first (no DTD entity is ever declared, so rdflib's expat has
+    nothing to expand), JSON-LD the depth check and the remote-context check.
+    """
     g = Graph()
     for p in paths:
-        fmt = "xml" if p.suffix in (".owl", ".rdf") else None
-        if p.suffix.lower() in (".jsonld", ".json"):
-            _refuse_remote_contexts(p)
-            fmt = "json-ld"
-        elif p.suffix.lower() in (".rdf", ".owl", ".xml", ".trix") and p.is_file():
-            _refuse_entity_tricks(p)
+        fmt = guess_format(p.name) or "turtle"  # what rdflib would pick itself
         try:
-            g.parse(p, format=fmt)
+            data = p.read_bytes()
+        except OSError as e:
+            raise UserError(f"{p}: cannot be read ({e.strerror}); check the path.") from None
+        if fmt in XML_FORMATS:
+            check_xml(data, str(p))
+        elif fmt == "json-ld":
+            text = decode_text(data, str(p))
+            _refuse_remote_contexts(parse_json(text, str(p)), p)
+        try:
+            g.parse(data=data, format=fmt, publicID=p.absolute().as_uri())
         except Exception as e:  # rdflib raises many parser exception types
             raise UserError(f"{p}: cannot be parsed as RDF ({str(e).splitlines()[0]}).") from None
     return g

@@ -14,6 +14,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ..namespaces import RKG
+from ..outputs import csv_row
 from ..sources import Source
 from .builder import DocBuilder
 from .discovery import candidate_iri, discover, suggest_type
@@ -122,7 +123,8 @@ def write_candidates(path: Path, candidates: list[Candidate]) -> None:
         w = csv.writer(f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         w.writerow(COLUMNS)
         for sid, start, end, name, pattern, lang, alias, ctx in rows:
-            w.writerow([_cell(name), lang, alias, sid, start, end, pattern, _cell(ctx)])
+            # names and contexts come from documents: a spreadsheet must not run them
+            w.writerow(csv_row([_cell(name), lang, alias, sid, start, end, pattern, _cell(ctx)]))
 
 
 def _cell(value: str) -> str:

@@ -26,6 +26,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 from .. import dates
 from ..errors import UserError
+from ..inputs import check_value, parse_json
 from ..namespaces import RKG, concept, doc, iri, short_hash, slug_of
 from .builder import DocBuilder, integer
 from .tables import ORGANISATIONAL_FORMS, _entity_or_candidate, _issuers, _record
@@ -123,12 +124,7 @@ def csv_records(
 def json_records(text: str, where: str = "The table") -> list[tuple[int, int, list[Field]]]:
     """(object start, end, fields) for each object of a top-level JSON array."""
     dec = json.JSONDecoder()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise UserError(
-            f"{where} line {e.lineno} column {e.colno}: malformed JSON ({e.msg}); fix the file."
-        ) from None
+    data = parse_json(text, where)  # depth-checked first: raw_decode below then cannot recurse
     if not isinstance(data, list):
         raise UserError(f"{where}: a JSON table must be an array of objects, one per row.")
     i = text.index("[") + 1
@@ -154,7 +150,10 @@ def json_records(text: str, where: str = "The table") -> list[tuple[int, int, li
                 k += 1
             vs = k
             value, k = dec.raw_decode(text, k)
-            fields.append(Field(str(key), vs, k, "" if value is None else str(value)))
+            field = Field(str(key), vs, k, "" if value is None else str(value))
+            # JSON escapes (\u001b) bring control characters the raw-text check cannot see
+            check_value(f"{key}{field.value}", f"{where} row {len(out) + 1} column {str(key)!r}")
+            fields.append(field)
             k = ws(k)
         end = k + 1
         out.append((start, end, fields))

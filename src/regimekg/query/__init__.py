@@ -153,12 +153,15 @@ class KG:
         """Run free SPARQL; untrusted text is checked by :mod:`regimekg.guard` and capped."""
         lang = check_lang(lang)
         limit: int | None = None
+        dataset = None
         if untrusted:
-            from ..guard import RESULT_CAP, check_query
+            from ..guard import RESULT_CAP, inspect_query
 
-            check_query(text)
+            info = inspect_query(text)
             limit = RESULT_CAP
-        raw = self._backend.run(text, {}, limit)
+            if info.from_graphs:
+                dataset = (info.default_graphs, info.named_graphs)
+        raw = self._backend.run(text, {}, limit, dataset)
         return self._result(raw, lang)
 
     def _result(

@@ -15,6 +15,7 @@ Values reach the engine as terms, never as text: pyoxigraph ``substitutions``, r
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import warnings
 from collections.abc import Iterable, Iterator
@@ -25,20 +26,28 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from ..errors import UserError
+from ..inputs import check_json_depth
 from ..namespaces import FOAF, PREFIXES
 from . import sparqltext
+
+# rdflib fetches every FROM / FROM NAMED graph from the web or the file system by default;
+# every regimekg graph is in the dataset already, so a dataset clause only selects graphs.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 #: Properties whose language-tagged values name a term, in order of preference.
 LABEL_PROPERTIES: tuple[URIRef, ...] = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
 
 Term = URIRef | BNode | Literal
 Row = list[Term | None]
+#: A query's dataset as the guard read it: the ``FROM`` graphs and the ``FROM NAMED`` graphs.
+DatasetIris = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass
@@ -135,15 +144,24 @@ class OxigraphBackend:
             raise UserError(f"{path} cannot be loaded ({e}); fix the file.") from None
         return cls(store)
 
-    def run(self, text: str, bindings: dict[str, URIRef | Literal], limit: int | None) -> Raw:
+    def run(
+        self,
+        text: str,
+        bindings: dict[str, URIRef | Literal],
+        limit: int | None,
+        dataset: DatasetIris | None = None,
+    ) -> Raw:
         subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        # The dataset the guard inspected replaces whatever the engine reads in the text.
+        scope: dict[str, Any] = {"use_default_graph_as_union": True}
+        if dataset is not None:
+            default, named = dataset
+            scope = {
+                "default_graph": [ox.NamedNode(g) for g in default] or ox.DefaultGraph(),
+                "named_graphs": [ox.NamedNode(g) for g in named],
+            }
         try:
-            res = self.store.query(
-                text,
-                use_default_graph_as_union=True,
-                prefixes=PREFIXES,
-                substitutions=subs or None,
-            )
+            res = self.store.query(text, prefixes=PREFIXES, substitutions=subs or None, **scope)
         except SyntaxError as e:
             raise _syntax_error(e) from None
         if isinstance(res, ox.QueryBoolean):
@@ -223,7 +241,14 @@ class RdflibBackend:
             dataset = union
         self.dataset = dataset
 
-    def run(self, text: str, bindings: dict[str, URIRef | Literal], limit: int | None) -> Raw:
+    def run(
+        self,
+        text: str,
+        bindings: dict[str, URIRef | Literal],
+        limit: int | None,
+        dataset: DatasetIris | None = None,
+    ) -> Raw:
+        """*dataset* is not needed here: rdflib reads FROM with the parser the guard used."""
         try:
             with _quiet_rdflib():
                 res = self.dataset.query(_prepared(text), initBindings=dict(bindings) or None)
@@ -319,7 +344,7 @@ class EndpointBackend:
         self.url = url
         self.timeout = timeout
 
-    def _request(self, text: str, fmt: str) -> Any:
+    def _request(self, text: str, fmt: str, dataset: DatasetIris | None = None) -> Any:
         from urllib.error import HTTPError, URLError
 
         from SPARQLWrapper import POST, SPARQLWrapper
@@ -330,11 +355,24 @@ class EndpointBackend:
         sw.setTimeout(int(max(1, self.timeout)))
         sw.setQuery(text)
         sw.setReturnFormat(fmt)
+        if dataset is not None:  # the protocol's dataset overrides the query's (SPARQL 1.1 §2.1.4)
+            for g in dataset[0]:
+                sw.addDefaultGraph(g)
+            for g in dataset[1]:
+                sw.addNamedGraph(g)
         try:
             return sw.query().response.read()
         except SPARQLWrapperException as e:
             raise UserError(f"The endpoint {self.url} refused the query ({_reason(e)}).") from None
         except HTTPError as e:
+            # the server's own sentence says why (e.g. `regimekg serve`'s result cap, 413)
+            with contextlib.suppress(OSError, ValueError):
+                said = e.read(2000).decode("utf-8", "replace").strip().splitlines()
+                if said and said[0]:
+                    raise UserError(
+                        f"The endpoint {self.url} refused the query (HTTP {e.code} {e.reason}: "
+                        f"{said[0][:300].rstrip('.')})."
+                    ) from None
             raise UserError(
                 f"The endpoint {self.url} answered HTTP {e.code} ({e.reason})."
             ) from None
@@ -345,7 +383,13 @@ class EndpointBackend:
                 "the server is running."
             ) from None
 
-    def run(self, text: str, bindings: dict[str, URIRef | Literal], limit: int | None) -> Raw:
+    def run(
+        self,
+        text: str,
+        bindings: dict[str, URIRef | Literal],
+        limit: int | None,
+        dataset: DatasetIris | None = None,
+    ) -> Raw:
         declared = sparqltext.declared_prefixes(text)
         prologue = "".join(
             f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared
@@ -353,7 +397,7 @@ class EndpointBackend:
         full = prologue + sparqltext.substitute(text, bindings)
         form = query_form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            data = self._request(full, "turtle")
+            data = self._request(full, "turtle", dataset)
             g = Graph()
             text = data.decode("utf-8") if isinstance(data, bytes) else data
             g.parse(data=text, format="turtle")
@@ -364,7 +408,17 @@ class EndpointBackend:
                     break
                 raw.rows.append([s, p, o])  # type: ignore[list-item]
             return raw
-        data = json.loads(self._request(full, "json"))
+        answer = self._request(full, "json", dataset)
+        answer = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+        # a hostile endpoint's deeply nested JSON would end in a RecursionError
+        check_json_depth(answer, f"The answer of the endpoint {self.url}")
+        try:
+            data = json.loads(answer)
+        except json.JSONDecodeError as e:
+            raise UserError(
+                f"The endpoint {self.url} answered malformed JSON ({e.msg} at line {e.lineno}); "
+                "check that the URL is a SPARQL endpoint."
+            ) from None
         if "boolean" in data:
             return Raw("ASK", ["result"], [[Literal(bool(data["boolean"]))]])
         columns = list(data.get("head", {}).get("vars", []))

@@ -63,8 +63,8 @@ evaluates the same way. 日期保留来源给出的精度，比较时只比较�
 `Dataset`, and on any SPARQL 1.1 endpoint (`--endpoint URL`); the tests require identical rows
 from all three. Queries rely on the *union default graph* (patterns outside `GRAPH` see every
 named graph): pyoxigraph `use_default_graph_as_union=True`, rdflib `Dataset(default_union=True)`,
-Oxigraph server `--union-default-graph` (what `regimekg serve` uses), Fuseki
-`tdb2:unionDefaultGraph true`; GraphDB and Virtuoso query all graphs by default.
+`regimekg serve` (pyoxigraph's union in its engines), Oxigraph server `--union-default-graph`,
+Fuseki `tdb2:unionDefaultGraph true`; GraphDB and Virtuoso query all graphs by default.
 
 **Writing a question · 编写新问题.** Start the file with `# title-en:`, `# title-zh:`,
 `# description:` (and `# description-zh:`), one `# param NAME: TYPE (default VALUE) — text` per

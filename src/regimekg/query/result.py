@@ -21,6 +21,7 @@ from rdflib.namespace import XSD
 
 from ..errors import UserError
 from ..namespaces import ID
+from ..outputs import csv_row, terminal_safe
 
 FORMATS = ("table", "csv", "json", "md")
 LANGS = ("en", "zh")
@@ -33,9 +34,13 @@ _INTEGER = {
 }  # fmt: skip
 _WORDS = {
     "en": {"true": "yes", "false": "no", "rows": "{n} rows", "row": "1 row",
-           "none": "No results.", "truncated": "(first {n} rows only)"},
+           "none": "No results.",
+           "truncated": "(first {n} rows only: the result cap cut the answer; add LIMIT and "
+                        "OFFSET to the query to page through the rest)"},
     "zh": {"true": "是", "false": "否", "rows": "共 {n} 行", "row": "共 1 行",
-           "none": "没有结果。", "truncated": "（仅显示前 {n} 行）"},
+           "none": "没有结果。",
+           "truncated": "（仅显示前 {n} 行：结果超过上限被截断；请在查询中加 LIMIT 和 OFFSET "
+                        "分页查看其余结果）"},
 }  # fmt: skip
 
 
@@ -181,20 +186,27 @@ class Result:
             raise UserError(f"Format {fmt!r} is not supported: use one of {', '.join(FORMATS)}.")
         return getattr(self, f"_{fmt}")(lang)
 
+    def truncation_note(self, lang: str | None = None) -> str:
+        """The sentence that says the result cap cut this answer (empty when it did not)."""
+        if not self.truncated:
+            return ""
+        return _WORDS[check_lang(lang or self.lang)]["truncated"].format(n=len(self.rows))
+
     def _footer(self, lang: str) -> str:
         words = _WORDS[lang]
         n = len(self.rows)
         line = words["row"] if n == 1 else words["rows"].format(n=n)
         if self.truncated:
-            line += " " + words["truncated"].format(n=n)
+            line += " " + self.truncation_note(lang)
         return line
 
     def _table(self, lang: str) -> str:
         if not self.rows:
             return _WORDS[lang]["none"]
-        head = [self.title(c, lang) for c in self.columns]
+        # for a terminal: no cell may carry an escape sequence (docs/security.md)
+        head = [terminal_safe(self.title(c, lang)) for c in self.columns]
         body = [
-            [_cut(" ".join(cell.split()), MAX_CELL) for cell in row]
+            [_cut(terminal_safe(" ".join(cell.split())), MAX_CELL) for cell in row]
             for row in self.table_rows(lang)
         ]
         numeric = [
@@ -221,7 +233,8 @@ class Result:
 
     def _md(self, lang: str) -> str:
         def esc(s: str) -> str:
-            return " ".join(s.split()).replace("\\", "\\\\").replace("|", "\\|")
+            s = terminal_safe(" ".join(s.split()))  # shown on terminals too
+            return s.replace("\\", "\\\\").replace("|", "\\|")
 
         if not self.rows:
             return f"*{_WORDS[lang]['none']}*"
@@ -229,13 +242,15 @@ class Result:
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
         for row in self.table_rows(lang):
             lines.append("| " + " | ".join(esc(c) for c in row) + " |")
+        if self.truncated:
+            lines += ["", f"*{esc(self.truncation_note(lang))}*"]
         return "\n".join(lines)
 
     def _csv(self, lang: str) -> str:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow([self.title(c, lang) for c in self.columns])
-        w.writerows(self.table_rows(lang))
+        w.writerow(csv_row(self.title(c, lang) for c in self.columns))
+        w.writerows(csv_row(row) for row in self.table_rows(lang))
         return buf.getvalue().rstrip("\n")
 
     def _json(self, lang: str) -> str:
@@ -248,4 +263,5 @@ class Result:
         }
         if self.truncated:
             doc["truncated"] = True
+            doc["note"] = self.truncation_note(lang)
         return json.dumps(doc, ensure_ascii=False, indent=2)
