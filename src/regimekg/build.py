@@ -22,13 +22,21 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
-from . import __version__, curated, store, validate
+from . import __version__, asof, curated, store, validate
 from . import ontology as schema
 from .errors import BuildError, UserError
 from .loaders import Candidate, load_source, write_candidates
 from .loaders.mentions import Gazetteer
-from .namespaces import CURATED_GRAPH, METRICS_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, graph_iri
+from .namespaces import (
+    CURATED_GRAPH,
+    METRICS_GRAPH,
+    ONTOLOGY_GRAPH,
+    TIME_GRAPH,
+    VOCAB_GRAPH,
+    graph_iri,
+)
 from .paths import Project
 from .sources import Source, load_manifest
 
@@ -147,11 +155,14 @@ FIRST_METRICS_YEAR = 2016
 GRAPHS_FILE = "graphs.nq"
 
 
-def metric_slices(today: dt.date | None = None) -> list[str | None]:
+def metric_slices(time: Graph) -> list[str | None]:
     """``None`` (the whole graph, uncut) and every year from :data:`FIRST_METRICS_YEAR` to
-    last year."""
-    year = (today or dt.date.today()).year
-    return [None, *(str(y) for y in range(FIRST_METRICS_YEAR, year))]
+    the last year anything in the data becomes known (``graph/time``).
+
+    The years come from the data, not from the day the build runs, so two builds of the
+    same commit on different days write the same slices (and the same bytes).
+    """
+    return [None, *(str(y) for y in asof.slice_years(time, FIRST_METRICS_YEAR))]
 
 
 def _writer(conn: Connection, staging: str) -> None:
@@ -211,9 +222,9 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
     writer = ctx.Process(target=_writer, args=(child_conn, str(staging)), daemon=True)
     writer.start()
     child_conn.close()
-    slices = metric_slices()
     try:
         parts = _assemble(project, step)
+        slices = metric_slices(dict(parts.graphs)[TIME_GRAPH])
         step("writing store, metrics graph and N-Quads dump in a second process")
         (staging / GRAPHS_FILE).write_bytes(store.nquads(parts.graphs))
         conn.send(slices)
@@ -296,7 +307,16 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
         segments=segments,
         external_dir=project.sources_dir / "external",
     )
-    graphs.append((CURATED_GRAPH, curated.to_graph(cur, ctx)))
+    statements = curated.to_graph(cur, ctx)
+    graphs.append((CURATED_GRAPH, statements))
+
+    step("dating participations, regime links and entities (graph/time)")
+    dated = Graph()
+    dated += statements
+    for name, g in graphs:
+        if name not in (ONTOLOGY_GRAPH, VOCAB_GRAPH, CURATED_GRAPH):
+            dated += g.triples((None, DCTERMS.date, None))
+    graphs.append((TIME_GRAPH, asof.materialise(dated)))
     return _Parts(graphs, candidates, sources, ontology, ctx.where)
 
 

@@ -9,8 +9,9 @@ Every network export shares one model (:func:`snapshot`): node IDs are entity IR
 node carries its label in the chosen language plus both ``label_en`` and ``label_zh``, edges
 are the ``rkg:Membership`` and ``rkg:RegimeLink`` nodes themselves (their IRIs are the edge
 keys), and the graph's metadata names the build version, build date and as-of date. The
-date rule is the one of :mod:`regimekg.analysis` (docs/metrics.md, "Time"), so an export and
-the metrics of the same date describe the same network.
+date rule is :mod:`regimekg.asof`'s (docs/time.md): every cut reads the ``rkg:knownFrom`` /
+``rkg:knownUntil`` days the build materialised, so an export, the metrics and the named
+queries of the same date describe the same network.
 """
 
 from __future__ import annotations
@@ -35,15 +36,13 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__, dates, files, store, vocab
+from . import __version__, asof, files, store, vocab
 from .analysis import (
     RegimeData,
     Select,
     iter_years,
     oxigraph_select,
-    period,
     read_graph,
-    resolve_as_of,
 )
 from .curated import KIND_OF_CLASS
 from .errors import UserError
@@ -80,9 +79,12 @@ def _label(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "zh" else pair[0]
 
 
-def _days(start: Iterable[str], end: Iterable[str]) -> tuple[str, str]:
-    first, last = period(list(start), list(end))
-    return (first.isoformat() if first else "", last.isoformat() if last else "")
+def _days(known_from: dt.date | None, known_until: dt.date | None) -> tuple[str, str]:
+    """The known-from and known-until days as ISO strings ("" when unknown)."""
+    return (
+        known_from.isoformat() if known_from else "",
+        known_until.isoformat() if known_until else "",
+    )
 
 
 def snapshot(
@@ -116,7 +118,7 @@ def snapshot(
     )
     if network in ("all", "membership"):
         for m in data.memberships:
-            first, last = _days([m.start] if m.start else [], [m.end] if m.end else [])
+            first, last = _days(m.known_from, m.known_until)
             g.add_edge(
                 m.member,
                 m.organisation,
@@ -132,6 +134,7 @@ def snapshot(
             )
     if network in ("all", "links"):
         for lk in data.links:
+            first, last = _days(lk.known_from, lk.known_until)
             g.add_edge(
                 lk.source,
                 lk.target,
@@ -142,12 +145,12 @@ def snapshot(
                 label=_label(link_types.get(lk.type, (lk.type, lk.type)), lang),
                 start="",
                 end="",
-                start_day="",
-                end_day="",
+                start_day=first,
+                end_day=last,
             )
     for node in list(g.nodes):
         e = data.entities.get(node)
-        first, last = _days(e.begins, e.end) if e else ("", "")
+        first, last = _days(e.known_from, e.known_until) if e else ("", "")
         g.nodes[node].update(
             {
                 "iri": node,
@@ -186,11 +189,11 @@ def write_graphml(g: nx.MultiDiGraph, out: Path) -> None:
 
 
 def write_gexf(g: nx.MultiDiGraph, out: Path) -> None:
-    """Dynamic GEXF 1.2: node and edge ``start``/``end`` are the first and last possible days.
+    """Dynamic GEXF 1.2: node and edge ``start``/``end`` are the known-from/until days.
 
-    Gephi's timeline needs full dates, so "2020-06" becomes start 2020-06-01 and an end of
-    "2021" becomes 2021-12-31 (the date rule of docs/metrics.md); the dates as the sources
-    gave them stay in ``start_given``/``end_given``.
+    Gephi's timeline needs full dates; these are the materialised days of docs/time.md
+    (a start of "2020-06" is known from 2020-06-30), so Gephi's timeline shows what
+    ``--as-of`` shows. The dates as the sources gave them stay in ``start_given``/``end_given``.
     """
     check_xml_values(g, "GEXF")
     h = _sorted_copy(g)
@@ -367,23 +370,21 @@ _DATE_TYPES = frozenset(
 )
 
 
-def _after(lit: ox.Literal, day: dt.date) -> bool:
-    """Whether a date literal's first possible day lies after *day* (not yet happened)."""
+def _not_yet(lit: ox.Literal, day: dt.date) -> bool:
+    """Whether a date literal had not surely happened by *day* (:func:`asof.happened_by`)."""
     if lit.datatype.value not in _DATE_TYPES:
         return False
-    try:
-        return dates.bounds(lit.value[:10])[0] > day
-    except dates.DateError:
-        return False
+    return not asof.happened_by(lit.value, day)
 
 
 def slice_quads(st: ox.Store, full: RegimeData, day: dt.date | None) -> list[ox.Quad]:
     """Every quad of the store, or of the graph as it stood on *day*.
 
-    A slice drops entities that did not exist on *day*, memberships not in force, regime
-    links with a dropped end, everything that depends on a dropped node (its events,
+    A slice keeps what :meth:`RegimeData.at` keeps (the materialised known-from/until days)
+    and drops entities not known to exist on *day*, memberships and regime links not known
+    to hold, everything that depends on a dropped node (its events,
     classifications, claims, mentions, label provenance, and evidence no kept statement
-    uses), world dates still in the future (an entry into force after *day*), the
+    uses), world dates not surely past (an entry into force after *day*), the
     ``rkg:isMemberOf``/``rkg:hasMember`` shortcuts no kept membership supports, and the
     metrics graph (it describes other dates). Documents and their segments stay: they are
     the evidence base, not the world being described.
@@ -409,7 +410,7 @@ def slice_quads(st: ox.Store, full: RegimeData, day: dt.date | None) -> list[ox.
         elif p == str(RKG.date) and isinstance(q.object, ox.Literal):
             event_dates[q.subject.value].append(q.object)
     dropped |= {n for n, owners in owner.items() if owners & dropped}
-    dropped |= {n for n, ds in event_dates.items() if all(_after(d, day) for d in ds)}
+    dropped |= {n for n, ds in event_dates.items() if all(_not_yet(d, day) for d in ds)}
     dropped |= {ev for ev, stmts in evidence_of.items() if stmts <= dropped}
 
     member_of, has_member = str(RKG.isMemberOf), str(RKG.hasMember)
@@ -424,7 +425,7 @@ def slice_quads(st: ox.Store, full: RegimeData, day: dt.date | None) -> list[ox.
             continue
         if p == has_member and (o.value, s) not in kept_members:
             continue
-        if p in WORLD_DATES and isinstance(o, ox.Literal) and _after(o, day):
+        if p in WORLD_DATES and isinstance(o, ox.Literal) and _not_yet(o, day):
             continue
         out.append(q)
     return out
@@ -770,7 +771,7 @@ def export(
         raise UserError(f"Unknown language {lang!r}; use en or zh.")
     if network not in NETWORK_CHOICES:
         raise UserError(f"Unknown network {network!r}; use one of {', '.join(NETWORK_CHOICES)}.")
-    day = resolve_as_of(as_of)
+    day = asof.resolve(as_of)
     out = Path(out)
     if not out.parent.is_dir():
         raise UserError(
