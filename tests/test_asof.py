@@ -30,7 +30,7 @@ from .test_analysis import DELTA, EPSILON, GAMMA, ZETA, make_project
 
 MINI = ROOT / "tests" / "fixtures" / "mini.trig"
 QC_DIR = ROOT / "queries" / "qc"
-QC = "participation-before-party-exists-violation"
+QC = "participation-before-party-exists"
 
 
 @pytest.fixture(scope="module")
