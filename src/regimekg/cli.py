@@ -263,7 +263,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    serve(project(args.root), port=args.port, timeout=_seconds(args.timeout))
+    serve(
+        project(args.root),
+        port=args.port,
+        timeout=_seconds(args.timeout),
+        cors_origins=args.cors_origin,
+    )
     return 0
 
 
@@ -359,6 +364,14 @@ def parser() -> argparse.ArgumentParser:
     sp = add("serve", cmd_serve, "serve the build as a read-only SPARQL endpoint on 127.0.0.1")
     sp.add_argument("--port", type=int, default=7878)
     sp.add_argument("--timeout", type=float, default=10.0, help="seconds per query")
+    sp.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let web pages on ORIGIN (scheme://host[:port], or *) query /query; repeatable; "
+        "default: none (the query page at / needs none)",
+    )
 
     sp = add("stats", cmd_stats, "triples per graph, entities per class, label coverage")
     lang(sp)
