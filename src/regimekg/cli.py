@@ -156,10 +156,101 @@ def _print_result(result, fmt: str, lang: str) -> None:  # result: query.Result
         print(f"regimekg: note: {result.truncation_note(lang)}", file=sys.stderr)
 
 
+def _catalog(args: argparse.Namespace):  # -> dict[str, NamedQuery]
+    """The named questions of the project (or the packaged ones); no build needed."""
+    from .query import _queries_dir
+    from .query.catalog import load_dir
+
+    directory = _queries_dir(args.root)
+    if directory is None:
+        raise UserError("No queries folder found: run inside a regimekg checkout or pass --root.")
+    return load_dir(directory)
+
+
+def _single_params(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """``--param`` pairs as a dict; a parameter given twice is refused, never silently dropped.
+
+    Every parameter of a named question is one value bound to one variable; taking the last
+    of two would answer a different question than the one typed.
+    """
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if key in out:
+            raise UserError(
+                f"--param {key} is given twice ({out[key]!r} and {value!r}): a parameter takes "
+                "one value, so run the query once per value."
+            )
+        out[key] = value
+    return out
+
+
+def question_help(nq, lang: str = "en") -> str:  # nq: query.NamedQuery
+    """What ``regimekg query NAME --help`` prints: the question, its parameters, an example."""
+    from .query.catalog import LANGS
+
+    lines = [f"regimekg query {nq.name}"]
+    lines += [f"  {nq.title[x]}" for x in LANGS if nq.title.get(x)]
+    lines.append("")
+    lines += [nq.description[x] for x in LANGS if nq.description.get(x)]
+    lines.append("")
+    if nq.params:
+        lines.append("parameters (--param NAME=VALUE):")
+        for p in nq.params:
+            kind = f"{p.type}:{p.kind}" if p.kind else p.type
+            default = "required" if p.required else f"default {p.default}"
+            doc = f" — {p.doc}" if p.doc else ""
+            lines.append(f"  {p.name}  {kind}, {default}{doc}")
+    else:
+        lines.append("parameters: none")
+    if nq.example:
+        lines += ["", f"example: regimekg query {nq.name} {' '.join(nq.example)}"]
+    lines += [
+        "",
+        "options: --lang en|zh  --format table|csv|json|md  --endpoint URL  --out DIR",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from .query.result import display_width
+
+    queries = _catalog(args)
+    width = max(display_width(n) for n in queries) if queries else 0
+    for name, nq in queries.items():
+        params = " ".join(f"{p.name}={'…' if p.required else p.default}" for p in nq.params)
+        title = nq.title.get(args.lang) or nq.title["en"]
+        pad = " " * (width - display_width(name))
+        print(f"{name}{pad}  {title}" + (f"  [{params}]" if params else ""))
+    print(
+        f"\n{len(queries)} questions; `regimekg query NAME --help` describes one."
+        if args.lang == "en"
+        else f"\n共 {len(queries)} 个问题；`regimekg query NAME --help` 显示某个问题的说明。"
+    )
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
+    if args.help or args.name is None:
+        if args.name is None:
+            if args.help:
+                print(args.parser.format_help())
+                return 0
+            raise UserError("Name a question: regimekg query NAME (`regimekg queries` lists them).")
+        queries = _catalog(args)
+        if args.name not in queries:
+            import difflib
+
+            close = difflib.get_close_matches(args.name, list(queries), n=3, cutoff=0.5)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise UserError(
+                f"No question named {args.name!r}{hint}: `regimekg queries` lists them."
+            )
+        print(question_help(queries[args.name], args.lang))
+        return 0
+    params = _single_params(args.param or ())
     kg = _open(args)
     try:
-        result = kg.query(args.name, lang=args.lang, params=dict(args.param or ()))
+        result = kg.query(args.name, lang=args.lang, params=params)
         _print_result(result, args.format, args.lang)
     finally:
         kg.close()
@@ -328,8 +419,19 @@ def parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--check", action="store_true", help="only report files that would change")
 
-    sp = add("query", cmd_query, "run a named question from queries/")
-    sp.add_argument("name", help="query name (file name in queries/ without .rq)")
+    sp = add("queries", cmd_queries, "list the named questions (slug, title, parameters)")
+    lang(sp)
+
+    sp = sub.add_parser(
+        "query",
+        help="run a named question from queries/",
+        description="run a named question from queries/; `regimekg query NAME --help` "
+        "describes that question",
+        add_help=False,
+    )
+    sp.set_defaults(func=cmd_query, parser=sp)
+    sp.add_argument("-h", "--help", action="store_true", help="describe NAME (or this command)")
+    sp.add_argument("name", nargs="?", help="query name (file name in queries/ without .rq)")
     sp.add_argument("--param", action="append", type=_param, metavar="K=V", help="parameter")
     lang(sp), fmt(sp), endpoint(sp)
 
