@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from regimekg.errors import UserError
-from regimekg.namespaces import ID, PREFIXES
+from regimekg.namespaces import ID, PREFIXES, SPARQL_PREFIXES
 from regimekg.query import check_prefixes
 from regimekg.query.catalog import load_dir
 from regimekg.query.sparqltext import undeclared_prefixes
@@ -35,6 +35,7 @@ def test_query_name_help_describes_that_question() -> None:
     generic = run("query", "--help")
     assert generic.returncode == 0 and "usage: regimekg query" in generic.stdout
     assert_one_sentence_error(run("query", "members-of-forums", "--help"), "members-of-forum")
+    assert_one_sentence_error(run("query"), "regimekg queries")
 
 
 def test_repeated_param_is_refused() -> None:
@@ -51,6 +52,52 @@ def test_undeclared_prefix_is_named() -> None:
 
 
 def test_entity_prefixes_per_kind() -> None:
-    assert PREFIXES["state"] == f"{ID}state/"
-    assert PREFIXES["institution"] == f"{ID}institution/"
-    assert len(set(PREFIXES.values())) == len(PREFIXES)
+    assert SPARQL_PREFIXES["state"] == f"{ID}state/"
+    assert SPARQL_PREFIXES["institution"] == f"{ID}institution/"
+    assert len(set(SPARQL_PREFIXES.values())) == len(SPARQL_PREFIXES)
+    assert set(PREFIXES) < set(SPARQL_PREFIXES)  # Turtle output and reports keep id:kind/slug
+    assert "state" not in PREFIXES
+
+
+def test_entity_prefixes_run_in_queries(built) -> None:
+    proc = run(
+        "sparql",
+        "--out",
+        str(built),
+        "--format",
+        "csv",
+        "SELECT ?n WHERE { state:china rdfs:label ?n FILTER(LANG(?n) = 'zh') }",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1:] == ["中国"]
+
+
+def _wide_result():  # a Result with one long text column and one entity column
+    from rdflib import Literal, URIRef
+
+    from regimekg.query.result import Result
+
+    e = URIRef(f"{ID}institution/g7")
+    rows = [{"body": e, "quote": Literal("长" * 150), "year": Literal("1975")}]
+    return Result(["body", "quote", "year"], rows, labels={e: {"en": "Group of Seven"}})
+
+
+def test_wide_table_fits_the_terminal_with_a_note() -> None:
+    from regimekg.query.result import display_width
+
+    result = _wide_result()
+    text = result.format("table", "en", width=60)
+    table = text.splitlines()[:3]
+    assert all(display_width(line) <= 60 for line in table), table
+    assert "Group of Seven" in table[2] and "1975" in table[2] and "…" in table[2]
+    assert "to fit 60 columns" in text.splitlines()[-1]
+    assert "to fit" not in result.format("table", "en")  # piped: no fitting, no note
+
+
+def test_csv_iris_column() -> None:
+    result = _wide_result()
+    plain = result.format("csv", "en").splitlines()
+    assert plain[0] == "body,quote,year"
+    with_iris = result.format("csv", "en", iris=True).splitlines()
+    assert with_iris[0] == "body,body_iri,quote,year"
+    assert with_iris[1].startswith(f"Group of Seven,{ID}institution/g7,")

@@ -145,13 +145,24 @@ def _seconds(value: float) -> float:
     return value
 
 
-def _print_result(result, fmt: str, lang: str) -> None:  # result: query.Result
-    """Print *result*; when the result cap cut it, say so without breaking machine formats.
+def _terminal_width() -> int | None:
+    """Columns to fit a table to: the terminal's (or ``COLUMNS``), None when piped elsewhere."""
+    import shutil
+
+    if os.environ.get("COLUMNS") or sys.stdout.isatty():
+        return max(40, shutil.get_terminal_size().columns)
+    return None
+
+
+def _print_result(result, fmt: str, lang: str, iris: bool = False) -> None:
+    """Print *result* (a query.Result); when the result cap cut it, say so without breaking
+    machine formats.
 
     Table and Markdown carry the note in their own text and JSON has a ``truncated`` field;
-    CSV stays pure CSV on stdout and the note goes to stderr.
+    CSV stays pure CSV on stdout and the note goes to stderr. A table is fitted to the
+    terminal's width.
     """
-    print(result.format(fmt, lang=lang))
+    print(result.format(fmt, lang=lang, width=_terminal_width(), iris=iris))
     if result.truncated and fmt == "csv":
         print(f"regimekg: note: {result.truncation_note(lang)}", file=sys.stderr)
 
@@ -206,7 +217,7 @@ def question_help(nq, lang: str = "en") -> str:  # nq: query.NamedQuery
         lines += ["", f"example: regimekg query {nq.name} {' '.join(nq.example)}"]
     lines += [
         "",
-        "options: --lang en|zh  --format table|csv|json|md  --endpoint URL  --out DIR",
+        "options: --lang en|zh  --format table|csv|json|md  --iris  --endpoint URL  --out DIR",
     ]
     return "\n".join(lines)
 
@@ -251,7 +262,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     kg = _open(args)
     try:
         result = kg.query(args.name, lang=args.lang, params=params)
-        _print_result(result, args.format, args.lang)
+        _print_result(result, args.format, args.lang, args.iris)
     finally:
         kg.close()
     return 0
@@ -271,7 +282,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     kg = _open(args)
     try:
         with _deadline(seconds):
-            _print_result(kg.sparql(text, lang=args.lang), args.format, args.lang)
+            _print_result(kg.sparql(text, lang=args.lang), args.format, args.lang, args.iris)
     finally:
         kg.close()
     return 0
@@ -381,8 +392,14 @@ def parser() -> argparse.ArgumentParser:
     def lang(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
 
-    def fmt(sp: argparse.ArgumentParser) -> None:
+    def fmt(sp: argparse.ArgumentParser, iris: bool = False) -> None:
         sp.add_argument("--format", choices=FORMATS, default="table")
+        if iris:
+            sp.add_argument(
+                "--iris",
+                action="store_true",
+                help="CSV: add a <column>_iri column beside each column of entities",
+            )
 
     def endpoint(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--endpoint", help="query a SPARQL 1.1 endpoint instead of the build")
@@ -433,13 +450,13 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("-h", "--help", action="store_true", help="describe NAME (or this command)")
     sp.add_argument("name", nargs="?", help="query name (file name in queries/ without .rq)")
     sp.add_argument("--param", action="append", type=_param, metavar="K=V", help="parameter")
-    lang(sp), fmt(sp), endpoint(sp)
+    lang(sp), fmt(sp, iris=True), endpoint(sp)
 
     sp = add("sparql", cmd_sparql, "run your own read-only SPARQL query")
     sp.add_argument("query", nargs="?", help="query text")
     sp.add_argument("--file", help="read the query from a .rq file")
     sp.add_argument("--timeout", type=float, default=10.0, help="seconds before it is stopped")
-    lang(sp), fmt(sp), endpoint(sp)
+    lang(sp), fmt(sp, iris=True), endpoint(sp)
 
     sp = add("metrics", cmd_metrics, "regime-complexity network metrics")
     sp.add_argument("--as-of", help="compute on the graph as it stood at this date")

@@ -65,7 +65,7 @@ from .guard import (
     check_graph_iri,
     inspect_query,
 )
-from .namespaces import PREFIXES
+from .namespaces import SPARQL_PREFIXES
 from .paths import Project
 from .store import STORE_DIR
 from .webui import CATALOGUE_PATH, CSP
@@ -321,7 +321,7 @@ class WorkerPool:
             )
 
     async def _spawn(self) -> Worker:
-        return await Worker.spawn(self.store, PREFIXES, on_stderr=self._engine_line)
+        return await Worker.spawn(self.store, SPARQL_PREFIXES, on_stderr=self._engine_line)
 
     def _engine_line(self, line: str) -> None:
         self._log(f"regimekg serve: engine: {line}")

@@ -24,7 +24,7 @@ from rdflib.namespace import XSD
 
 from .. import dates
 from ..errors import UserError
-from ..namespaces import ID, PREFIXES
+from ..namespaces import ID, SPARQL_PREFIXES
 from ..paths import asset_dir, find_root
 from ..store import open_read_only
 from . import sparqltext
@@ -261,12 +261,12 @@ def check_prefixes(text: str) -> None:
     The engines' own message for this is a parser position ("expected …"); a researcher
     needs the prefix and the list of prefixes regimekg declares for every query.
     """
-    missing = sparqltext.undeclared_prefixes(text, set(PREFIXES))
+    missing = sparqltext.undeclared_prefixes(text, set(SPARQL_PREFIXES))
     if missing:
         raise UserError(
             f"The query uses the prefix {missing[0]}: without declaring it: add "
             f"`PREFIX {missing[0]}: <…>` or use one the query layer declares "
-            f"({', '.join(f'{p}:' for p in PREFIXES)})."
+            f"({', '.join(f'{p}:' for p in SPARQL_PREFIXES)})."
         )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..namespaces import PREFIXES
+from ..namespaces import SPARQL_PREFIXES
 
 HERE = Path(__file__).resolve().parent
 
@@ -67,12 +67,12 @@ def asset(path: str) -> tuple[str, bytes] | None:
 
 
 def prologue(text: str = "") -> str:
-    """``PREFIX`` lines for the project prefixes that *text* does not declare itself."""
+    """``PREFIX`` lines for the SPARQL prefixes (entity kinds included) *text* lacks."""
     from ..query.sparqltext import declared_prefixes
 
     declared = declared_prefixes(text) if text else set()
     return "".join(
-        f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items() if name not in declared
+        f"PREFIX {name}: <{iri}>\n" for name, iri in SPARQL_PREFIXES.items() if name not in declared
     )
 
 
@@ -118,5 +118,5 @@ def catalogue(queries_dir: Path | None, store: Path | None) -> bytes:
     finally:
         if kg is not None:
             kg.close()
-    data = {"prefixes": PREFIXES, "questions": questions}
+    data = {"prefixes": list(SPARQL_PREFIXES.items()), "questions": questions}
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -35,7 +35,7 @@
   const state = {
     lang: params.get("lang") === "zh" ? "zh" : "en",
     questions: [],
-    prefixes: {},
+    prefixes: [],
     current: null,
     lastStatus: null,
     lastError: "",
@@ -43,7 +43,7 @@
   const $ = (id) => document.getElementById(id);
 
   function newQuery(prefixes) {
-    const lines = Object.entries(prefixes).map(([p, iri]) => `PREFIX ${p}: <${iri}>`);
+    const lines = prefixes.map(([p, iri]) => `PREFIX ${p}: <${iri}>`);
     return (
       lines.join("\n") +
       "\n\nSELECT ?entity ?label WHERE {\n  ?entity rdfs:label ?label .\n}\nLIMIT 10\n"
@@ -186,7 +186,8 @@
         // the other autocompleters ask prefix.cc and LOV on the internet
         autocompleters: ["variables"],
       },
-      yasr: { prefixes: state.prefixes, defaultPlugin: "table" },
+      // an ordered list: state: and institution: come before id:, so results read state:china
+      yasr: { prefixes: Object.fromEntries(state.prefixes), defaultPlugin: "table" },
     });
     window.yasgui.on("queryResponse", onResponse);
 
