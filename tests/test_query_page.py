@@ -156,6 +156,25 @@ def test_named_question_from_menu_shows_rows(driver: Any, base: str) -> None:
         driver.save_screenshot(str(ROOT / "docs" / "img" / "query-page-results.png"))
 
 
+def test_results_show_names_in_the_chosen_language(driver: Any, base: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    load(driver, base + f"?q={QUESTION}&lang=en")
+    run_query(driver)
+    wait_for(driver, "return Number(document.body.dataset.labelled || 0) > 0", "named the IRIs")
+
+    def link_texts() -> list[str]:
+        links = driver.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable tbody a[href]")
+        return [a.text for a in links]
+
+    g7 = "https://w3id.org/regimekg/id/institution/g7"
+    assert "Group of Seven" in link_texts()
+    tooltip = driver.find_element(By.CSS_SELECTOR, f".yasr tbody a[href='{g7}']")
+    assert "institution:g7" in tooltip.get_attribute("title")
+    driver.find_element(By.ID, "lang-zh").click()
+    assert "七国集团" in link_texts() and "Group of Seven" not in link_texts()
+
+
 def test_no_request_leaves_the_server(driver: Any, base: str) -> None:
     load(driver, base)
     driver.execute_script("window.regimekg.choose(arguments[0])", QUESTION)

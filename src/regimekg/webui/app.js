@@ -38,6 +38,7 @@
     prefixes: [],
     current: null,
     lastStatus: null,
+    labels: new Map(), // IRI -> {en, zh, "": untagged}
     lastError: "",
   };
   const $ = (id) => document.getElementById(id);
@@ -106,6 +107,7 @@
       if (q) opt.textContent = q.title[state.lang] || q.title.en;
     }
     describe();
+    nameLinks();
     updateUrl();
   }
 
@@ -140,8 +142,85 @@
     return response;
   };
 
+  /* Names instead of IRIs, as the CLI shows them: after each answer the page asks this server
+   * for the rdfs:label of the IRIs in it (one VALUES query) and writes the name in the chosen
+   * language (else the other, else an untagged one) into each link, keeping the prefixed name
+   * as its tooltip. The table redraws rows as pages and sorting change, so a MutationObserver
+   * names new rows as they appear. */
+  const MAX_LABELLED = 400;
+
+  function labelOf(iri) {
+    const names = state.labels.get(iri);
+    if (!names) return null;
+    const other = state.lang === "zh" ? "en" : "zh";
+    return names[state.lang] || names[other] || names[""] || null;
+  }
+
+  function nameLinks() {
+    document.querySelectorAll("#yasgui .yasr table a[href]").forEach((a) => {
+      const iri = a.getAttribute("href");
+      if (!a.dataset.iri) {
+        if (!state.labels.has(iri)) return;
+        a.dataset.iri = iri;
+        a.dataset.short = a.textContent;
+      }
+      const name = labelOf(a.dataset.iri);
+      const text = name || a.dataset.short;
+      if (a.textContent !== text) a.textContent = text;
+      a.title = a.dataset.short + " · " + a.dataset.iri;
+      a.classList.add("named");
+    });
+  }
+
+  async function fetchLabels(tab) {
+    const results = tab.getYasr().results;
+    const json = results && results.getAsJson && results.getAsJson();
+    const rows = (json && json.results && json.results.bindings) || [];
+    const iris = [];
+    const seen = new Set();
+    for (const row of rows) {
+      for (const v of Object.values(row)) {
+        if (v.type === "uri" && !seen.has(v.value) && !state.labels.has(v.value)) {
+          seen.add(v.value);
+          if (/^[^<>"{}|^`\\\s]+$/.test(v.value)) iris.push(v.value);
+        }
+      }
+      if (iris.length >= MAX_LABELLED) break;
+    }
+    if (iris.length) {
+      const query =
+        "SELECT ?e ?l WHERE { VALUES ?e { " +
+        iris.map((i) => `<${i}>`).join(" ") +
+        " } ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }";
+      const body = new URLSearchParams({ query: query });
+      const response = await ownFetch("/query", {
+        method: "POST",
+        body: body,
+        headers: { Accept: "application/sparql-results+json" },
+      });
+      if (response.ok) {
+        for (const iri of iris) state.labels.set(iri, {});
+        const data = await response.json();
+        for (const b of data.results.bindings) {
+          const names = state.labels.get(b.e.value);
+          const lang = (b.l["xml:lang"] || "").split("-")[0].toLowerCase();
+          if (names && !names[lang]) names[lang] = b.l.value;
+        }
+      }
+    }
+    nameLinks();
+    document.body.dataset.labelled = String(Number(document.body.dataset.labelled || 0) + 1);
+  }
+
   /* 413 is this endpoint's result cap: say so above the results, with the server's fix. */
-  function onResponse() {
+  function onResponse(_yasgui, tab) {
+    // the results reach YASR after this event: name them once YASR has drawn them
+    const yasr = tab.getYasr();
+    const drawn = () => {
+      yasr.off("drawn", drawn);
+      fetchLabels(tab).catch(() => nameLinks());
+    };
+    yasr.on("drawn", drawn);
     if (state.lastStatus === 413) {
       const box = $("cap");
       box.textContent = TEXT[state.lang].cap + state.lastError.trim();
@@ -190,6 +269,10 @@
       yasr: { prefixes: Object.fromEntries(state.prefixes), defaultPlugin: "table" },
     });
     window.yasgui.on("queryResponse", onResponse);
+    new MutationObserver(() => nameLinks()).observe($("yasgui"), {
+      childList: true,
+      subtree: true,
+    });
 
     const tab = window.yasgui.getTab();
     if (params.get("q")) {
