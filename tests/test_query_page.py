@@ -175,6 +175,30 @@ def test_results_show_names_in_the_chosen_language(driver: Any, base: str) -> No
     assert "七国集团" in link_texts() and "Group of Seven" not in link_texts()
 
 
+def test_chart_and_graph_views(driver: Any, base: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    load(driver, base + f"?q={QUESTION}&lang=en")
+    run_query(driver)
+    wait_for(driver, "return Number(document.body.dataset.labelled || 0) > 0", "named the IRIs")
+    driver.execute_script("window.yasgui.getTab().getYasr().selectPlugin('graph')")
+    nodes = driver.find_elements(By.CSS_SELECTOR, ".regimekg-graph circle.node")
+    assert len(nodes) > 2
+    graph_text = driver.find_element(By.CSS_SELECTOR, ".regimekg-graph").text
+    assert "Group of Seven" in graph_text
+    count = (
+        "PREFIX org: <http://www.w3.org/ns/org#> SELECT ?body (COUNT(DISTINCT ?m) AS ?n) "
+        "WHERE { ?x org:organization ?body ; org:member ?m } GROUP BY ?body ORDER BY DESC(?n)"
+    )
+    driver.execute_script("window.yasgui.getTab().setQuery(arguments[0])", count)
+    run_query(driver)
+    driver.execute_script("window.yasgui.getTab().getYasr().selectPlugin('chart')")
+    bars = driver.find_elements(By.CSS_SELECTOR, ".regimekg-chart rect.bar")
+    assert len(bars) > 1
+    if SCREENSHOTS:
+        driver.save_screenshot(str(ROOT / "docs" / "img" / "query-page-chart.png"))
+
+
 def test_no_request_leaves_the_server(driver: Any, base: str) -> None:
     load(driver, base)
     driver.execute_script("window.regimekg.choose(arguments[0])", QUESTION)

@@ -2,8 +2,9 @@
 
 The page is YASGUI (``@zazuko/yasgui``, vendored under ``vendor/``: see ``vendor/VERSION.md``)
 with a thin page of our own around it (``index.html``, ``app.js``, ``app.css``): a menu of the
-named questions in English and Chinese, the project prefixes in every new query, the result
-cap shown as a cap, and the query and language in the URL so a page can be shared.
+named questions in English and Chinese, the project prefixes in every new query, entities shown
+by name, chart and graph views (``views.js``, plain SVG), the result cap shown as a cap, and
+the query and language in the URL so a page can be shared.
 
 Everything the page loads comes from the server itself, so it works offline and under a strict
 Content-Security-Policy (:data:`CSP`). This module only knows the files and the question
@@ -45,6 +46,7 @@ ASSETS: dict[str, Asset] = {
     "/": Asset(HERE / "index.html", "text/html; charset=utf-8"),
     "/ui/app.js": Asset(HERE / "app.js", "text/javascript; charset=utf-8"),
     "/ui/app.css": Asset(HERE / "app.css", "text/css; charset=utf-8"),
+    "/ui/views.js": Asset(HERE / "views.js", "text/javascript; charset=utf-8"),
     "/ui/vendor/yasgui.min.js": Asset(
         HERE / "vendor" / "yasgui.min.js", "text/javascript; charset=utf-8"
     ),

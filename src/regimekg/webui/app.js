@@ -71,6 +71,18 @@
     window.history.replaceState(null, "", url);
   }
 
+  /* An edited named question is the user's own query: the menu and description let go of it,
+   * and the URL carries the text instead of the question's name. */
+  function onEdit() {
+    const tab = window.yasgui.getTab();
+    if (state.current && tab.getQuery() !== state.current.query) {
+      state.current = null;
+      $("question").value = "";
+      describe();
+    }
+    updateUrl();
+  }
+
   function describe() {
     const q = state.current;
     const box = $("description");
@@ -108,6 +120,8 @@
     }
     describe();
     nameLinks();
+    const yasr = window.yasgui && window.yasgui.getTab() && window.yasgui.getTab().getYasr();
+    if (yasr && ["chart", "graph"].includes(yasr.getSelectedPluginName())) yasr.draw();
     updateUrl();
   }
 
@@ -191,7 +205,7 @@
       const query =
         "SELECT ?e ?l WHERE { VALUES ?e { " +
         iris.map((i) => `<${i}>`).join(" ") +
-        " } ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }";
+        ` } ?e <${new Map(state.prefixes).get("rdfs")}label> ?l }`;
       const body = new URLSearchParams({ query: query });
       const response = await ownFetch("/query", {
         method: "POST",
@@ -209,6 +223,8 @@
       }
     }
     nameLinks();
+    const yasr = tab.getYasr();
+    if (["chart", "graph"].includes(yasr.getSelectedPluginName())) yasr.draw();
     document.body.dataset.labelled = String(Number(document.body.dataset.labelled || 0) + 1);
   }
 
@@ -254,6 +270,9 @@
 
     const endpoint = new URL("/query", window.location.href).href;
     const Yasgui = window.Yasgui;
+    Yasgui.Yasr.registerPlugin("chart", window.regimekgViews.ChartView);
+    Yasgui.Yasr.registerPlugin("graph", window.regimekgViews.GraphView);
+    window.regimekgNames = labelOf;
     window.yasgui = new Yasgui($("yasgui"), {
       requestConfig: { endpoint: endpoint, method: "POST" },
       copyEndpointOnNewTab: true,
@@ -266,7 +285,11 @@
         autocompleters: ["variables"],
       },
       // an ordered list: state: and institution: come before id:, so results read state:china
-      yasr: { prefixes: Object.fromEntries(state.prefixes), defaultPlugin: "table" },
+      yasr: {
+        prefixes: Object.fromEntries(state.prefixes),
+        defaultPlugin: "table",
+        pluginOrder: ["table", "chart", "graph", "response"],
+      },
     });
     window.yasgui.on("queryResponse", onResponse);
     new MutationObserver(() => nameLinks()).observe($("yasgui"), {
@@ -282,7 +305,7 @@
     } else {
       tab.setQuery(newQuery(state.prefixes));
     }
-    tab.getYasqe().on("change", updateUrl);
+    tab.getYasqe().on("change", onEdit);
     setLang(state.lang);
     window.regimekg = { setLang: setLang, choose: choose, shareUrl: shareUrl };
     document.body.dataset.ready = "1";
