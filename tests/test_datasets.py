@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -174,6 +175,9 @@ def test_build_of_a_planted_wrong_value_fails_and_keeps_the_last_build(
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
+    # A previous build as `build --out` recognises one (by its build-info.json).
+    info = {"version": "0", "built": "2026-01-01", "quads": 0, "graphs": {}, "sources": {}}
+    (out / "build-info.json").write_text(json.dumps(info), encoding="utf-8")
     (out / "keep.txt").write_text("previous build", encoding="utf-8")
     with pytest.raises(UserError) as e:
         build(project_copy, out, progress=lambda _m: None)
