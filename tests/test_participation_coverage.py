@@ -123,6 +123,7 @@ def test_the_metric_equals_the_query_on_the_real_build(
 ) -> None:
     m = analysis.compute(analysis.read_graph(build_select))
     metric = {o.k: o.value for o in m.by("states-in-exactly-k-initiatives")}
+    metric[0] = m.value("states-in-no-sampled-initiative", "membership")
     with q.open(ROOT, store=built) as kg:
         rows = kg.query("participation-coverage").rows
     answer = {int(r["k"]): int(r["states"]) for r in rows}

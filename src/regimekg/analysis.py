@@ -182,9 +182,16 @@ METRICS: dict[str, tuple[str, str, str, str]] = {
         "UN member states in exactly k of the sampled initiatives",
         "恰好参与k个样本机制的联合国会员国数",
         "Current UN member states taking part (any role but observer) in exactly k of the "
-        "sampled AI-governance initiatives (k = 0 … n; the sample is listed in docs/metrics.md).",
+        "sampled AI-governance initiatives (k = 1 … n; the sample is listed in docs/metrics.md).",
         "恰好参与k个样本人工智能治理机制（除观察员外的任何角色）的联合国现任会员国数"
-        "（k = 0 … n；样本见docs/metrics.md）。"),
+        "（k = 1 … n；样本见docs/metrics.md）。"),
+    "states-in-no-sampled-initiative": (
+        "UN member states in none of the sampled initiatives",
+        "未参与任何样本机制的联合国会员国数",
+        "Current UN member states that take part in none of the sampled AI-governance "
+        "initiatives (the k = 0 of states-in-exactly-k-initiatives).",
+        "未参与任何样本人工智能治理机制的联合国现任会员国数"
+        "（即states-in-exactly-k-initiatives中k = 0的情形）。"),
 }
 # fmt: on
 
@@ -259,6 +266,7 @@ METRIC_REFERENCES: dict[str, tuple[str, ...]] = {
     "nestedness": ("alter-meunier-2009", "aggarwal-1998"),
     "fragmentation-type": ("biermann-2009",),
     "states-in-exactly-k-initiatives": ("un-hlab-ai-2024", "keohane-victor-2011"),
+    "states-in-no-sampled-initiative": ("un-hlab-ai-2024",),
 }
 
 #: The initiatives of ``states-in-exactly-k-initiatives`` (slugs), the same set as the default
@@ -959,8 +967,12 @@ def compute(data: RegimeData) -> Metrics:
             add(Observation("fragmentation-type-count", "regime-links", n, category=ft))
 
     # ---- participation coverage of UN member states in the sampled initiatives
+    # (k = 0 is a metric of its own: rkg:metricParameter is a positive integer)
     for k, n_states in enumerate(participation_coverage(data)[1]):
-        add(Observation("states-in-exactly-k-initiatives", "membership", n_states, k=k))
+        if k == 0:
+            add(Observation("states-in-no-sampled-initiative", "membership", n_states))
+        else:
+            add(Observation("states-in-exactly-k-initiatives", "membership", n_states, k=k))
 
     # Round once so ties compare equal and values do not depend on summation order.
     obs = [replace(o, value=round(o.value, 12)) if isinstance(o.value, float) else o for o in obs]
@@ -1578,9 +1590,10 @@ def _report_sections(
 
     sc = m.by("states-in-exactly-k-initiatives")
     if sc:
-        rows = [[str(o.k), _fmt(o.value)] for o in sc]
+        rows = [["0", _fmt(m.value("states-in-no-sampled-initiative", "membership"))]]
+        rows += [[str(o.k), _fmt(o.value)] for o in sc]
         head = [_t("k", lang), _t("states", lang)]
-        out.append(_section(_t("state_coverage", lang, n=len(sc) - 1), head, rows))
+        out.append(_section(_t("state_coverage", lang, n=len(sc)), head, rows))
 
     pairs = sorted(
         (r for r in _pair_table(m) if r["jaccard"] is not None),
