@@ -151,3 +151,15 @@ def test_the_published_figure_is_a_curated_claim(build_select: analysis.Select) 
     fig = coverage.figure(analysis.read_graph(build_select), build_select)
     assert fig.published[coverage.CLAIM_ALL] == "7"
     assert fig.published[coverage.CLAIM_NONE] == "118"
+
+
+def test_a_list_parameter_is_echoed_entity_by_entity(kg: q.KG) -> None:
+    import json
+
+    answer = json.loads(
+        kg.query("participation-coverage", params={"initiatives": "g7, gpai"}).format("json")
+    )
+    assert [e["label"] for e in answer["params"]["initiatives"]] == [
+        "Group of Seven",
+        "Global Partnership on Artificial Intelligence",
+    ]

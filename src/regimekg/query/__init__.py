@@ -209,8 +209,13 @@ class KG:
             rows = [dict(zip(columns, r, strict=False)) for r in raw.rows]
         else:
             rows = [dict(zip(columns, [r[i] for i in keep], strict=False)) for r in raw.rows]
+        shown: dict[str, object] = dict(params or {})
+        for p in nq.params if nq else ():
+            if p.type == "entities" and isinstance(shown.get(p.name), Literal):
+                shown[p.name] = [URIRef(i) for i in re.findall(r"<([^<>\s]+)>", str(shown[p.name]))]
         iris = {v for r in raw.rows for v in r if _is_iri(v)}
-        iris |= {v for v in (params or {}).values() if isinstance(v, URIRef)}
+        for v in shown.values():
+            iris |= {i for i in (v if isinstance(v, list) else [v]) if isinstance(i, URIRef)}
         return Result(
             columns=columns,
             rows=rows,
@@ -218,7 +223,7 @@ class KG:
             titles=dict(nq.columns) if nq else {},
             lang=lang,
             query=nq.name if nq else None,
-            params=dict(params or {}),
+            params=shown,
             truncated=raw.truncated,
         )
 
