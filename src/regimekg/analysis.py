@@ -168,6 +168,20 @@ METRICS: dict[str, tuple[str, str, str, str]] = {
     "fragmentation-type": ("Biermann fragmentation type", "Biermann碎片化类型",
         "Synergistic, cooperative or conflictive, from the regime links of the pair.",
         "根据机制对之间的联系判定的协同型、合作型或冲突型。"),
+    "states-in-exactly-k-initiatives": (
+        "UN member states in exactly k of the sampled initiatives",
+        "恰好参与k个样本机制的联合国会员国数",
+        "Current UN member states taking part (any role but observer) in exactly k of the "
+        "sampled AI-governance initiatives (k = 1 … n; the sample is listed in docs/metrics.md).",
+        "恰好参与k个样本人工智能治理机制（除观察员外的任何角色）的联合国现任会员国数"
+        "（k = 1 … n；样本见docs/metrics.md）。"),
+    "states-in-no-sampled-initiative": (
+        "UN member states in none of the sampled initiatives",
+        "未参与任何样本机制的联合国会员国数",
+        "Current UN member states that take part in none of the sampled AI-governance "
+        "initiatives (the k = 0 of states-in-exactly-k-initiatives).",
+        "未参与任何样本人工智能治理机制的联合国现任会员国数"
+        "（即states-in-exactly-k-initiatives中k = 0的情形）。"),
 }
 # fmt: on
 
@@ -204,6 +218,8 @@ REFERENCES = {
     "American Journal of Science, 258-A, 300-311.",
     "busch-2007": "Busch, M. L. (2007). Overlapping institutions, forum shopping, and dispute "
     "settlement in international trade. International Organization, 61(4), 735-761.",
+    "un-hlab-ai-2024": "United Nations High-level Advisory Body on Artificial Intelligence "
+    "(2024). Governing AI for Humanity: Final Report. United Nations.",
     "aggarwal-1998": "Aggarwal, V. K. (ed.) (1998). Institutional Designs for a Complex World: "
     "Bargaining, Linkages, and Nesting. Cornell University Press.",
 }
@@ -239,7 +255,25 @@ METRIC_REFERENCES: dict[str, tuple[str, ...]] = {
     "overlap-coefficient": ("simpson-1960",),
     "nestedness": ("alter-meunier-2009", "aggarwal-1998"),
     "fragmentation-type": ("biermann-2009",),
+    "states-in-exactly-k-initiatives": ("un-hlab-ai-2024", "keohane-victor-2011"),
+    "states-in-no-sampled-initiative": ("un-hlab-ai-2024",),
 }
+
+#: The initiatives of ``states-in-exactly-k-initiatives`` (slugs), the same set as the default
+#: of ``queries/participation-coverage.rq``: seven non-UN AI-governance bodies and instruments
+#: with state participation, a sample in the manner of the Advisory Body's report (whose own
+#: list no stored page names; docs/data.md, "Coverage"). Slugs the graph lacks are skipped.
+COVERAGE_INITIATIVES = (
+    "oecd-ai-principles",
+    "g20",
+    "gpai",
+    "coe-framework-convention-on-ai",
+    "g7",
+    "bletchley-declaration",
+    "seoul-declaration",
+)
+#: Whose current member states the coverage counts.
+COVERAGE_POPULATION = "united-nations"
 
 FRAGMENTATION_LABELS = {
     "synergistic": ("synergistic", "协同型"),
@@ -913,9 +947,54 @@ def compute(data: RegimeData) -> Metrics:
         for ft, n in counts.items():
             add(Observation("fragmentation-type-count", "regime-links", n, category=ft))
 
+    # ---- participation coverage of UN member states in the sampled initiatives
+    # (k = 0 is a metric of its own: rkg:metricParameter is a positive integer)
+    for k, n_states in enumerate(participation_coverage(data)[1]):
+        if k == 0:
+            add(Observation("states-in-no-sampled-initiative", "membership", n_states))
+        else:
+            add(Observation("states-in-exactly-k-initiatives", "membership", n_states, k=k))
+
     # Round once so ties compare equal and values do not depend on summation order.
     obs = [replace(o, value=round(o.value, 12)) if isinstance(o.value, float) else o for o in obs]
     return Metrics(data, obs)
+
+
+def participation_coverage(
+    data: RegimeData,
+    initiatives: Sequence[str] = COVERAGE_INITIATIVES,
+    population: str = COVERAGE_POPULATION,
+) -> tuple[list[str], list[int], list[str]]:
+    """How many member states of *population* take part in k of *initiatives*, k = 0 … n.
+
+    The Advisory Body's figure ("seven countries are parties to all … 118 to none"), asked of
+    this slice: returns the initiatives the slice holds (IRIs, in the given order), the number
+    of states in exactly k of them for each k, and the states in none (IRIs, sorted). Taking
+    part is any role but observer (:data:`MEMBER_ROLES`), so a signature, an adherence or an
+    endorsement counts like a seat; on the uncut graph a participation with an end date no
+    longer counts (a dated slice has already dropped what had ended). A state's seat in the
+    population counts the same way; an organisation's participation (the EU's) is not its
+    members'. Slugs the slice lacks are skipped, so n may be smaller than the list."""
+    by_slug = {slug_of(e): e for e in data.entities}
+    chosen = [by_slug[s] for s in initiatives if s in by_slug]
+    pop = by_slug.get(population)
+    current = [m for m in data.memberships if m.counts and (data.as_of or m.end is None)]
+    states = sorted(
+        {
+            m.member
+            for m in current
+            if m.organisation == pop and data.entities[m.member].cls == "State"
+        }
+    )
+    wanted = set(chosen)
+    taken: dict[str, set[str]] = defaultdict(set)
+    for m in current:
+        if m.organisation in wanted:
+            taken[m.member].add(m.organisation)
+    counts = [0] * (len(chosen) + 1)
+    for st in states:
+        counts[len(taken[st])] += 1
+    return chosen, counts if states else [], [st for st in states if not taken[st]]
 
 
 def metrics_at(select: Select, as_of: str | None) -> Metrics:
@@ -1389,6 +1468,11 @@ _TEXT = {
     "csv": ("CSV files: {path}", "CSV文件：{path}"),
     "none": ("(none)", "（无）"),
     "link_type": ("link type", "联系类型"),
+    "state_coverage": (
+        "UN member states in k of {n} sampled initiatives (docs/metrics.md)",
+        "参与{n}个样本机制中k个的联合国会员国（见docs/metrics.md）",
+    ),
+    "states": ("states", "国家数"),
 }
 
 
@@ -1473,6 +1557,13 @@ def _report_sections(
     rows = [[str(r[k]) for k in keys] for r in cov]
     head = [_t("k", lang), _t("exactly", lang), _t("at_least", lang)]
     out.append(_section(_t("coverage", lang, n=len(cov)), head, rows))
+
+    sc = m.by("states-in-exactly-k-initiatives")
+    if sc:
+        rows = [["0", _fmt(m.value("states-in-no-sampled-initiative", "membership"))]]
+        rows += [[str(o.k), _fmt(o.value)] for o in sc]
+        head = [_t("k", lang), _t("states", lang)]
+        out.append(_section(_t("state_coverage", lang, n=len(sc)), head, rows))
 
     pairs = sorted(
         (r for r in _pair_table(m) if r["jaccard"] is not None),

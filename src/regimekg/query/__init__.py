@@ -38,6 +38,9 @@ __all__ = ["FORMATS", "KG", "LANGS", "NamedQuery", "Param", "Result", "open"]
 #: Longest parameter value accepted (a label or a search string, not a document).
 MAX_PARAM_CHARS = 300
 
+#: Most entities one ``entities`` parameter may name.
+MAX_LIST_ITEMS = 200
+
 #: Most resolved entity parameter values a :class:`KG` remembers (then it starts afresh).
 MAX_RESOLVED = 4096
 
@@ -120,11 +123,15 @@ class KG:
                     f"Query {nq.name} needs --param {p.name}=… ({p.type}"
                     f"{': ' + p.doc if p.doc else ''})."
                 )
-            out[p.name] = self._convert(nq, p, str(value))
+            out[p.name] = self._convert(nq, p, str(value), default=p.name not in params)
         return out
 
-    def _convert(self, nq: NamedQuery, p: Param, value: str) -> URIRef | Literal:
+    def _convert(
+        self, nq: NamedQuery, p: Param, value: str, *, default: bool = False
+    ) -> URIRef | Literal:
         where = f"--param {p.name}={value[:60]!r} (query {nq.name})"
+        if p.type == "entities":
+            return self._convert_list(nq, p, value, default=default)
         if len(value) > MAX_PARAM_CHARS:
             raise UserError(f"{where} is longer than {MAX_PARAM_CHARS} characters; shorten it.")
         if p.type == "entity":
@@ -149,6 +156,36 @@ class KG:
                 raise UserError(f"{where} is not a whole number; write digits only, e.g. 3.")
             return Literal(int(value.strip()), datatype=XSD.integer)
         return Literal(value.strip())
+
+    def _convert_list(self, nq: NamedQuery, p: Param, value: str, *, default: bool) -> Literal:
+        """An ``entities`` parameter as one literal of ``<IRI>`` items (see :mod:`.catalog`).
+
+        Each item is resolved like an ``entity`` parameter. Items of the query's own default
+        that this graph lacks are skipped, because a default may name a whole set that a small
+        or older graph holds only in part; a user's own items must all resolve."""
+        where = f"--param {p.name}={value[:60]!r} (query {nq.name})"
+        items = [v.strip() for v in re.split(r"[,，]", value) if v.strip()]
+        if not items:
+            raise UserError(f"{where} names nothing; give names or slugs separated by commas.")
+        if len(items) > MAX_LIST_ITEMS:
+            raise UserError(f"{where} names more than {MAX_LIST_ITEMS} entities; shorten the list.")
+        iris: list[str] = []
+        for item in items:
+            if len(item) > MAX_PARAM_CHARS:
+                raise UserError(
+                    f"{where}: item {item[:60]!r} is longer than {MAX_PARAM_CHARS} characters."
+                )
+            try:
+                iris.append(str(self.resolve(item, kind=p.kind)))
+            except UserError as e:
+                if default:
+                    continue
+                raise UserError(f"{where}: {e}") from None
+        if not iris:
+            raise UserError(
+                f"{where}: none of the default entities is in this graph; name some with --param."
+            )
+        return Literal(" ".join(f"<{i}>" for i in sorted(set(iris))))
 
     def sparql(self, text: str, *, lang: str = "en", untrusted: bool = True) -> Result:
         """Run free SPARQL; untrusted text is checked by :mod:`regimekg.guard` and capped."""
@@ -181,8 +218,13 @@ class KG:
             rows = [dict(zip(columns, r, strict=False)) for r in raw.rows]
         else:
             rows = [dict(zip(columns, [r[i] for i in keep], strict=False)) for r in raw.rows]
+        shown: dict[str, object] = dict(params or {})
+        for p in nq.params if nq else ():
+            if p.type == "entities" and isinstance(shown.get(p.name), Literal):
+                shown[p.name] = [URIRef(i) for i in re.findall(r"<([^<>\s]+)>", str(shown[p.name]))]
         iris = {v for r in raw.rows for v in r if _is_iri(v)}
-        iris |= {v for v in (params or {}).values() if isinstance(v, URIRef)}
+        for v in shown.values():
+            iris |= {i for i in (v if isinstance(v, list) else [v]) if isinstance(i, URIRef)}
         return Result(
             columns=columns,
             rows=rows,
@@ -190,7 +232,7 @@ class KG:
             titles=dict(nq.columns) if nq else {},
             lang=lang,
             query=nq.name if nq else None,
-            params=dict(params or {}),
+            params=shown,
             truncated=raw.truncated,
         )
 

@@ -13,10 +13,20 @@ query layer needs to know about it lives in ``#`` comment headers at the top::
 
 ``param`` types are ``entity`` (IRI, slug, or a label/alias/acronym in either language;
 ``entity:KIND`` accepts only IRIs ``id/KIND/…``, e.g. ``entity:bindingness``),
-``date`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, typed with its own precision), ``asof``
-(the same forms, bound as the ``xsd:date`` of the last day they name, the day
-:func:`regimekg.asof.resolve` gives ``--as-of``, for comparing with ``rkg:knownFrom`` /
-``rkg:knownUntil``), ``string`` and ``integer``. A parameter without ``(default …)`` is required.
+``entities`` (a comma-separated list of such names, e.g. ``g7, gpai, 经合组织人工智能原则``; an
+``entities:KIND`` list qualifies like ``entity:KIND``), ``date`` (``YYYY``, ``YYYY-MM`` or
+``YYYY-MM-DD``, typed with its own precision), ``asof`` (the same forms, bound as the
+``xsd:date`` of the last day they name, the day :func:`regimekg.asof.resolve` gives ``--as-of``,
+for comparing with ``rkg:knownFrom`` / ``rkg:knownUntil``), ``string`` and ``integer``. A
+parameter without ``(default …)`` is required.
+
+An ``entities`` list reaches the query as one string literal holding the resolved IRIs, each in
+angle brackets (``"<…/g7> <…/gpai>"``), so it is bound like any other value and never pasted
+into the query text; the query tests membership with
+``CONTAINS(?list, CONCAT("<", STR(?x), ">"))``, which is exact because an IRI cannot contain
+``<``, ``>`` or a space. Names in a list's *default* that the graph does not hold are left out
+(a default can name the full set a question is about while a small graph holds only part of
+it); names a user gives must all resolve.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..namespaces import is_slug
 
-PARAM_TYPES = ("entity", "date", "asof", "string", "integer")
+PARAM_TYPES = ("entity", "entities", "date", "asof", "string", "integer")
 LANGS = ("en", "zh")
 
 _HEADER = re.compile(r"^#\s*([a-z][a-z-]*)(?:\s+([A-Za-z_][A-Za-z0-9_]*))?\s*:\s?(.*)$")
@@ -134,8 +144,10 @@ def parse(path: Path) -> NamedQuery:
                     f"of {', '.join(PARAM_TYPES)}."
                 )
             default = pm.group("default")
-            if pm.group("kind") and pm.group("type") != "entity":
-                raise UserError(f"{where}: only entity parameters take a kind (entity:KIND).")
+            if pm.group("kind") and pm.group("type") not in ("entity", "entities"):
+                raise UserError(
+                    f"{where}: only entity and entities parameters take a kind (entity:KIND)."
+                )
             params.append(
                 Param(
                     arg,

@@ -74,7 +74,10 @@ three engines to agree, a parameter must be projected by the top-level `SELECT` 
 hides these echo columns) and by any sub-query that uses it, must not be the target of `AS` or
 aliased whole (`BIND(?p AS ?x)` — filter with `FILTER(?x = ?p)` instead), nor appear in
 `VALUES` or `BOUND()`; use `DISTINCT` (a union default graph may repeat a triple stored in two
-graphs) and a total `ORDER BY`. `tests/test_query_catalog.py` checks all of this.
+graphs) and a total `ORDER BY`. `tests/test_query_catalog.py` checks all of this. A list
+parameter (type `entities`: names or slugs separated by commas) reaches the query as one string
+of `<IRI>` items; test an item with `CONTAINS(?list, CONCAT("<", STR(?x), ">"))`
+(`queries/participation-coverage.rq`).
 
 **Examples · 示例.** The outputs below are the answers on the test fixture
 `tests/fixtures/mini.trig`, a small hand-made slice of the regime complex, so they are short

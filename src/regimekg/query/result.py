@@ -155,6 +155,8 @@ class Result:
     def json_value(self, value: Any, lang: str) -> Any:
         if value is None:
             return None
+        if isinstance(value, list):  # an ``entities`` parameter, shown item by item
+            return [self.json_value(v, lang) for v in value]
         if isinstance(value, URIRef):
             return {"iri": str(value), "label": self.label(value, lang)}
         if isinstance(value, Literal):
