@@ -207,3 +207,21 @@ def test_bundled_curation_has_depth() -> None:
     assert len(cur.records["quantities"]) >= 40
     assert kinds == {"characterisation", "typology", "proposal", "comparison"}
     assert sources == {"jsdm-2024-03", "eu-ai-strategy", "shou-bu-2025"}
+
+
+@pytest.mark.parametrize(
+    ("source", "needle"),
+    [
+        (
+            "000_3c1fc1c040050cfa.txt",
+            "a draft for the EU Artificial Intelligence Act",
+        ),  # OCR run-on
+        ("000_3c1fc1c040050cfa.txt", "in 2023, total AI venture capital"),  # "in 2O23,total"
+        ("001_9e0c01eff3da6ce1.txt", "联合国人权理事会NET决议"),  # "理事会 NET 决议"
+        ("001_9e0c01eff3da6ce1.txt", "全球互联网反恐论坛Hash共享数据库"),  # "“Hash 共享数据库”"
+    ],
+)
+def test_bundled_ocr_damage_is_searchable(source: str, needle: str) -> None:
+    text = (ROOT / "data" / "sources" / source).read_text(encoding="utf-8")
+    assert needle not in text
+    assert searchtext.normalise(needle) in searchtext.normalise(text)
