@@ -225,3 +225,16 @@ def test_bundled_ocr_damage_is_searchable(source: str, needle: str) -> None:
     text = (ROOT / "data" / "sources" / source).read_text(encoding="utf-8")
     assert needle not in text
     assert searchtext.normalise(needle) in searchtext.normalise(text)
+
+
+def test_shape_and_code_agree_on_value_qualifiers() -> None:
+    """The qualifier list lives in assertions.QUALIFIERS and in the shape's sh:in; keep equal."""
+    from rdflib.collection import Collection
+    from rdflib.namespace import SH
+
+    from regimekg import assertions
+
+    g = Graph().parse(ROOT / "ontology" / "shapes" / "assertions.ttl")
+    shape = URIRef("https://w3id.org/regimekg/shapes#Quantity-qualifier")
+    listed = [str(x) for x in Collection(g, g.value(shape, SH["in"]))]
+    assert sorted(listed) == sorted(assertions.QUALIFIERS)

@@ -38,9 +38,10 @@ if TYPE_CHECKING:
 
 #: How precisely the source states a figure ("up to 7 %", "more than 30", "about 20").
 QUALIFIERS = ("exact", "up-to", "at-least", "more-than", "less-than", "about")
-#: Concept schemes an assertion object may come from, besides named entities.
+#: Quotes and wording compare with whitespace collapsed, as the build's quote check does.
 _WS = re.compile(r"\s+")
 
+#: curated._evidence: verifies a record's quotes and links its evidence nodes.
 Evidence = Callable[[Graph, URIRef, "Record", "GraphContext", Path], None]
 
 
