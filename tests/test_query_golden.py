@@ -145,7 +145,7 @@ def test_fixture_offsets_index_the_source_texts(kg: q.KG) -> None:
                 rkg:startOffset ?start ; rkg:endOffset ?end }""",
         untrusted=False,
     ).rows
-    assert len(mentions) == 92 and len(evidence) == 114
+    assert len(mentions) == 92 and len(evidence) == 118
     for r in mentions + evidence:
         start, end = int(str(r["start"])), int(str(r["end"]))
         assert source[str(r["doc"])][start:end] == str(r["surface"]), r

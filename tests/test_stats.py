@@ -34,15 +34,15 @@ def test_triples_per_graph_add_up(kg: q.KG, report: str) -> None:
     assert set(graphs) == {"curated", "vocab", "time", "mini-notes", "mini-brief"}
     total = int(re.search(r"^Total: (\d+)$", report, re.M).group(1))  # type: ignore[union-attr]
     assert total == sum(int(n) for n in graphs.values())
-    # the fixture's vocabulary: 8 schemes and 40 concepts, each with two prefLabels and a type;
+    # the fixture's vocabulary: 11 schemes and 46 concepts, each with two prefLabels and a type;
     # concepts also carry inScheme, and the 6 membership roles are typed org:Role as well
-    assert int(graphs["vocab"]) == 8 * 3 + 40 * 4 + 6
+    assert int(graphs["vocab"]) == 11 * 3 + 46 * 4 + 6
 
 
 def test_individuals_per_class(report: str) -> None:
     line(report, r"^Membership\s+44$")
     line(report, r"^RegimeLink\s+15$")
-    line(report, r"^Evidence\s+114$")
+    line(report, r"^Evidence\s+118$")
     line(report, r"^State\s+7$")
     line(report, r"^CitedWork\s+2$")  # stored in two graphs, counted once
 
@@ -51,7 +51,7 @@ def test_label_coverage(report: str) -> None:
     line(report, r"^institution\s+15\s+14 \(93%\)\s+14 \(93%\)\s+13 \(87%\)$")
     line(report, r"^person\s+2\s+2 \(100%\)\s+1 \(50%\)\s+1 \(50%\)$")
     line(report, r"^state\s+7\s+7 \(100%\)\s+7 \(100%\)\s+7 \(100%\)$")
-    line(report, r"^concept\s+40\s+40 \(100%\)\s+40 \(100%\)\s+40 \(100%\)$")
+    line(report, r"^concept\s+46\s+46 \(100%\)\s+46 \(100%\)\s+46 \(100%\)$")
 
 
 def test_curated_entities_roles_links_and_conflicts(report: str) -> None:
@@ -96,3 +96,13 @@ def test_memberships_by_body_with_known_start(report: str) -> None:
 def test_un_states_section_needs_the_united_nations_slug(report: str) -> None:
     """The fixture's UN is id/institution/un, so the section is empty, not wrong."""
     assert "UN member and observer states\n=============================\nnone\n" in report
+
+
+def test_attributed_assertions_by_kind_and_article_and_quantities(report: str) -> None:
+    line(report, r"^typology or list membership\s+5$")
+    line(report, r"^characterisation or role\s+1$")
+    line(report, r"^figure\s+2$")
+    line(report, r"^Notes on the regime complex \(fixture\)\s+6$")
+    line(report, r"^AI governance regimes: a brief \(fixture\)\s+2$")
+    line(report, r"^EUR\s+1$")
+    line(report, r"^percent\s+1$")

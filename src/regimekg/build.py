@@ -24,7 +24,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import __version__, asof, curated, store, validate
+from . import __version__, asof, curated, searchtext, store, validate
 from . import ontology as schema
 from .errors import BuildError, UserError
 from .loaders import Candidate, load_source, write_candidates
@@ -296,6 +296,7 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
     for src in sources:
         step(f"loading source {src.id} ({src.path.name})")
         res = load_source(src, texts[src.id], gazetteer)
+        searchtext.annotate(res.graph)
         graphs.append((graph_iri(src.id), res.graph))
         segments[src.id] = [curated.SegmentSpan(s.iri, s.start, s.end) for s in res.segments]
         candidates.extend(res.candidates)
@@ -306,6 +307,7 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
         langs={s.id: s.lang for s in sources},
         segments=segments,
         external_dir=project.sources_dir / "external",
+        source_graphs={src.id: g for src, (_, g) in zip(sources, graphs[2:], strict=True)},
     )
     statements = curated.to_graph(cur, ctx)
     graphs.append((CURATED_GRAPH, statements))

@@ -19,13 +19,22 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from . import datasets, dates, files, vocab
+from . import assertions, datasets, dates, files, vocab
 from .errors import UserError
 from .inputs import compose_yaml, decode_text
 from .namespaces import ORG, RKG, concept, doc, iri, is_slug, short_hash
 from .paths import Project
 
-KINDS = ("entities", "memberships", "links", "events", "classifications", "claims")
+KINDS = (
+    "entities",
+    "memberships",
+    "links",
+    "events",
+    "classifications",
+    "claims",
+    "assertions",
+    "quantities",
+)
 
 #: Fields that identify a record (its sort key and the base of its IRI).
 KEYS: dict[str, tuple[str, ...]] = {
@@ -35,7 +44,12 @@ KEYS: dict[str, tuple[str, ...]] = {
     "events": ("subject", "type", "date"),
     "classifications": ("subject", "scheme", "concept"),
     "claims": ("subject", "about", "value"),
+    # what a source says (see assertions.py): kept apart from what regimekg asserts
+    "assertions": ("subject", "kind", "object", "value"),
+    "quantities": ("subject", "measure", "value", "unit"),
 }
+#: Identifying keys that may be left out (a characterisation needs no free-text value).
+OPTIONAL_KEYS: dict[str, frozenset[str]] = {"assertions": frozenset({"value"})}
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "entities": (
         "label_source",
@@ -52,6 +66,8 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "events": ("note",),
     "classifications": ("note",),
     "claims": ("note",),
+    "assertions": ("to", "note"),
+    "quantities": ("qualifier", "date", "note"),
 }
 
 #: Entity classes by IRI kind, from the class hierarchy of ``ontology/regimekg.ttl``.
@@ -79,6 +95,8 @@ SINGULAR = {
     "events": "event",
     "classifications": "classification",
     "claims": "claim",
+    "assertions": "assertion",
+    "quantities": "quantity",
 }
 EVIDENCE_FIELDS = frozenset({"source", "url", "quote", "accessed", "snapshot", "note"})
 DATASET_EVIDENCE_FIELDS = frozenset(datasets.DATASET_FIELDS)
@@ -197,7 +215,10 @@ def _check_fields(rec: Record, root: Path) -> None:
         raise rec.fail(
             f"unknown field {unknown[0]!r}; allowed fields are {', '.join(sorted(allowed))}.", root
         )
-    missing = [k for k in KEYS[rec.kind] if rec.data.get(k) in (None, "")]
+    optional_keys = OPTIONAL_KEYS.get(rec.kind, frozenset())
+    missing = [
+        k for k in KEYS[rec.kind] if k not in optional_keys and rec.data.get(k) in (None, "")
+    ]
     if rec.kind == "entities":
         missing += [k for k in ("type", "label") if not rec.data.get(k)]
     if missing:
@@ -440,6 +461,8 @@ def _check_relation(
         _slug_ref(rec, d["subject"], "subject", entities, root)
         if not is_slug(str(d["about"])):
             raise rec.fail(f"about {d['about']!r} must be a short hyphenated key.", root)
+    elif rec.kind in ("assertions", "quantities"):
+        assertions.check_record(rec, entities, root)
 
 
 # --------------------------------------------------------------------------- quotes
@@ -522,6 +545,8 @@ class GraphContext:
     langs: dict[str, str]
     segments: dict[str, Sequence[SegmentSpan]]
     external_dir: Path
+    #: each source's loaded graph, to find the article, section and authors of a quote
+    source_graphs: dict[str, Graph] = field(default_factory=dict)
     #: curated node → "file line N (record …)", filled by :func:`to_graph` for reports
     where: dict[URIRef, str] = field(default_factory=dict)
     _index: dict[str, QuoteIndex] = field(default_factory=dict)
@@ -763,6 +788,8 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
         g.add((node, RKG.claimAbout, Literal(str(d["about"]))))
         g.add((node, RKG.claimValue, Literal(value)))
         _evidence(g, node, rec, ctx, root)
+
+    assertions.add_to_graph(g, cur, iris, ctx, _evidence)
     return g
 
 
@@ -777,10 +804,31 @@ def _canonical_value(v: Any) -> Any:
     return v
 
 
+#: Kinds whose canonical form puts identifying keys first and evidence last.
+KEYS_FIRST = frozenset({"assertions", "quantities"})
+
+
+def _keys_first(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    head = [k for k in keys if k in record]
+    rest = sorted(k for k in record if k not in keys and k != "evidence")
+    tail = ["evidence"] if "evidence" in record else []
+    return {k: _canonical_value(record[k]) for k in head + rest + tail}
+
+
 def canonical_text(records: list[dict[str, Any]], kind: str) -> str:
     """The canonical YAML of a curated file: records sorted by key, keys sorted, UTF-8."""
     keys = KEYS[kind]
     ordered = sorted(records, key=lambda r: tuple(str(r.get(k, "")) for k in keys))
+    if kind in KEYS_FIRST:
+        # Newer kinds read like sentences: identifying keys first, evidence last.
+        return yaml.safe_dump(
+            [_keys_first(r, keys) for r in ordered],
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=False,
+            width=100,
+            indent=2,
+        )
     return yaml.safe_dump(
         [_canonical_value(r) for r in ordered],
         allow_unicode=True,

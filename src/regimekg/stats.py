@@ -8,8 +8,9 @@ concepts have a label in each language (a missing label is a gap to fill, never 
 how many curated entities carry both labels and evidence, how many UN member and observer
 states are curated with both labels and their ISO 3166-1 / Gleditsch–Ward codes (the join
 keys to other datasets), how memberships divide by role and by body and how many have a
-known start date, how regime links divide by type, and how many source disagreements are
-recorded.
+known start date, how regime links divide by type, how many source disagreements are
+recorded, and what the sources say: attributed assertions by kind and by article, and
+quantities by unit or currency.
 """
 
 from __future__ import annotations
@@ -158,6 +159,39 @@ ORDER BY ?subject ?about
 """
 )
 
+ASSERTIONS_BY_KIND = (
+    _PREFIXES
+    + """
+SELECT ?assertionKind (COUNT(DISTINCT ?a) AS ?assertions) WHERE {
+  ?a a rkg:AttributedAssertion ; rkg:assertionKind ?assertionKind .
+}
+GROUP BY ?assertionKind ORDER BY DESC(?assertions) ?assertionKind
+"""
+)
+
+ASSERTIONS_BY_SOURCE = (
+    _PREFIXES
+    + """
+SELECT ?document (COUNT(DISTINCT ?a) AS ?assertions) WHERE {
+  ?a a rkg:AttributedAssertion ; rkg:assertedIn ?document .
+}
+GROUP BY ?document ORDER BY DESC(?assertions) ?document
+"""
+)
+
+QUANTITIES_BY_UNIT = (
+    _PREFIXES
+    + """
+SELECT ?unit (COUNT(DISTINCT ?q) AS ?quantities) WHERE {
+  ?q a rkg:Quantity .
+  OPTIONAL { ?q rkg:currencyCode ?code }
+  OPTIONAL { ?q rkg:unitOfMeasure ?concept }
+  BIND(COALESCE(?code, ?concept) AS ?unit)
+}
+GROUP BY ?unit ORDER BY DESC(?quantities) STR(?unit)
+"""
+)
+
 _HEADINGS = {
     "graphs": ("Triples per named graph", "各命名图的三元组数"),
     "classes": ("Individuals per class", "各类的个体数"),
@@ -169,6 +203,10 @@ _HEADINGS = {
     "links": ("Regime links by type", "按类型统计的机制关联"),
     "conflicts": ("Conflicting claims (same subject and key, different values)",
                   "相互冲突的说法（同一实体同一属性取值不同）"),
+    "assertionKinds": ("What the sources say: attributed assertions by kind",
+                       "来源论断（按类型）"),
+    "assertionSources": ("Attributed assertions by article", "来源论断（按文章）"),
+    "quantities": ("Quantities by unit or currency", "数量（按单位或货币）"),
 }  # fmt: skip
 _TITLES = {
     "graph": ("Graph", "命名图"),
@@ -196,6 +234,11 @@ _TITLES = {
     "subject": ("About", "实体"),
     "about": ("Key", "属性"),
     "values": ("Values", "取值数"),
+    "assertionKind": ("Kind", "论断类型"),
+    "assertions": ("Assertions", "论断数"),
+    "document": ("Article", "文章"),
+    "unit": ("Unit or currency", "单位或货币"),
+    "quantities": ("Quantities", "数量数"),
 }
 _KINDS = {
     "institution": "机构",
@@ -266,6 +309,14 @@ def _un_states(result: Result, lang: str) -> Result:
     return result
 
 
+def _nonempty(result: Result) -> Result:
+    """Drop the one empty group rdflib answers for a grouped count over no solutions."""
+    result.rows = [
+        row for row in result.rows if _int(row.get("assertions") or row.get("quantities"))
+    ]
+    return result
+
+
 def _bodies(result: Result, lang: str) -> str:
     """Memberships per body with the share whose start date a source gives, and the total."""
     n = total = 0
@@ -333,4 +384,9 @@ def stats(kg: KG, lang: str = "en") -> str:
     parts.append(_section("bodies", _bodies(run(MEMBERSHIPS_BY_BODY), lang), lang))
     parts.append(_section("links", _table(run(LINKS_BY_TYPE), lang), lang))
     parts.append(_section("conflicts", _table(run(CONFLICTS), lang), lang))
+    parts.append(_section("assertionKinds", _table(_nonempty(run(ASSERTIONS_BY_KIND)), lang), lang))
+    parts.append(
+        _section("assertionSources", _table(_nonempty(run(ASSERTIONS_BY_SOURCE)), lang), lang)
+    )
+    parts.append(_section("quantities", _table(_nonempty(run(QUANTITIES_BY_UNIT)), lang), lang))
     return "\n\n".join(parts)
