@@ -64,8 +64,10 @@ def test_the_metric_default_is_the_query_default() -> None:
 def _data() -> analysis.RegimeData:
     """Three states of a population body P, two initiatives A (signing) and B (a seat)."""
 
+    known = dt.date(2020, 1, 1)  # the build's as-of rule (regimekg.asof) dates every element
+
     def ent(slug: str, cls: str) -> analysis.Entity:
-        return analysis.Entity(f"{ID}{slug}", cls, {"en": slug})
+        return analysis.Entity(f"{ID}{slug}", cls, {"en": slug}, known_from=known)
 
     ents = {
         e.iri: e
@@ -79,8 +81,16 @@ def _data() -> analysis.RegimeData:
     }
 
     def mem(state: str, org: str, role: str, end: str | None = None) -> analysis.Membership:
+        until = dt.date.fromisoformat(end) if end else None
         return analysis.Membership(
-            f"{ID}membership/{org}/{state}", f"{ID}{state}", f"{ID}{org}", role, None, end
+            f"{ID}membership/{org}/{state}",
+            f"{ID}{state}",
+            f"{ID}{org}",
+            role,
+            None,
+            end,
+            known_from=known,
+            known_until=until,
         )
 
     mems = [
