@@ -97,8 +97,14 @@ class Recording:
 
     rows: list[int]
 
-    def run(self, text: str, bindings: dict[str, URIRef | Literal], limit: int | None) -> Raw:
-        raw = super().run(text, bindings, limit)  # type: ignore[misc]
+    def run(
+        self,
+        text: str,
+        bindings: dict[str, URIRef | Literal],
+        limit: int | None,
+        dataset: object = None,
+    ) -> Raw:
+        raw = super().run(text, bindings, limit, dataset)  # type: ignore[misc]
         self.rows.append(len(raw.rows))
         return raw
 
