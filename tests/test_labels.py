@@ -154,3 +154,73 @@ def names() -> q.KG:
 )
 def test_names_from_the_sources_resolve(names: q.KG, value: str, expected: str) -> None:
     assert names.resolve(value) == URIRef(ID + expected)
+
+
+#: Entities whose English label names a web page in ``label_source`` that was never stored,
+#: so no quote verifies the name. They predate the rule below; store the page, quote the
+#: sentence with the name, and drop the slug from this list.
+UNSTORED_LABEL_SOURCES = frozenset(
+    [
+        "ai-automation-and-the-economy",
+        "ai-rd-progress-report-2016-2019",
+        "airbus",
+        "american-ai-initiative-year-one-report",
+        "ap4ai",
+        "apec",
+        "brics-ai-study-group",
+        "brics-institute-of-future-networks",
+        "carnegie-council",
+        "coe-framework-convention-on-ai",
+        "eu-china-high-level-digital-dialogue",
+        "europol",
+        "fid-ai-working-group",
+        "four-principles-of-explainable-ai",
+        "global-ai-observatory",
+        "igf-policy-network-on-ai",
+        "internet-governance-forum",
+        "israel-aerospace-industries",
+        "nscai-final-report",
+        "nvidia",
+        "paris-peace-forum",
+        "project-nimbus",
+        "rafael",
+        "russia-national-ai-strategy-2030",
+        "un-human-rights-council",
+        "unicef",
+        "us-socom",
+        "who",
+        "who-expert-group-ai-for-health",
+    ]
+)
+
+
+def _unstored_label_sources(cur: curated.Curated) -> set[str]:
+    """Entities with a label_source URL that none of their own evidence items cites."""
+    out = set()
+    for rec in cur.records["entities"]:
+        cited = {item.get("url") for item in rec.data["evidence"] if isinstance(item, dict)}
+        for src in (rec.data.get("label_source") or {}).values():
+            if str(src).startswith(("https://", "http://")) and src not in cited:
+                out.add(str(rec.data["id"]))
+    return out
+
+
+def test_a_label_taken_from_a_web_page_quotes_that_page(repo: Project) -> None:
+    """The page a label comes from is stored and quoted, so the build verifies the name."""
+    unstored = _unstored_label_sources(curated.load(repo))
+    new = sorted(unstored - UNSTORED_LABEL_SOURCES)
+    assert not new, (
+        f"label_source names a page that no evidence item of the same record quotes: {new}; "
+        "save the page under data/sources/external/ and add an evidence item quoting the "
+        "sentence with the name."
+    )
+    fixed = sorted(UNSTORED_LABEL_SOURCES - unstored)
+    assert not fixed, f"now backed by a stored page: remove {fixed} from UNSTORED_LABEL_SOURCES."
+
+
+def test_the_label_page_check_can_fail(tmp_path: Path) -> None:
+    cited = make(tmp_path / "a", {"entities/a.yaml": LABELLED})
+    assert _unstored_label_sources(curated.load(cited)) == set()
+    unquoted = LABELLED.replace("url: 'https://example.org/eeas'", "url: 'https://example.org/x'")
+    proj = make(tmp_path / "b", {"entities/a.yaml": unquoted})
+    assert _unstored_label_sources(curated.load(proj)) == {"eeas"}
