@@ -37,11 +37,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from regimekg import asof
+
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "tests" / "fixtures" / "mini.trig"
 #: Named sizes (triples, approximate: the generator lands within a few percent).
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-VERSION = "2"  # bump when the output changes, so cached files are regenerated
+VERSION = "3"  # bump when the output changes, so cached files are regenerated
 
 B = "https://w3id.org/regimekg/"
 ID = B + "id/"
@@ -54,6 +56,7 @@ ORG = "http://www.w3.org/ns/org#"
 DCT = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CURATED = GRAPH + "curated"
+TIME = GRAPH + "time"
 
 INSTITUTION_KINDS = [  # class, English noun, Chinese noun, weight
     ("Forum", "Forum", "论坛", 5),
@@ -123,6 +126,15 @@ def _date(rng: random.Random, lo: int, hi: int) -> str:
 
 def _year(date_lit: str) -> int:
     return int(date_lit[1:5])
+
+
+def _lexical(date_lit: str) -> str:
+    """The lexical form of an N-Triples literal (``"2020-06"^^<…>`` → ``2020-06``)."""
+    return date_lit.split('"')[1]
+
+
+def _day(day: object) -> str:
+    return f'"{day}"^^<{XSD}date>'
 
 
 def _slug(iri: str) -> str:
@@ -320,7 +332,9 @@ class Generator:
             acronym = "".join(w[0] for w in (e.label_en or "X").split() if w[0].isupper())
             self.q(e.iri, RKG + "acronym", _lit(acronym + e.iri.rsplit("-", 1)[-1]))
         if kind != "state":
-            self.q(e.iri, RKG + "startDate", _date(rng, e.start, e.start))
+            start = _date(rng, e.start, e.start)
+            self.q(e.iri, RKG + "startDate", start)
+            self.q(e.iri, RKG + "knownFrom", _day(asof.started_by(_lexical(start))), TIME)
         self.evidence(e.iri, rng)
 
     def _memberships(self, bodies: list[Entity], states: list[Entity]) -> None:
@@ -347,8 +361,12 @@ class Generator:
                 self.q(ms, ORG + "role", self.iri(ID + "membership-role/" + role))
                 start = _date(rng, body.start, min(2025, body.start + 20))
                 self.q(ms, RKG + "startDate", start)
+                # graph/time as a build writes it (docs/time.md), so as-of queries find rows
+                self.q(ms, RKG + "knownFrom", _day(asof.started_by(_lexical(start))), TIME)
                 if rng.random() < 0.08:
-                    self.q(ms, RKG + "endDate", _date(rng, _year(start) + 1, 2025))
+                    end = _date(rng, _year(start) + 1, 2025)
+                    self.q(ms, RKG + "endDate", end)
+                    self.q(ms, RKG + "knownUntil", _day(asof.ended_from(_lexical(end))), TIME)
                 self.q(m.iri, RKG + "isMemberOf", self.iri(body.iri))
                 self.q(body.iri, RKG + "hasMember", self.iri(m.iri))
                 self.evidence(ms, rng)

@@ -168,7 +168,6 @@ def machine() -> dict[str, str]:
         "pyoxigraph": pyoxigraph.__version__,
         "rdflib": rdflib.__version__,
         "pyshacl": pyshacl.__version__,
-        "oxigraph": sh(f"{Path(sys.executable).parent / 'oxigraph'} --version"),
         "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
@@ -421,7 +420,7 @@ def embedded_queries(store_path: Path, plan: dict[str, Any], repeat: int) -> dic
 
 
 def http_queries(store_path: Path, plan: dict[str, Any], repeat: int) -> dict[str, Any]:
-    """The query layer against ``regimekg serve`` (the guarded Oxigraph server) over HTTP."""
+    """The query layer against ``regimekg serve`` (guarded front end, engine workers) over HTTP."""
     from regimekg.errors import UserError
     from regimekg.query import open as open_kg
     from regimekg.serve import running

@@ -9,8 +9,10 @@ names, so a stray lookup cannot wait for a DNS timeout either. A refused attempt
 :class:`NetworkAccessError` in the code that tried, *and* fails the test at teardown, because
 libraries often catch the error and carry on (rdflib turns it into a parse error).
 
-Child processes (the Oxigraph server, CLI subprocesses) are outside this guard; tests that need
-the same promise for a child use an audit hook in the child (see ``tests/test_untrusted.py``).
+Child processes (the query engines of ``regimekg serve``, CLI subprocesses) are outside this
+guard; tests that need the same promise for a child use an audit hook in the child (see
+``tests/test_untrusted.py``) or, for the engines, their own network namespace (see
+``tests/test_serve_attacks.py``).
 
 Enable it for the whole suite from ``tests/conftest.py``::
 

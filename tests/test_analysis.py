@@ -27,11 +27,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from regimekg import analysis, store
+from regimekg import analysis, asof, store
 from regimekg.analysis import (
     compute,
     eigenvector_by_component,
-    existed,
     fragmentation_type,
     metrics_graph,
     oxigraph_select,
@@ -109,14 +108,23 @@ def approx(x: float) -> object:
 # --------------------------------------------------------------------------- time
 
 
-def test_partial_dates_start_on_their_first_and_end_on_their_last_day() -> None:
-    assert not existed(["2020-06"], [], dt.date(2020, 5, 31))
-    assert existed(["2020-06"], [], dt.date(2020, 6, 1))
-    assert existed(["2018"], ["2021"], dt.date(2021, 12, 31))
-    assert not existed(["2018"], ["2021"], dt.date(2022, 1, 1))
-    assert existed([], [], dt.date(1900, 1, 1))  # undated: open on both sides
-    # several sources: the widest period any of them supports
-    assert existed(["2019-05-22", "2018"], [], dt.date(2018, 1, 1))
+def test_the_fixture_time_graph_is_what_the_as_of_rule_gives() -> None:
+    """graph/time of the fixture is generated (python -m regimekg.asof), never hand-edited."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert text.endswith(asof.fixture_time_block(FIXTURE))
+
+
+def test_partial_dates_are_read_so_nothing_shows_early_or_late() -> None:
+    # a start counts from its last possible day, an end from its first (that day included)
+    assert asof.started_by("2020-06") == dt.date(2020, 6, 30)
+    assert asof.started_by("2018") == dt.date(2018, 12, 31)
+    assert asof.ended_from("2021") == dt.date(2021, 1, 1)
+    assert asof.ended_from("2020-01-31") == dt.date(2020, 1, 31)
+    assert asof.present(dt.date(2018, 12, 31), dt.date(2021, 1, 1), dt.date(2021, 1, 1))
+    assert not asof.present(dt.date(2018, 12, 31), dt.date(2021, 1, 1), dt.date(2021, 1, 2))
+    assert not asof.present(dt.date(2020, 6, 30), None, dt.date(2020, 6, 29))
+    # a date no source gives is unknown, not "always"
+    assert not asof.present(None, None, dt.date(2999, 1, 1))
 
 
 def test_as_of_names_the_last_day_of_its_period() -> None:
@@ -133,21 +141,24 @@ def test_slices_follow_the_fixture_dates(data: analysis.RegimeData) -> None:
     def members(day: dt.date, org: str) -> set[str]:
         return {m.member for m in data.at(day).memberships if m.organisation == org and m.counts}
 
-    # delta was founded 2020-03; estoria joined 2020-06; fenwick's membership is undated
+    # delta was founded 2020-03; estoria joined "2020-06" (known from its last day);
+    # fenwick's membership is undated and only a source of 2024 attests it
     assert members(dt.date(2020, 2, 29), DELTA) == set()
-    assert members(dt.date(2020, 5, 31), DELTA) == {F}
-    assert members(dt.date(2020, 6, 30), DELTA) == {E, F}
-    # borland left gamma in "2021": still in on 2021-06-15, gone in 2022
-    assert B in members(dt.date(2021, 6, 15), GAMMA)
-    assert B not in members(dt.date(2022, 1, 1), GAMMA)
+    assert members(dt.date(2020, 6, 29), DELTA) == set()
+    assert members(dt.date(2020, 6, 30), DELTA) == {E}
+    assert members(dt.date(2024, 12, 30), DELTA) == {E}
+    assert members(dt.date(2024, 12, 31), DELTA) == {E, F}
+    # borland left gamma in "2021": in on 2021-01-01 (maybe its last day), not after
+    assert B in members(dt.date(2021, 1, 1), GAMMA)
+    assert B not in members(dt.date(2021, 6, 15), GAMMA)
     # zeta existed 2010–2015 only, so did its links
     assert ZETA in data.at(dt.date(2012, 12, 31)).entities
     assert ZETA not in data.at(dt.date(2016, 1, 1)).entities
     assert all(ZETA not in (lk.source, lk.target) for lk in data.at(dt.date(2019, 12, 31)).links)
     # sigma has no start date: it exists from its adoption (2021-11), not its proposal (2020)
     sigma = f"{ID}instrument/sigma-declaration"
-    assert sigma not in data.at(dt.date(2021, 10, 31)).entities
-    assert sigma in data.at(dt.date(2021, 11, 1)).entities
+    assert sigma not in data.at(dt.date(2021, 11, 29)).entities
+    assert sigma in data.at(dt.date(2021, 11, 30)).entities
     # omega was adopted 2019-05-22
     assert OMEGA not in data.at(dt.date(2019, 5, 21)).entities
     assert OMEGA in data.at(dt.date(2019, 5, 22)).entities

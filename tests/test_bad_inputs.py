@@ -10,7 +10,9 @@ subprocess exactly as a user would (``python -m regimekg.cli --root COPY build``
   the case's expected fragments (the file, line or record, and what to do);
 * leave ``build/`` byte for byte as it was (hashed before and after) and leave no staging
   directory behind;
-* leave ``data/`` as it was: a refused ``ingest`` copies and registers nothing.
+* leave the project — ``data/``, ``ontology/``, ``queries/`` and a ``.git`` made in the copy —
+  byte for byte as it was, and any folder a case names in ``keep`` (the user's own files an
+  ``--out`` or ``-o`` pointed at): a refused command copies, registers and replaces nothing.
 
 ``validate`` cases run ``… validate FILE`` on a file given from outside the project (RDF/XML,
 JSON-LD). Every refusal is structurally bounded (docs/security.md): the check that refuses
@@ -62,10 +64,8 @@ class Outcome:
     returncode: int
     stdout: str
     stderr: str
-    build_before: str
-    build_after: str
-    data_before: str
-    data_after: str
+    before: dict[str, str]
+    after: dict[str, str]
     peak_memory_mb: float | None
 
     @property
@@ -114,6 +114,12 @@ def _apply(root: Path, step: dict[str, Any]) -> None:
         _writable(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(FILES / step["with"], path)
+    elif op == "text":
+        path = root / step["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(step["text"], "utf-8")
+    elif op == "symlink":
+        (root / step["path"]).symlink_to(root / step["to"], target_is_directory=True)
     elif op == "append":
         path = root / step["path"]
         _writable(path)
@@ -148,34 +154,44 @@ sys.exit(rc)
 """
 
 
+def _logs(case: dict[str, Any], root: Path) -> Path:
+    """Where a case's output is kept: beside its folder, out of reach of an ``--out ..``."""
+    logs = root.parent.parent / f"{case['id']}.logs"
+    logs.mkdir(exist_ok=True)
+    return logs
+
+
 def _command(case: dict[str, Any], root: Path) -> list[str]:
     base = [sys.executable, "-m", "regimekg.cli", "--root", str(root)]
     if case.get("measure_memory"):
-        hwm = root.parent / "vmhwm-kb.txt"
+        hwm = _logs(case, root) / "vmhwm-kb.txt"
         base = [sys.executable, "-c", MEASURED_CLI, str(hwm), "--root", str(root)]
-    if case["command"] == "build":
-        return [*base, "build"]
+    if case["command"] in ("build", "export"):
+        return [*base, case["command"], *(a.format(root=root) for a in case.get("args", ()))]
     if case["command"] == "validate":
         target = root.parent / "incoming" / case["validate"]["file"]
         target.parent.mkdir(exist_ok=True)
         shutil.copyfile(FILES / case["validate"]["file"], target)
         return [*base, "validate", str(target)]
     spec = case["ingest"]
+    docs: list[Path] = []
     if "big" in spec:
-        doc = big_document(root.parent / spec["big"], BIG)
-    else:
-        doc = root.parent / "incoming" / spec["file"]
+        docs.append(big_document(root.parent / spec["big"], BIG))
+    for name in spec.get("files", [spec["file"]] if "file" in spec else []):
+        doc = root.parent / "incoming" / name
         doc.parent.mkdir(exist_ok=True)
-        shutil.copyfile(FILES / spec["file"], doc)
-    args = [*base, "ingest", str(doc)]
+        shutil.copyfile(FILES / name, doc)
+        docs.append(doc)
+    args = [*base, "ingest", *map(str, docs)]
     if spec.get("mapping"):
         args += ["--mapping", str(FILES / spec["mapping"])]
     return args
 
 
-def _run(args: list[str], cwd: Path) -> tuple[int, str, str, float | None]:
-    """Run *args*; return exit code, stdout, stderr and (when measured) peak memory in MB."""
-    out, err, hwm = cwd / "stdout.txt", cwd / "stderr.txt", cwd / "vmhwm-kb.txt"
+def _run(args: list[str], cwd: Path, logs: Path) -> tuple[int, str, str, float | None]:
+    """Run *args* in *cwd*; return exit code, stdout, stderr and (when measured) peak memory
+    in MB (the output is kept in *logs*)."""
+    out, err, hwm = logs / "stdout.txt", logs / "stderr.txt", logs / "vmhwm-kb.txt"
     with out.open("wb") as fo, err.open("wb") as fe:
         proc = subprocess.run(
             args, cwd=cwd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, timeout=HANG_SECONDS
@@ -188,14 +204,45 @@ def _run(args: list[str], cwd: Path) -> tuple[int, str, str, float | None]:
     )
 
 
-def _prepare(case: dict[str, Any], base: Path, built: Path) -> tuple[Path, list[str], str, str]:
+#: What no refused command may change: the build, the project's folders and its history.
+TREES = ("build", "data", "ontology", "queries", ".git")
+
+
+def _git_init(root: Path) -> None:
+    """A real repository in the copy, so an ``--out`` that would replace it is caught."""
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": "/usr/bin:/bin",
+    }
+    for args in (["init", "-q"], ["add", "data", "queries"], ["commit", "-qm", "seed"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def _digest(path: Path) -> str:
+    """A folder's :func:`tree_digest`, a file's sha256, or "missing"."""
+    if path.is_file():
+        return sha256_of(path)
+    return tree_digest(path) if path.is_dir() else "missing"
+
+
+def _digests(case: dict[str, Any], root: Path) -> dict[str, str]:
+    return {name: _digest(root / name) for name in (*TREES, *case.get("keep", ()))}
+
+
+def _prepare(
+    case: dict[str, Any], base: Path, built: Path
+) -> tuple[Path, list[str], dict[str, str]]:
     root = base / case["id"] / "proj"
     copy_project(root)
     shutil.copytree(built, root / "build")
+    _git_init(root)
     for step in case.get("setup", ()):
         _apply(root, step)
     args = _command(case, root)
-    return root, args, tree_digest(root / "build"), tree_digest(root / "data")
+    return root, args, _digests(case, root)
 
 
 @pytest.fixture(scope="module")
@@ -205,20 +252,10 @@ def outcomes(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     prepared = {c["id"]: _prepare(c, base, built) for c in CASES}
 
     def run(case: dict[str, Any]) -> Outcome:
-        root, args, build_before, data_before = prepared[case["id"]]
-        rc, stdout, stderr, rss = _run(args, root.parent)
-        return Outcome(
-            case,
-            root,
-            rc,
-            stdout,
-            stderr,
-            build_before,
-            tree_digest(root / "build"),
-            data_before,
-            tree_digest(root / "data"),
-            rss,
-        )
+        root, args, before = prepared[case["id"]]
+        cwd = root if case.get("cwd") == "project" else root.parent
+        rc, stdout, stderr, rss = _run(args, cwd, _logs(case, root))
+        return Outcome(case, root, rc, stdout, stderr, before, _digests(case, root), rss)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(run, CASES))
@@ -240,7 +277,7 @@ def test_cases_are_well_formed() -> None:
     ids = [c["id"] for c in CASES]
     assert len(ids) == len(set(ids)), "case ids must be unique"
     for c in CASES:
-        assert c["command"] in ("build", "ingest", "validate"), c["id"]
+        assert c["command"] in ("build", "ingest", "export", "validate"), c["id"]
         assert c["expect"] and c["outcome"] and c["what"]["en"] and c["what"]["zh"], c["id"]
         for step in c.get("setup", ()):
             if "with" in step:
@@ -271,10 +308,13 @@ def test_bad_input_is_refused_clearly_and_loses_nothing(
     for fragment in case["expect"]:
         assert fragment in message, f"{fragment!r} missing from: {message}"
     assert message.rstrip().endswith((".", "。")), message
-    assert o.build_after == o.build_before, "the previous build/ was modified"
-    assert o.data_after == o.data_before, "data/ was modified by a refused command"
+    changed = [name for name in o.before if o.after[name] != o.before[name]]
+    assert changed == [], f"changed by a refused command: {changed}"
     leftovers = [p.name for p in o.root.iterdir() if p.name.startswith(".build.")]
-    assert leftovers in ([], [".build.lock"]), leftovers
+    if case["command"] == "export":  # a reader's shared lock on the swap, nothing else
+        assert leftovers in ([], [".build.swap.lock"]), leftovers
+    else:
+        assert leftovers in ([], [".build.lock"]), leftovers
 
 
 def test_big_documents_are_refused_in_bounded_memory(outcomes: dict[str, Outcome]) -> None:
@@ -316,7 +356,8 @@ def _cell(text: str) -> str:
 def security_table(cases: list[dict[str, Any]] = CASES) -> str:
     """The Markdown table of ``docs/security.md`` listing every bad-input case."""
     lines = [
-        "| # | case | 情形 | command | outcome (exit 2, build/ and data/ unchanged) |",
+        "| # | case | 情形 | command | "
+        "outcome (exit 2; build/, data/, ontology/, queries/, .git unchanged) |",
         "|---|---|---|---|---|",
     ]
     for n, c in enumerate(cases, 1):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import shutil
@@ -10,11 +9,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
 
 from regimekg import analysis, store
 from regimekg.build import build, metric_slices
 from regimekg.errors import BuildError, UserError
-from regimekg.namespaces import GRAPH, METRICS_GRAPH
+from regimekg.namespaces import GRAPH, METRICS_GRAPH, RKG, TIME_GRAPH
 from regimekg.paths import Project
 from regimekg.sources import load_manifest
 
@@ -68,7 +68,14 @@ def test_metrics_graph_is_what_the_analysis_computes_from_the_build(built: Path)
     for the slices build-info.json lists: the child process that writes it loses nothing."""
     info = json.loads((built / "build-info.json").read_text("utf-8"))
     slices = [None if s == "whole graph" else s for s in info["metrics_as_of"]]
-    assert slices == metric_slices(dt.date(int(slices[-1]) + 1, 1, 1))
+    # the years come from the data (graph/time), not from the day the build ran
+    time = Graph()
+    for line in (built / "regimekg.nq").read_text("utf-8").splitlines():
+        if line.endswith(f"<{TIME_GRAPH}> ."):
+            time.parse(data=line.rsplit(" <", 1)[0] + " .", format="nt")
+    assert slices == metric_slices(time)
+    last_known = max(str(o)[:4] for o in time.objects(None, RKG.knownFrom))
+    assert slices[-1] == last_known
     st = store.open_store(built)
     metrics = analysis.metrics_ntriples(st, slices)  # graph/metrics adds nothing it reads
     del st
@@ -153,3 +160,141 @@ def test_second_concurrent_build_fails_clearly(tmp_path: Path, repo: Project) ->
     with store.build_lock(out), pytest.raises(UserError, match=r"Another build of .* is running"):
         build(repo, out, progress=lambda _m: None)
     assert not out.exists()
+
+
+# ----------------------------------------------- an interrupted swap (issue "Fail closed")
+
+#: ``regimekg build`` whose swap is killed with SIGKILL right between its two renames: the
+#: last good build has been renamed aside, the new one not yet renamed in.
+KILLED_BETWEEN_RENAMES = """
+import os, signal, sys
+from regimekg import store
+from regimekg.cli import main
+real, calls = store._rename, []
+def rename(source, target):
+    calls.append(target)
+    if len(calls) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(source, target)
+store._rename = rename
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _dot_build(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".build."))
+
+
+def _half_swapped(built: Path, out: Path) -> str:
+    """*out*'s parent as a swap killed between its renames leaves it; the build's digest."""
+    shutil.copytree(built, out)
+    digest = tree_digest(out)
+    (out.parent / ".build.new-killed").mkdir()
+    (out.parent / ".build.new-killed" / "regimekg.nq").write_text("half\n", "utf-8")
+    out.rename(store.saved_path(out))
+    return digest
+
+
+def test_build_killed_between_the_renames_is_restored_by_the_next_build(
+    built: Path, project_copy: Project
+) -> None:
+    """The real thing: a build process killed (SIGKILL) between the two renames of its swap
+    leaves no build/, only the saved copy; the next build — here one that fails — restores
+    the last good build first and leaves it as it was."""
+    import subprocess
+    import sys
+
+    out = project_copy.root / "build"
+    shutil.copytree(built, out)
+    before = tree_digest(out)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_BETWEEN_RENAMES, "--root", str(project_copy.root), "build"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == -9, proc.stderr
+    assert not out.exists()  # killed in the window the issue describes
+    assert tree_digest(store.saved_path(out)) == before
+    _break_quote(project_copy)
+    progress: list[str] = []
+    with pytest.raises(BuildError, match="previous build left untouched"):
+        build(project_copy, out, progress=progress.append)
+    assert any("restored the last good build" in m for m in progress), progress
+    assert tree_digest(out) == before
+    assert _dot_build(out.parent) == [".build.lock", ".build.swap.lock"]
+
+
+def test_a_reader_restores_a_half_swapped_build(built: Path, tmp_path: Path) -> None:
+    """A query after the kill finds the last good build, not "no build found"."""
+    out = tmp_path / "build"
+    before = _half_swapped(built, out)
+    st = store.open_store(out)
+    assert len(st) == store.read_info(out)["quads"]
+    del st
+    assert tree_digest(out) == before
+    assert not store.saved_path(out).exists()
+
+
+def test_kill_after_the_second_rename_keeps_the_new_build(built: Path, tmp_path: Path) -> None:
+    """Killed before the retired build was removed: the new build stays, the old one goes."""
+    out = tmp_path / "build"
+    shutil.copytree(built, out)
+    shutil.copytree(built, store.saved_path(out))
+    (out / "marker-of-the-new-build").write_text("", "utf-8")
+    before = tree_digest(out)
+    assert store.recover(out) == "finished"
+    assert tree_digest(out) == before
+    assert not store.saved_path(out).exists()
+
+
+def test_a_failing_build_never_deletes_the_saved_copy(built: Path, project_copy: Project) -> None:
+    """The attack of the issue, in the layout earlier versions left (``.build.old-*/build``):
+    no build/, the last good build in the saved copy, then a failing build. It used to delete
+    the saved copy while saying "previous build left untouched"; now it restores it."""
+    out = project_copy.root / "build"
+    shutil.copytree(built, out)
+    before = tree_digest(out)
+    legacy = out.parent / ".build.old-abc123"
+    legacy.mkdir()
+    out.rename(legacy / "build")
+    _break_quote(project_copy)
+    with pytest.raises(BuildError, match="previous build left untouched"):
+        build(project_copy, out, progress=lambda _m: None)
+    assert tree_digest(out) == before
+    assert not legacy.exists()
+
+
+def test_a_failed_second_rename_puts_the_last_good_build_back(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename that fails in-process (not a kill) is undone on the spot."""
+    out = tmp_path / "build"
+    shutil.copytree(built, out)
+    before = tree_digest(out)
+    staging = store.staging_dir(out)
+    (staging / "regimekg.nq").write_text("new\n", "utf-8")
+    real, calls = store._rename, []
+
+    def rename(source: Path, target: Path) -> None:
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(5, "Input/output error")
+        real(source, target)
+
+    monkeypatch.setattr(store, "_rename", rename)
+    with pytest.raises(OSError):
+        store.swap_in(staging, out)
+    assert tree_digest(out) == before
+    assert not store.saved_path(out).exists()
+
+
+def test_only_a_build_info_of_the_right_shape_marks_a_build(built: Path, tmp_path: Path) -> None:
+    assert store.is_build(built)
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    assert not store.is_build(fake)
+    (fake / "build-info.json").write_text('{"version": "0.1.0"}\n', "utf-8")
+    assert not store.is_build(fake)
+    (fake / "build-info.json").write_text("[1, 2]\n", "utf-8")
+    assert not store.is_build(fake)

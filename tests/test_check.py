@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from rdflib import Graph
+from rdflib.namespace import SH
 
 from regimekg.check import CheckReport, lint_ontology, run_check
 from regimekg.ontology import generate_owl
@@ -176,10 +177,13 @@ def test_broken_vocabulary_concept_fails(tmp_path: Path) -> None:
     assert problems_naming(report, "qc/concept-without-scheme-violation: id:risk-type/")
 
 
-def test_concept_added_to_a_vocabulary_must_join_the_closed_lists_in_the_shapes(
+def test_concept_added_to_a_vocabulary_joins_the_closed_lists_in_the_shapes(
     tmp_path: Path,
 ) -> None:
-    """The shapes check concept values with sh:in; a new concept must be added to those lists."""
+    """The shapes' sh:in lists are generated from the vocabularies: one file to edit."""
+    from regimekg.namespaces import concept, scheme
+    from regimekg.ontology import CONCEPTS_OF, load_shapes
+
     project = copy_project(tmp_path)
     path = project.vocab_dir / "risk-type.ttl"
     text = path.read_text(encoding="utf-8")
@@ -190,22 +194,25 @@ def test_concept_added_to_a_vocabulary_must_join_the_closed_lists_in_the_shapes(
     clone = clone.replace('"geopolitical', '"cyber-conflict').replace("地缘政治", "网络冲突")
     path.write_text(text + "\n" + clone, encoding="utf-8")
     report = run_check(project, reasoner=False)
-    hits = problems_naming(report, "lacks id:risk-type/cyber-conflict")
-    shapes = {h.split()[1].rstrip(":") for h in hits}
-    assert shapes == {
-        "rkgsh:NamedEntity-riskType",
-        "rkgsh:Classification-concept",
-        "rkgsh:TableRecord-classification",
-    }, hits
+    assert not problems_naming(report, "cyber-conflict"), report
+    shapes = load_shapes(project)
+    new = concept("risk-type", "cyber-conflict")
+    listing = {
+        s
+        for s in shapes.subjects(CONCEPTS_OF, scheme("risk-type"))
+        if new in set(shapes.items(shapes.value(s, SH["in"])))
+    }
+    assert len(listing) == 3  # entity shortcut, classification, table record
 
 
 def test_closed_list_naming_an_unknown_concept_fails(tmp_path: Path) -> None:
+    """A list still written out in a shape file must match its scheme."""
     project = copy_project(tmp_path)
     path = project.shapes_dir / "entities.ttl"
     text = path.read_text(encoding="utf-8")
-    old = "( bindingness:hard-law bindingness:soft-law )"
+    old = "    rkgsh:conceptsOf scheme:bindingness ;"
     assert old in text
-    new = "( bindingness:hard-law bindingness:soft-law bindingness:mixed )"
+    new = "    sh:in ( bindingness:hard-law bindingness:soft-law bindingness:mixed ) ;\n" + old
     path.write_text(text.replace(old, new), encoding="utf-8")
     report = run_check(project, reasoner=False)
     (hit,) = problems_naming(report, "id:bindingness/mixed")

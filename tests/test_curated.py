@@ -218,3 +218,40 @@ def test_quote_index_maps_normalised_matches_to_exact_offsets() -> None:
 def test_bundled_curated_files_are_canonical(repo: Project) -> None:
     bad = curated.lint(repo)
     assert not bad, f"not canonical: {[str(p) for p in bad]}; run `regimekg lint --fix`"
+
+
+def test_member_roles_are_concepts_of_the_membership_role_vocabulary(repo: Project) -> None:
+    """The roles that count as membership name only concepts of the SKOS scheme."""
+    from regimekg import vocab
+
+    assert set(vocab.load(repo).slugs("membership-role")) >= curated.MEMBER_ROLES
+    assert "observer" not in curated.MEMBER_ROLES
+
+
+@pytest.mark.parametrize("role", ["endorser", "sponsor"])
+def test_instrument_roles_make_a_membership_and_its_shortcut(tmp_path: Path, role: str) -> None:
+    proj = make(
+        tmp_path,
+        {
+            "entities/a.yaml": ENTITIES
+            + """\
+- evidence:
+  - {quote: The OECD, source: doc}
+  id: oecd-ai-principles
+  label: {en: OECD AI Principles}
+  type: Principles
+""",
+            "memberships/m.yaml": f"""\
+            - evidence:
+              - {{quote: "adopted its AI Principles", source: doc}}
+              member: g7
+              organisation: oecd-ai-principles
+              role: {role}
+              start: '2019'
+            """,
+        },
+    )
+    g = curated.to_graph(curated.load(proj), ctx())
+    m = iri("membership", "oecd-ai-principles", "g7", role)
+    assert (m, ORG.role, concept("membership-role", role)) in g
+    assert (iri("institution", "g7"), RKG.isMemberOf, iri("instrument", "oecd-ai-principles")) in g

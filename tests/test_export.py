@@ -96,18 +96,18 @@ def test_gexf_is_dynamic(project: Project, tmp_path: Path, as_of: str | None, wh
     assert graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
     desc = root.findtext("{*}meta/{*}description") or ""
     assert "0.1.0" in desc and ("all dates" if as_of is None else f"{as_of}-12-31") in desc
-    assert g.nodes[ALPHA]["start"] == "2000-01-01"  # "2000": its first day
+    assert g.nodes[ALPHA]["start"] == "2000-12-31"  # "2000": known from its last day
     if as_of != "2019":
-        assert g.nodes[DELTA]["start"] == "2020-03-01"
+        assert g.nodes[DELTA]["start"] == "2020-03-31"
         assert g.nodes[DELTA]["start_given"] == "2020-03"
     edges = {d["id"]: d for _, _, d in g.edges(data=True)}
     if as_of != "2019":
         estoria = edges["https://w3id.org/regimekg/id/membership/delta-partnership/estoria/member"]
-        assert estoria["start"] == "2020-06-01"
+        assert estoria["start"] == "2020-06-30"
     if as_of is None:
-        assert g.nodes[ZETA]["end"] == "2015-12-31"
+        assert g.nodes[ZETA]["end"] == "2015-01-01"  # "2015": its first day
         borland = edges["https://w3id.org/regimekg/id/membership/gamma-initiative/borland/member"]
-        assert borland["end"] == "2021-12-31"
+        assert borland["end"] == "2021-01-01"
 
 
 @pytest.mark.parametrize("as_of", [None, "2025", "2019"])
@@ -153,8 +153,9 @@ def test_csv_node_edge_lists_and_yearly_panel(project: Project, tmp_path: Path) 
         assert len(list(csv.DictReader(f))) == SLICES["2019"][1]
     with (out / "panel" / "edges-2012.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    # 2012: alpha 4 + beta 6 + zeta 2 memberships; zeta parallel-to alpha, alpha nested-in beta
-    assert len(rows) == 4 + 6 + 2 + 2
+    # 2012: alpha 4 + beta 6 + zeta 2 memberships; no regime link yet, since the only
+    # source attesting them dates from 2019 (docs/time.md)
+    assert len(rows) == 4 + 6 + 2
     with (out / "edges-panel.csv").open(encoding="utf-8") as f:
         panel = list(csv.DictReader(f))
     assert sum(r["year"] == "2019" for r in panel) == SLICES["2019"][1]
@@ -268,3 +269,90 @@ def test_user_errors(project: Project, tmp_path: Path) -> None:
     assert set(FORMATS) == {
         "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html",
     }  # fmt: skip
+
+
+# ------------------------------------------------ outputs never half written, never foreign
+
+
+def test_csv_export_refuses_a_folder_of_other_files(project: Project, tmp_path: Path) -> None:
+    """``export --format csv -o DIR`` used to delete the user's files in DIR."""
+    from tests.test_build import tree_digest
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.md").write_text("# 论文\n", "utf-8")
+    before = tree_digest(mine)
+    with pytest.raises(UserError, match="not an earlier CSV export"):
+        export(project, "csv", mine)
+    assert tree_digest(mine) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+def test_csv_export_replaces_an_earlier_one_and_an_empty_folder(
+    project: Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "csv"
+    out.mkdir()
+    export(project, "csv", out, as_of="2019")
+    (out / "panel" / "edges-1999.csv").write_text("stale\n", "utf-8")  # a file of the old export
+    export(project, "csv", out, as_of="2025")
+    assert not (out / "panel" / "edges-1999.csv").exists()
+    meta = json.loads((out / "metadata.json").read_text("utf-8"))
+    assert meta["panel_years"] == [2000, 2025]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+
+
+def test_a_failing_csv_export_keeps_the_previous_one(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regimekg import export as export_mod
+    from tests.test_build import tree_digest
+
+    out = export(project, "csv", tmp_path / "csv", as_of="2025")
+    before = tree_digest(out)
+    real = export_mod._csv_text
+    calls: list[int] = []
+
+    def fail_midway(header, rows):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 5:  # nodes, edges and two panel years written: then the disk is full
+            raise OSError(28, "No space left on device")
+        return real(header, rows)
+
+    monkeypatch.setattr(export_mod, "_csv_text", fail_midway)
+    with pytest.raises(UserError, match="No space left on device"):
+        export(project, "csv", out, as_of="2019")
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "d3", "nq", "html", "dot"])
+def test_a_failing_file_export_keeps_the_previous_file(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """A write that fails after part of the file was written (here at the final fsync)
+    leaves the previous export whole, not a truncated file."""
+    from regimekg import files
+
+    out = export(project, fmt, tmp_path / f"graph.{fmt}")
+    before = out.read_bytes()
+
+    def fail(*_a: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(files.os, "fsync", fail)
+    with pytest.raises(UserError, match="Input/output error"):
+        export(project, fmt, out, as_of="2019")
+    monkeypatch.undo()
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_exports_never_go_into_the_project_folders(project: Project) -> None:
+    for fmt, target in (
+        ("graphml", project.sources_yaml),
+        ("csv", project.root / "data"),
+        ("csv", project.root),
+    ):
+        with pytest.raises(UserError, match="project"):
+            export(project, fmt, target)

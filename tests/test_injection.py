@@ -12,7 +12,7 @@ substituted into the query text token by token.
 A value passes if it is refused with a :class:`~regimekg.errors.UserError`, or if it is read
 as plain data:
 
-* entity / date / integer: the answer equals the answer for the term it was read as, given in
+* entity / date / asof / integer: the answer equals the answer for the term it was read as, given in
   canonical form (the IRI, the ISO date, the number) — so the value changed nothing but the
   constant;
 * string (substring searches): every row contains the value.
@@ -163,9 +163,10 @@ def test_every_named_query_parameter_is_attacked() -> None:
     with_params = {nq.name for nq in queries if nq.params}
     assert {name for name, _ in PARAMS} == with_params
     types = {p.type for nq in queries for p in nq.params}
-    assert types == {"entity", "date", "string"} or types == {
+    assert types == {"entity", "date", "asof", "string"} or types == {
         "entity",
         "date",
+        "asof",
         "string",
         "integer",
     }

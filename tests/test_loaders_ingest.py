@@ -6,12 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
-from rdflib.namespace import RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from regimekg.errors import UserError
 from regimekg.loaders import ingest as ingest_mod
 from regimekg.loaders import load_source
+from regimekg.loaders.header import read_header
 from regimekg.loaders.ingest import ingest
 from regimekg.loaders.mentions import Gazetteer
 from regimekg.namespaces import RKG, iri
@@ -196,6 +197,76 @@ def test_ingest_errors_name_the_file(project: Project, tmp_path: Path) -> None:
         ingest(project, [FIXTURES / "en-briefing.md"], lang="fr")
 
 
+def test_a_failed_batch_changes_nothing(project: Project, tmp_path: Path) -> None:
+    """``ingest A B C`` with C invalid used to leave A and B registered: now the batch is
+    all or nothing (nothing is copied or written before the last file has loaded)."""
+    from tests.test_build import tree_digest
+
+    before = tree_digest(project.root / "data")
+    bad = tmp_path / "c.txt"
+    bad.write_bytes("人工智能治理".encode("gbk"))
+    with pytest.raises(UserError, match=r"c\.txt"):
+        ingest(project, [FIXTURES / "en-briefing.md", FIXTURES / "zh-briefing.md", bad])
+    assert tree_digest(project.root / "data") == before
+
+
+def test_a_failing_write_undoes_the_batch(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails while the batch is committed (a full disk at sources.yaml) takes
+    back the documents already copied: data/ is as it was, sources.yaml never half written."""
+    from regimekg import files
+    from tests.test_build import tree_digest
+
+    ingest(project, [FIXTURES / "en-briefing.md"])
+    changed = project.root / "en-briefing.md"
+    changed.write_text((FIXTURES / "en-briefing.md").read_text() + "\nThe G20 agreed.\n")
+    before = tree_digest(project.root / "data")
+    real = files.write_text
+
+    def full_disk(target: object, text: str, encoding: str = "utf-8") -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "write_text", full_disk)
+    with pytest.raises(OSError):
+        ingest(project, [changed, FIXTURES / "zh-briefing.md"])  # a refresh and an addition
+    monkeypatch.setattr(files, "write_text", real)
+    assert tree_digest(project.root / "data") == before
+
+
+def test_an_unregistered_file_is_not_replaced(project: Project) -> None:
+    mine = project.sources_dir / "en-briefing.md"
+    mine.write_text("my own notes\n", "utf-8")
+    with pytest.raises(UserError, match=r"already exists and no entry of sources\.yaml"):
+        ingest(project, [FIXTURES / "en-briefing.md"])
+    assert mine.read_text("utf-8") == "my own notes\n"
+
+
+def test_the_same_document_twice_in_one_batch_is_added_once(project: Project) -> None:
+    lines = ingest(project, [FIXTURES / "en-briefing.md", FIXTURES / "en-briefing.md"])
+    assert [ln.split(":")[0] for ln in lines if not ln.startswith(" ")] == [
+        "en-briefing (added)",
+        "en-briefing (unchanged)",
+    ]
+    assert [s.id for s in load_manifest(project)].count("en-briefing") == 1
+
+
+def test_two_versions_in_one_batch_the_last_one_wins(project: Project, tmp_path: Path) -> None:
+    """As if run one after the other: the entry and the file hold the second version."""
+    from regimekg.sources import sha256_of
+
+    ingest(project, [FIXTURES / "en-briefing.md"])
+    versions = []
+    for n in (1, 2):
+        v = tmp_path / f"v{n}" / "en-briefing.md"
+        v.parent.mkdir()
+        v.write_text((FIXTURES / "en-briefing.md").read_text() + f"\nVersion {n}.\n")
+        versions.append(v)
+    ingest(project, versions)
+    src = next(s for s in load_manifest(project) if s.id == "en-briefing")
+    assert src.sha256 == sha256_of(versions[1]) == sha256_of(src.path)
+
+
 def test_project_gazetteer_reads_curated_names(tmp_path: Path) -> None:
     """Without curated records the gazetteer is empty, not an error."""
     root = tmp_path / "p"
@@ -203,3 +274,83 @@ def test_project_gazetteer_reads_curated_names(tmp_path: Path) -> None:
     (root / "ontology").mkdir()
     gaz = ingest_mod.project_gazetteer(Project(root))
     assert gaz.find("七国集团与经合组织") == []
+
+
+def _spans(g: Graph) -> list[tuple[int, int]]:
+    return [
+        (int(g.value(n, RKG.startOffset)), int(g.value(n, RKG.endOffset)))
+        for n in g.subjects(RKG.startOffset, None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "sid", "title", "fields"),
+    [
+        (
+            "en-header.md",
+            "en-header",
+            {"en": "Briefing on the G7 and the OECD"},
+            {
+                "url": "https://example.org/briefings/oecd-g7-notes",
+                "date": "2025-02-11",
+                "retrieved": "2026-12-07",
+            },
+        ),
+        (
+            "zh-frontmatter.md",
+            "zh-frontmatter",
+            {"zh": "七国集团与经合组织的合作"},
+            {"url": "https://example.org/zh/g7-oecd", "date": "2025-02"},
+        ),
+    ],
+)
+def test_a_metadata_header_is_metadata_never_content(
+    project: Project, name: str, sid: str, title: dict, fields: dict
+) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    body = read_header(text).end
+    assert 0 < body < len(text)
+    ingest(project, [FIXTURES / name])
+    src, res = _load(project, sid)
+    assert src.title == title
+    assert {k: src.extra.get(k, src.date if k == "date" else None) for k in fields} == fields
+    g = res.graph
+    doc = iri("doc", sid)
+    assert g.value(doc, DCTERMS.source) == URIRef(fields["url"])
+    assert str(g.value(doc, DCTERMS.date)) == fields["date"]
+    # Header lines never become segments, headings, mentions or candidates.
+    spans = _spans(g)
+    assert spans and all(s >= body for s, _ in spans)
+    assert all(c.start >= body for c in res.candidates)
+    for s, e in spans:
+        assert text[s:e] == src.read_text()[s:e]
+    headings = [str(g.value(h, RKG.text)) for h in g.objects(doc, RKG.hasHeading)]
+    assert not any(":" in h for h in headings)
+
+
+def test_an_ingested_document_links_variants_and_proposes_weak_ones(project: Project) -> None:
+    ingest(project, [FIXTURES / "en-header.md", FIXTURES / "zh-frontmatter.md"])
+    _, res = _load(project, "en-header")
+    g = res.graph
+    conf = {
+        str(g.value(m, RKG.surfaceForm)): float(g.value(m, RKG.matchConfidence))
+        for m in g.subjects(RDF.type, RKG.Mention)
+    }
+    assert conf["G7"] == 0.9 and conf["OECD"] == 0.9  # acronyms are aliases
+    assert 0.7 <= conf["White Paper for Artificial Intelligence"] < 1.0
+    weak = [c for c in res.candidates if c.pattern == "near-miss"]
+    assert [(c.name, c.alias_of) for c in weak] == [
+        ("White Paper for the Artificial-Intelligence 2020", "white-paper-on-ai")
+    ]
+    _, zh = _load(project, "zh-frontmatter")
+    mentioned = sorted(str(o).rsplit("/", 1)[-1] for o in zh.graph.objects(None, RKG.mentionOf))
+    assert mentioned == ["china", "european-commission", "united-nations", "white-paper-on-ai"]
+
+
+def test_read_header_only_takes_lowercase_keys_at_the_start() -> None:
+    assert read_header("# Introduction: why AI\n\ntext").end == 0
+    assert read_header("text\n# source: https://x.org\n").end == 0
+    h = read_header("# source: https://x.org/a\n# lang: zh-CN\n# date: 2025-13-01\n正文")
+    assert h.get("url") == "https://x.org/a" and h.lang == "zh" and h.date is None
+    assert h.end == len("# source: https://x.org/a\n# lang: zh-CN\n# date: 2025-13-01\n")
+    assert read_header("---\nnot: [closed\n---\nbody").end == 0  # broken YAML is content

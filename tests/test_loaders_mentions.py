@@ -10,6 +10,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from regimekg.loaders.mentions import Gazetteer
+from regimekg.loaders.segment import has_cjk
+from regimekg.loaders.wordseg import compound_cuts, default_freq, default_words, is_cjk
 from regimekg.namespaces import RKG, iri
 from regimekg.paths import Project
 from regimekg.sources import load_manifest
@@ -164,8 +166,10 @@ def measure(gaz: Gazetteer) -> tuple[float, float, set, set]:
 
 def test_mention_linking_precision_and_recall(gaz: Gazetteer) -> None:
     precision, recall, false_pos, false_neg = measure(gaz)
-    assert precision >= 0.9, sorted(false_pos)
-    assert recall >= 0.9, sorted(false_neg)
+    # Measured 0.993 / 0.972 (0.993 / 0.965 before word boundaries and variants): a change
+    # that loses precision or recall fails here.
+    assert precision >= 0.99, sorted(false_pos)
+    assert recall >= 0.97, sorted(false_neg)
     # The known misses stay visible: names written differently from every curated form.
     assert ("jsdm-2024-03", 40537, 40545, "oecd") in false_neg  # 经济合作发展组织
 
@@ -174,3 +178,189 @@ def test_every_linked_entity_in_the_sample_is_a_fixture_entity(gaz: Gazetteer) -
     slugs = {str(e).rsplit("/", 1)[-1] for e in gaz.entities}
     assert {r["entity"] for r in _sample()} <= slugs
     assert URIRef(iri("state", "china")) in gaz.entities
+
+
+# ---------------------------------------------------------------------- word boundaries
+
+
+def test_a_chinese_name_never_matches_inside_a_longer_word(gaz: Gazetteer) -> None:
+    assert found(gaz, "中国作为最大的发展中国家，倾听发展中国家的关切。") == [("中国", "china")]
+    assert found(gaz, "在发展中国家中国的作用") == [("中国", "china")]
+    # Curated names are dictionary words, so a long name is never cut apart.
+    assert found(gaz, "联合国高级别人工智能咨询机构发布报告") == [
+        ("联合国高级别人工智能咨询机构", "un-high-level-advisory-body-on-ai")
+    ]
+
+
+def test_one_word_brand_names_keep_their_capitalisation_and_their_word(gaz: Gazetteer) -> None:
+    assert found(gaz, "focusing on open AI models and Open AI tools") == []
+    assert found(gaz, "openai") == []
+    assert found(gaz, "OpenAI and DeepSeek") == [("OpenAI", "openai"), ("DeepSeek", "deepseek")]
+    assert found(gaz, "china and porcelain") == []
+
+
+def false_mentions(text: str, start: int, end: int, names: set[str]) -> str | None:
+    """Why the mention ``text[start:end]`` is false, or None.
+
+    *Inside a longer Chinese word*: jieba's own dictionary (without the gazetteer's names, an
+    oracle independent of the matcher's additions) has a word around the mention that is
+    longer than it, is no name of the entity, and is not a compound with the mention as one
+    of its whole parts (中国 in 发展中国家 is false; 美国 in 美国政府 is the US). *Across an English
+    token boundary*: the mention starts or ends inside a lower-case word ("openai" in
+    "reopenaid"), or spans more space-separated words than any name of its entity
+    ("open AI" for OpenAI).
+    """
+    surface = text[start:end]
+    lo, hi = max(0, start - 12), min(len(text), end + 12)
+    if is_cjk(surface[0]) or is_cjk(surface[-1]):
+        for word, ws, we in default_words(text[lo:hi]):
+            ws, we = lo + ws, lo + we
+            if ws <= start and end <= we and we - ws > end - start and word not in names:
+                cuts = compound_cuts(word, default_freq()) | {0, len(word)}
+                if start - ws not in cuts or end - ws not in cuts:
+                    return f"inside the word {word}"
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if before.isascii() and before.islower() and surface[0].islower():
+        return "starts inside a word"
+    if after.isascii() and after.islower() and surface[-1].islower():
+        return "ends inside a word"
+    words = len(surface.split())
+    latin_names = [n for n in names if not has_cjk(n)]
+    if words > 1 and not has_cjk(surface) and all(len(n.split()) < words for n in latin_names):
+        return "joins words the name does not have"
+    return None
+
+
+@pytest.fixture(scope="module")
+def bundled() -> list[tuple[str, str, int, int, str]]:
+    """Every mention the build makes in the bundled sources (same gazetteer, same loader)."""
+    from regimekg.loaders import load_source
+    from regimekg.loaders.ingest import project_gazetteer
+
+    project = Project(ROOT)
+    gazetteer = project_gazetteer(project)
+    out = []
+    for src in load_manifest(project):
+        text = src.read_text()
+        g = load_source(src, text, gazetteer).graph
+        for m in g.subjects(RDF.type, RKG.Mention):
+            s, e = int(g.value(m, RKG.startOffset)), int(g.value(m, RKG.endOffset))
+            entity = g.value(m, RKG.mentionOf)
+            why = false_mentions(text, s, e, gazetteer.names[entity])
+            out.append((src.id, text[s:e], s, e, why or ""))
+    return out
+
+
+def test_no_false_mention_inside_a_word_in_the_bundled_sources(bundled: list) -> None:
+    assert len(bundled) > 500  # the sources were really read
+    false = [m for m in bundled if m[4]]
+    assert len(false) == 0, false
+
+
+def test_the_false_mention_oracle_can_fail() -> None:
+    text = "中国作为最大的发展中国家。focusing on open AI models"
+    at = text.index("中国家") - 1
+    assert false_mentions(text, at + 1, at + 3, {"中国", "China"}) == "inside the word 发展中国家"
+    assert false_mentions(text, 0, 2, {"中国", "China"}) is None
+    s = text.index("open AI")
+    assert false_mentions(text, s, s + 7, {"OpenAI"}) == "joins words the name does not have"
+
+
+# ---------------------------------------------------------------------- tolerant matching
+
+
+def test_near_miss_variants_of_a_title_match_with_a_confidence(gaz: Gazetteer) -> None:
+    exact = gaz.find("the White Paper on Artificial Intelligence")[0]
+    assert (exact.slug, exact.confidence, exact.rule) == ("white-paper-on-ai", 1.0, "label")
+    alias = gaz.find("欧委会")[0]
+    assert (alias.slug, alias.confidence, alias.rule) == ("european-commission", 0.9, "alias")
+    for text, surface in (
+        (
+            "the White Paper for Artificial Intelligence was",
+            "White Paper for Artificial Intelligence",
+        ),
+        ("Ethics Guidelines on Trustworthy AI (2019)", "Ethics Guidelines on Trustworthy AI"),
+        (
+            "the Global Partnership of Artificial-Intelligence",
+            "Global Partnership of Artificial-Intelligence",
+        ),
+        (
+            "at the 2024 Global Partnership of Artificial Intelligence summit",
+            "2024 Global Partnership of Artificial Intelligence",
+        ),
+    ):
+        (m,) = gaz.find(text)
+        assert m.surface == surface and text[m.start : m.end] == surface
+        assert m.rule == "variant" and 0.7 <= m.confidence < 1.0, m
+    # Two kinds of difference cost more than one.
+    (one,) = gaz.find("Ethics Guidelines on Trustworthy AI")
+    (two,) = gaz.find("Ethics Guidelines on the Trustworthy AI")
+    assert two.confidence < one.confidence
+
+
+def test_a_weak_variant_is_a_proposal_not_a_mention(gaz: Gazetteer) -> None:
+    text = "the White Paper for the Artificial-Intelligence 2020"
+    assert gaz.find(text) == []
+    (m,) = gaz.match(text)
+    assert m.slug == "white-paper-on-ai" and m.confidence < 0.7
+
+
+def test_an_honorific_and_a_name_match_the_person() -> None:
+    g = Graph()
+    g.add((EX.trump, RDF.type, RKG.Person))
+    g.add((EX.trump, RDFS.label, Literal("Donald Trump", lang="en")))
+    g.add((EX.trump, RDFS.label, Literal("唐纳德·特朗普", lang="zh")))
+    g.add((EX.guterres, RDF.type, RKG.Person))
+    g.add((EX.guterres, RDFS.label, Literal("António Guterres", lang="en")))
+    gaz = Gazetteer.from_graph(g)
+    got = [
+        (m.surface, m.slug, m.rule)
+        for m in gaz.find(
+            "President Trump met Secretary-General Guterres; 特朗普总统与总统唐纳德·特朗普。"
+        )
+    ]
+    assert got == [
+        ("President Trump", "trump", "honorific"),
+        ("Secretary-General Guterres", "guterres", "honorific"),
+        ("特朗普总统", "trump", "honorific"),
+        ("唐纳德·特朗普", "trump", "label"),
+    ]
+    assert all(m.confidence < 1.0 for m in gaz.find("President Trump"))
+    assert gaz.find("Trump Tower") == []  # a surname alone is no name
+
+
+# ---------------------------------------------------------------------- real documents
+
+
+def _key_entities() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    with (FIXTURES / "real-key-entities.tsv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            out.setdefault(row["file"], set()).add(row["entity"])
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(_key_entities()))
+def test_real_documents_link_their_key_entities_and_nothing_false(name: str) -> None:
+    """Public documents saved with a provenance header (benchmarks/ingest_report.py)."""
+    from regimekg.loaders import load_source
+    from regimekg.loaders.header import read_header
+    from regimekg.loaders.ingest import project_gazetteer
+    from regimekg.sources import Source
+
+    path = FIXTURES / name
+    text = path.read_text(encoding="utf-8")
+    header = read_header(text)
+    assert (header.get("url") or "").startswith("http")
+    assert header.get("retrieved") == "2026-12-07"
+    gazetteer = project_gazetteer(Project(ROOT))
+    src = Source(path.stem, path, "", "en", "Article", "article", {})
+    g = load_source(src, text, gazetteer).graph
+    linked = {str(o).rsplit("/", 1)[-1] for o in g.objects(None, RKG.mentionOf)}
+    assert _key_entities()[name] <= linked
+    assert "openai" not in linked  # "open AI models"
+    for m in g.subjects(RDF.type, RKG.Mention):
+        s, e = int(g.value(m, RKG.startOffset)), int(g.value(m, RKG.endOffset))
+        assert s >= header.end
+        assert false_mentions(text, s, e, gazetteer.names[g.value(m, RKG.mentionOf)]) is None

@@ -1,8 +1,8 @@
 """The same named questions give the same answers on every engine.
 
 Each golden case (and each query's defaults) runs on pyoxigraph (in-memory store), on rdflib's
-SPARQL engine over a ``Dataset`` and on an Oxigraph HTTP endpoint that this module starts on a
-free loopback port (``oxigraph serve-read-only --union-default-graph``) and stops at the end.
+SPARQL engine over a ``Dataset`` and on the ``regimekg serve`` endpoint, which this module starts
+on a free loopback port over the same fixture and stops at the end.
 Answers are compared as rendered JSON in both languages, so rows, order, numbers and labels all
 have to agree. The endpoint path also proves the token-level parameter substitution, since a
 remote engine receives no bindings, only text.
@@ -10,33 +10,21 @@ remote engine receives no bindings, only text.
 
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 
 from regimekg import query as q
 from regimekg.errors import UserError
+from regimekg.serve import running
 from tests.conftest import ROOT
 from tests.test_query_golden import FIXTURE, golden_cases
 
 pytestmark = pytest.mark.slow
-
-
-def oxigraph_binary() -> str:
-    here = Path(sys.executable).with_name("oxigraph")
-    found = str(here) if here.exists() else shutil.which("oxigraph")
-    if not found:
-        pytest.fail("the `oxigraph` server binary (PyPI package oxigraph) is not installed")
-    return found
 
 
 def free_port() -> int:
@@ -47,38 +35,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An Oxigraph server over the fixture, read-only, union default graph, on loopback."""
-    binary = oxigraph_binary()
-    location = tmp_path_factory.mktemp("oxigraph") / "db"
-    subprocess.run(
-        [binary, "load", "--location", str(location), "--file", str(FIXTURE)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    port = free_port()
-    command = [binary, "serve-read-only", "--location", str(location)]
-    command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(100):
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"oxigraph server exited: {err}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    """`regimekg serve` over the fixture (read-only, union default graph) on loopback."""
+    location = tmp_path_factory.mktemp("served") / "store"
+    store = ox.Store(str(location))
+    store.bulk_load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+    with running(location, timeout=60.0) as ep:
+        yield ep.url
 
 
 @pytest.fixture(scope="module")

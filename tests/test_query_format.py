@@ -156,3 +156,64 @@ def test_fallback_name_shapes() -> None:
     assert fallback_name(URIRef(ID + "membership/g7/france/member")) == "g7/france/member"
     assert fallback_name(URIRef("https://w3id.org/regimekg/ontology#Forum")) == "Forum"
     assert fallback_name(URIRef("http://example.org/a/b/")) == "b"
+
+
+# -- the result cap is reported in every format ---------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_capped_answer_says_so_in_every_format(
+    kg: q.KG, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("regimekg.guard.RESULT_CAP", 3)
+    capped = kg.sparql("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", lang=lang)
+    assert capped.truncated and len(capped.rows) == 3
+    note = capped.truncation_note()
+    assert "3" in note and "LIMIT" in note and "OFFSET" in note
+    assert note in capped.format("table")
+    md = capped.format("md").splitlines()
+    assert md[-1] == f"*{note}*" and md[-2] == ""
+    doc = json.loads(capped.format("json"))
+    assert doc["truncated"] is True and doc["note"] == note and len(doc["rows"]) == 3
+    # CSV stays pure CSV: a header and the three rows, nothing else (the CLI notes on stderr)
+    rows = list(csv.reader(io.StringIO(capped.format("csv"))))
+    assert len(rows) == 4 and all(len(r) == 3 for r in rows)
+    full = kg.sparql("SELECT ?s WHERE { ?s ?p ?o } LIMIT 2", lang=lang)
+    assert not full.truncated and full.truncation_note() == ""
+    assert "LIMIT" not in full.format("md") and "note" not in json.loads(full.format("json"))
+
+
+def test_cli_sparql_notes_the_cap_on_stderr_for_csv(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from regimekg import cli
+
+    monkeypatch.setattr("regimekg.guard.RESULT_CAP", 3)
+    monkeypatch.setattr(cli, "_open", lambda args: q.open(ROOT, store=FIXTURE))
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    assert cli.main(["sparql", "--format", "csv", text]) == 0
+    out, err = capsys.readouterr()
+    assert len(list(csv.reader(io.StringIO(out)))) == 4  # header + 3 rows, machine-readable
+    assert err.startswith("regimekg: note: (first 3 rows only: the result cap")
+    assert cli.main(["sparql", "--format", "csv", text + " LIMIT 2"]) == 0
+    assert capsys.readouterr().err == ""
+    for fmt in ("table", "md", "json"):
+        assert cli.main(["sparql", "--format", fmt, text]) == 0
+        out, err = capsys.readouterr()
+        assert "first 3 rows only" in out and err == "", fmt
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1", "NaN"])
+@pytest.mark.parametrize("command", ["sparql", "serve"])
+def test_cli_refuses_a_timeout_that_is_not_finite_and_positive(
+    command: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from regimekg import cli
+
+    args = [command, f"--timeout={value}"] + (["ASK {}"] if command == "sparql" else ["--port=0"])
+    assert cli.main(["--root", str(ROOT), *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert lines[0].startswith(f"regimekg: --timeout {float(value):g} is not a finite positive")

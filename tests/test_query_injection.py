@@ -24,7 +24,7 @@ from tests.conftest import ROOT
 from tests.test_query_backends import endpoint  # noqa: F401 - module-scoped server fixture
 from tests.test_query_golden import FIXTURE
 
-pytestmark = pytest.mark.slow  # starts an Oxigraph server
+pytestmark = pytest.mark.slow  # starts `regimekg serve`
 
 HOSTILE = [
     'G7" } UNION { ?s ?p ?o } #',

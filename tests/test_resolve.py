@@ -233,7 +233,10 @@ def test_resolution_over_a_capped_endpoint_on_a_large_graph(
         assert answer(remote, value, None) == answer(local, value, None), value
     assert max(endpoint.rows) <= CAP
     # the cap is real, and the refusal carries the server's reason
-    with pytest.raises(UserError, match=rf"refused the query \(The query returns more than {CAP}"):
+    with pytest.raises(
+        UserError,
+        match=rf"refused the query \(HTTP 413 Result Too Large: The query returns more than {CAP}",
+    ):
         remote.sparql("SELECT ?e ?l WHERE { ?e rdfs:label ?l }")
 
 

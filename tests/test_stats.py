@@ -30,8 +30,8 @@ def line(report: str, pattern: str) -> None:
 
 
 def test_triples_per_graph_add_up(kg: q.KG, report: str) -> None:
-    graphs = dict(re.findall(r"^(curated|vocab|mini-notes|mini-brief)\s+(\d+)$", report, re.M))
-    assert set(graphs) == {"curated", "vocab", "mini-notes", "mini-brief"}
+    graphs = dict(re.findall(r"^(curated|vocab|time|mini-notes|mini-brief)\s+(\d+)$", report, re.M))
+    assert set(graphs) == {"curated", "vocab", "time", "mini-notes", "mini-brief"}
     total = int(re.search(r"^Total: (\d+)$", report, re.M).group(1))  # type: ignore[union-attr]
     assert total == sum(int(n) for n in graphs.values())
     # the fixture's vocabulary: 8 schemes and 40 concepts, each with two prefLabels and a type;

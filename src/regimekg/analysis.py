@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from . import dates, store
+from . import asof, dates, files, store, vocab
 from .curated import KIND_OF_CLASS, MEMBER_ROLES
 from .errors import UserError
 from .namespaces import ID, PREFIXES, RKG, concept, iri, scheme, short_hash, slug_of
@@ -50,16 +50,6 @@ from .paths import Project
 LANGS = ("en", "zh")
 FORMATS = ("table", "csv", "json", "md")
 
-LINK_TYPES = (
-    "nested-in",
-    "part-of",
-    "hosted-by",
-    "overlaps-with",
-    "parallel-to",
-    "builds-on",
-    "endorses",
-    "conflicts-with",
-)
 #: Links where the target is the authority the source defers to (Gehring & Faude 2014).
 HIERARCHICAL_TYPES = ("builds-on", "endorses", "hosted-by")
 #: Links that put one element inside another (Alter & Meunier 2009).
@@ -274,13 +264,9 @@ class Entity:
     end: list[str] = field(default_factory=list)
     #: adoption, signature, publication or entry-into-force dates (instruments)
     issued: list[str] = field(default_factory=list)
-
-    @property
-    def begins(self) -> list[str]:
-        """Start dates for the as-of rule: ``rkg:startDate``, else the adoption, signature,
-        publication or entry-into-force dates (an instrument exists once adopted, even when
-        the curators recorded only that event). A proposal is not a start."""
-        return self.start or self.issued
+    #: when the entity is known to exist (``rkg:knownFrom`` / ``rkg:knownUntil``, regimekg.asof)
+    known_from: dt.date | None = None
+    known_until: dt.date | None = None
 
     @property
     def kind(self) -> str:
@@ -311,6 +297,8 @@ class Membership:
     role: str
     start: str | None = None
     end: str | None = None
+    known_from: dt.date | None = None
+    known_until: dt.date | None = None
 
     @property
     def counts(self) -> bool:
@@ -326,6 +314,8 @@ class Link:
     source: str
     target: str
     type: str
+    known_from: dt.date | None = None
+    known_until: dt.date | None = None
 
 
 @dataclass
@@ -338,18 +328,27 @@ class RegimeData:
     as_of: dt.date | None = None
 
     def at(self, day: dt.date | None) -> RegimeData:
-        """The graph as it stood on *day* (see :func:`existed`); ``None`` keeps everything."""
+        """The graph as known on *day* (:func:`regimekg.asof.present` on the values the
+        build materialised); ``None`` keeps everything."""
         if day is None:
             return self
-        ents = {k: e for k, e in self.entities.items() if existed(e.begins, e.end, day)}
+        ents = {
+            k: e for k, e in self.entities.items() if asof.present(e.known_from, e.known_until, day)
+        }
         mems = [
             m
             for m in self.memberships
-            if m.member in ents
+            if asof.present(m.known_from, m.known_until, day)
+            and m.member in ents
             and m.organisation in ents
-            and existed([m.start] if m.start else [], [m.end] if m.end else [], day)
         ]
-        links = [lk for lk in self.links if lk.source in ents and lk.target in ents]
+        links = [
+            lk
+            for lk in self.links
+            if asof.present(lk.known_from, lk.known_until, day)
+            and lk.source in ents
+            and lk.target in ents
+        ]
         return RegimeData(ents, mems, links, day)
 
     def label(self, node: str, lang: str = "en") -> str:
@@ -357,49 +356,8 @@ class RegimeData:
         return e.label(lang) if e else slug_of(node)
 
 
-def _bounds(value: str, where: str) -> tuple[dt.date, dt.date]:
-    try:
-        return dates.bounds(value)
-    except dates.DateError as e:
-        raise UserError(f"{where} has the date {value!r} ({e}); fix it and rebuild.") from None
-
-
-def period(start: Sequence[str], end: Sequence[str]) -> tuple[dt.date | None, dt.date | None]:
-    """First possible day of the earliest start and last possible day of the latest end.
-
-    When sources give several dates, the widest period any of them supports is used; a
-    missing start or end leaves that side open.
-    """
-    first = min((_bounds(s, "a start date")[0] for s in start), default=None)
-    last = max((_bounds(e, "an end date")[1] for e in end), default=None)
-    return first, last
-
-
-def existed(start: Sequence[str], end: Sequence[str], day: dt.date) -> bool:
-    """Whether something with these dates existed on *day*.
-
-    It did when its start's first possible day is on or before *day* and its end's last
-    possible day is on or after *day*; an undated side is open. So "2020-06" has started on
-    2020-06-01 and "2021" has not ended before 2021-12-31 (docs/metrics.md, "Time").
-    """
-    first, last = period(start, end)
-    return (first is None or first <= day) and (last is None or last >= day)
-
-
-def resolve_as_of(value: str | None) -> dt.date | None:
-    """The day an ``--as-of`` value stands for: the last day of the period it names.
-
-    ``--as-of 2019`` means the graph at the end of 2019 (everything that had started by
-    2019-12-31 and not ended), so a year slice includes what happened during that year.
-    """
-    if value is None:
-        return None
-    try:
-        return dates.bounds(str(value).strip())[1]
-    except dates.DateError as e:
-        raise UserError(
-            f"--as-of {value!r} is not a date ({e}); write YYYY, YYYY-MM or YYYY-MM-DD."
-        ) from None
+#: ``--as-of`` values are resolved by the module that owns the rule.
+resolve_as_of = asof.resolve
 
 
 # --------------------------------------------------------------------------- reading
@@ -438,22 +396,27 @@ SELECT ?e ?type ?p ?o WHERE {{
   ?e a ?type .
   OPTIONAL {{
     VALUES ?p {{ rdfs:label skos:altLabel rkg:acronym rkg:startDate rkg:endDate
-                rkg:dateAdopted rkg:dateSigned rkg:datePublished rkg:dateInForce }}
+                rkg:dateAdopted rkg:dateSigned rkg:datePublished rkg:dateInForce
+                rkg:knownFrom rkg:knownUntil }}
     ?e ?p ?o .
   }}
 }}"""
 
 Q_MEMBERSHIPS = """
-SELECT ?m ?member ?org ?role ?start ?end WHERE {
+SELECT ?m ?member ?org ?role ?start ?end ?from ?until WHERE {
   ?m a rkg:Membership ; org:member ?member ; org:organization ?org .
   OPTIONAL { ?m org:role ?role }
   OPTIONAL { ?m rkg:startDate ?start }
   OPTIONAL { ?m rkg:endDate ?end }
+  OPTIONAL { ?m rkg:knownFrom ?from }
+  OPTIONAL { ?m rkg:knownUntil ?until }
 }"""
 
 Q_LINKS = """
-SELECT ?l ?s ?t ?type WHERE {
+SELECT ?l ?s ?t ?type ?from ?until WHERE {
   ?l a rkg:RegimeLink ; rkg:linkSource ?s ; rkg:linkTarget ?t ; rkg:linkType ?type .
+  OPTIONAL { ?l rkg:knownFrom ?from }
+  OPTIONAL { ?l rkg:knownUntil ?until }
 }"""
 
 
@@ -470,6 +433,8 @@ def read_graph(select: Select) -> RegimeData:
         str(RKG.dateSigned): "issued",
         str(RKG.datePublished): "issued",
         str(RKG.dateInForce): "issued",
+        str(RKG.knownFrom): "from",
+        str(RKG.knownUntil): "until",
     }
     for row in select(Q_ENTITIES):
         cls = slug_of(row["type"])
@@ -494,6 +459,10 @@ def read_graph(select: Select) -> RegimeData:
             e.end.append(value)
         elif what == "issued" and value not in e.issued:
             e.issued.append(value)
+        elif what == "from":
+            e.known_from = asof.to_date(value)
+        elif what == "until":
+            e.known_until = asof.to_date(value)
     for e in ents.values():
         e.acronyms.sort()
         e.start.sort()
@@ -508,17 +477,36 @@ def read_graph(select: Select) -> RegimeData:
         start = row["start"][0] if row["start"] else None
         end = row["end"][0] if row["end"] else None
         old = mems.get(row["m"])
-        if old is not None:  # several dates on one node: keep the widest period
-            start = min(filter(None, (old.start, start)), default=None, key=_first_day)
-            end = max(filter(None, (old.end, end)), default=None, key=_last_day)
-        mems[row["m"]] = Membership(row["m"], row["member"], row["org"], role, start, end)
+        if old is not None:  # several given dates on one node: show the earliest of each
+            start = min(filter(None, (old.start, start)), default=None)
+            end = min(filter(None, (old.end, end)), default=None)
+        mems[row["m"]] = Membership(
+            row["m"],
+            row["member"],
+            row["org"],
+            role,
+            start,
+            end,
+            asof.to_date(row["from"][0] if row["from"] else None),
+            asof.to_date(row["until"][0] if row["until"] else None),
+        )
     for m in mems.values():
         for node in (m.member, m.organisation):
             if node not in ents:
                 ents[node] = Entity(node, "")
 
     links = sorted(
-        {Link(r["l"], r["s"], r["t"], slug_of(r["type"])) for r in select(Q_LINKS)},
+        {
+            Link(
+                r["l"],
+                r["s"],
+                r["t"],
+                slug_of(r["type"]),
+                asof.to_date(r["from"][0] if r["from"] else None),
+                asof.to_date(r["until"][0] if r["until"] else None),
+            )
+            for r in select(Q_LINKS)
+        },
         key=lambda lk: lk.iri,
     )
     for lk in links:
@@ -526,14 +514,6 @@ def read_graph(select: Select) -> RegimeData:
             if node not in ents:
                 ents[node] = Entity(node, "")
     return RegimeData(ents, sorted(mems.values(), key=lambda m: m.iri), links)
-
-
-def _first_day(value: str) -> dt.date:
-    return _bounds(value, "a membership")[0]
-
-
-def _last_day(value: str) -> dt.date:
-    return _bounds(value, "a membership")[1]
 
 
 # --------------------------------------------------------------------------- networks
@@ -855,7 +835,8 @@ def compute(data: RegimeData) -> Metrics:
     for lk in data.links:
         by_type[lk.type] += 1
     if n_links:
-        for t in [*LINK_TYPES, *sorted(set(by_type) - set(LINK_TYPES))]:
+        types = vocab.current().slugs("regime-link-type")
+        for t in [*types, *sorted(set(by_type) - set(types))]:
             add(Observation("link-type-share", "regime-links", by_type[t] / n_links, category=t))
         hier = sum(by_type[t] for t in HIERARCHICAL_TYPES)
         nest = sum(by_type[t] for t in NESTING_TYPES)
@@ -939,7 +920,7 @@ def compute(data: RegimeData) -> Metrics:
 
 def metrics_at(select: Select, as_of: str | None) -> Metrics:
     """Read the graph, cut it at *as_of* and compute every metric."""
-    return compute(read_graph(select).at(resolve_as_of(as_of)))
+    return compute(read_graph(select).at(asof.resolve(as_of)))
 
 
 # --------------------------------------------------------------------------- RDF
@@ -1111,7 +1092,7 @@ def metrics_ntriples(st: ox.Store, as_of: Iterable[str | None]) -> bytes:
     """
     full = read_graph(oxigraph_select(st))
     lines = dict.fromkeys(
-        line for value in as_of for line in to_ntriples(compute(full.at(resolve_as_of(value))))
+        line for value in as_of for line in to_ntriples(compute(full.at(asof.resolve(value))))
     )
     return "".join(lines).encode("utf-8")
 
@@ -1317,7 +1298,7 @@ def write_csv(m: Metrics, directory: Path) -> list[Path]:
     for name, rows in tables(m).items():
         path = directory / f"{name}.csv"
         header = _HEADERS.get(name)
-        path.write_text(to_csv(rows, header), encoding="utf-8")
+        files.write_text(path, to_csv(rows, header))
         paths.append(path)
     return paths
 
@@ -1370,8 +1351,8 @@ _HEADERS: dict[str, list[str]] = {
 _TEXT = {
     "title": ("Regime-complexity metrics", "机制复合体指标"),
     "as_of": (
-        "as of {day}: everything that had started by then and not ended",
-        "截至{day}：已开始且尚未结束的全部内容",
+        "as of {day}: everything known to hold on that day (docs/time.md)",
+        "截至{day}：当日已知成立的全部内容（见 docs/time.md）",
     ),
     "whole": (
         "whole graph, all dates (pass --as-of DATE for a dated slice)",
@@ -1408,17 +1389,6 @@ _TEXT = {
     "csv": ("CSV files: {path}", "CSV文件：{path}"),
     "none": ("(none)", "（无）"),
     "link_type": ("link type", "联系类型"),
-}
-
-LINK_TYPE_LABELS = {
-    "nested-in": ("nested in", "嵌套于"),
-    "part-of": ("part of", "隶属于"),
-    "hosted-by": ("hosted by", "依托于"),
-    "overlaps-with": ("overlaps with", "重叠于"),
-    "parallel-to": ("parallel to", "平行于"),
-    "builds-on": ("builds on", "沿袭自"),
-    "endorses": ("endorses", "认可"),
-    "conflicts-with": ("conflicts with", "冲突于"),
 }
 
 
@@ -1516,8 +1486,9 @@ def _report_sections(
     head = [_t("a", lang), _t("b", lang), *(_metric_label(c, lang) for c in cols)]
     out.append(_section(_t("pairs", lang), head, rows))
 
+    link_types = vocab.current().labels("regime-link-type")
     rows = [
-        [LINK_TYPE_LABELS.get(o.category or "", (o.category or "",) * 2)[i], _fmt(o.value)]
+        [link_types.get(o.category or "", (o.category or "",) * 2)[i], _fmt(o.value)]
         for o in m.by("link-type-share")
     ]
     for key in ("hierarchical-link-share", "nesting-link-share"):
@@ -1589,11 +1560,12 @@ def run(project: Project, *, as_of: str | None = None, fmt: str = "table", lang:
     """``regimekg metrics``: compute on the build at *as_of*, write CSV, return the report."""
     if fmt not in FORMATS:
         raise UserError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    resolve_as_of(as_of)  # fail on a bad date before opening anything
+    asof.resolve(as_of)  # fail on a bad date before opening anything
     build_dir = project.build_dir()
     st = store.open_store(build_dir)
     try:
-        m = metrics_at(oxigraph_select(st), as_of)
+        with vocab.using(project):
+            m = metrics_at(oxigraph_select(st), as_of)
     finally:
         del st
     out = csv_dir_for(build_dir, as_of)
@@ -1604,13 +1576,15 @@ def run(project: Project, *, as_of: str | None = None, fmt: str = "table", lang:
             f"Cannot write the metrics CSV files into {out}: {e.strerror or e}; check that the "
             "build directory is writable."
         ) from None
-    return report(m, fmt=fmt, lang=lang, info=store.read_info(build_dir), csv_dir=out)
+    with vocab.using(project):
+        return report(m, fmt=fmt, lang=lang, info=store.read_info(build_dir), csv_dir=out)
 
 
 def iter_years(data: RegimeData, last: dt.date) -> Iterator[int]:
-    """Every year from the earliest dated membership, link end or entity up to *last*."""
-    firsts = [period(e.begins, e.end)[0] for e in data.entities.values()]
-    firsts += [period([m.start] if m.start else [], [])[0] for m in data.memberships]
+    """Every year from the earliest day anything is known from up to *last*."""
+    firsts = [e.known_from for e in data.entities.values()]
+    firsts += [m.known_from for m in data.memberships]
+    firsts += [lk.known_from for lk in data.links]
     years = [d.year for d in firsts if d is not None]
     if not years:
         return iter(())
@@ -1628,7 +1602,6 @@ __all__ = [
     "betweenness",
     "compute",
     "eigenvector_by_component",
-    "existed",
     "fragmentation_type",
     "metrics_at",
     "metrics_graph",

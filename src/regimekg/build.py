@@ -22,13 +22,21 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
-from . import __version__, curated, store, validate
+from . import __version__, asof, curated, store, validate
 from . import ontology as schema
 from .errors import BuildError, UserError
 from .loaders import Candidate, load_source, write_candidates
 from .loaders.mentions import Gazetteer
-from .namespaces import CURATED_GRAPH, METRICS_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, graph_iri
+from .namespaces import (
+    CURATED_GRAPH,
+    METRICS_GRAPH,
+    ONTOLOGY_GRAPH,
+    TIME_GRAPH,
+    VOCAB_GRAPH,
+    graph_iri,
+)
 from .paths import Project
 from .sources import Source, load_manifest
 
@@ -80,8 +88,18 @@ def build(
 ) -> BuildReport:
     """Build the graph into *out* (default ``build/``); raise :class:`BuildError` on failure."""
     build_dir = project.build_dir(out)
+    check_out(project, build_dir, out)
     step = _Steps(progress)
     with store.build_lock(build_dir, wait=wait):
+        if store.recover(build_dir) == "restored":
+            step(f"restored the last good build into {build_dir} (a swap had been interrupted)")
+        _check_replaceable(build_dir, out)  # again: a restored build is what gets replaced
+        if store.saved_path(build_dir).exists():  # recover() left it: not a build, or no build
+            raise UserError(
+                f"{store.saved_path(build_dir)} is left from an interrupted build and cannot be "
+                f"restored over {build_dir}; look into both and move the one you do not need "
+                "away."
+            )
         staging = store.staging_dir(build_dir)
         try:
             report = _build_into(project, staging, build_dir, step)
@@ -98,6 +116,37 @@ def build(
         return report
 
 
+def check_out(project: Project, build_dir: Path, shown: str | Path | None = None) -> None:
+    """Refuse a build directory whose swap would replace something that is not a build.
+
+    A build replaces its whole directory, so ``--out .`` would replace the project (``.git``
+    included) and ``--out data`` the curated data (:meth:`Project.check_output`); an existing
+    directory is replaced only when empty or an earlier build. Messages show *shown*, the
+    ``--out`` as typed.
+    """
+    project.check_output(build_dir, "--out", whole_dir=True, shown=shown)
+    _check_replaceable(build_dir, shown)
+
+
+def _check_replaceable(build_dir: Path, shown: str | Path | None = None) -> None:
+    """Refuse to replace anything but an empty directory or an earlier build.
+
+    Recognised by the ``build-info.json`` every build writes last (:func:`store.is_build`).
+    """
+    out = shown if shown is not None else build_dir
+    if build_dir.is_symlink() or (build_dir.exists() and not build_dir.is_dir()):
+        raise UserError(
+            f"--out {out} exists and is not a directory; give a new or empty directory, "
+            "or an earlier build, to build into."
+        )
+    if build_dir.is_dir() and any(build_dir.iterdir()) and not store.is_build(build_dir):
+        raise UserError(
+            f"--out {out} holds files and is not a regimekg build (it has no valid "
+            f"{store.INFO_FILE}), and a build replaces its whole directory; give a new or empty "
+            "directory."
+        )
+
+
 #: The years whose metrics the build writes into ``graph/metrics`` (each slice is computed at
 #: 31 December), besides the whole graph uncut (observations without ``rkg:asOf``): readers
 #: ask about the recent complex.
@@ -106,11 +155,14 @@ FIRST_METRICS_YEAR = 2016
 GRAPHS_FILE = "graphs.nq"
 
 
-def metric_slices(today: dt.date | None = None) -> list[str | None]:
+def metric_slices(time: Graph) -> list[str | None]:
     """``None`` (the whole graph, uncut) and every year from :data:`FIRST_METRICS_YEAR` to
-    last year."""
-    year = (today or dt.date.today()).year
-    return [None, *(str(y) for y in range(FIRST_METRICS_YEAR, year))]
+    the last year anything in the data becomes known (``graph/time``).
+
+    The years come from the data, not from the day the build runs, so two builds of the
+    same commit on different days write the same slices (and the same bytes).
+    """
+    return [None, *(str(y) for y in asof.slice_years(time, FIRST_METRICS_YEAR))]
 
 
 def _writer(conn: Connection, staging: str) -> None:
@@ -170,9 +222,9 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
     writer = ctx.Process(target=_writer, args=(child_conn, str(staging)), daemon=True)
     writer.start()
     child_conn.close()
-    slices = metric_slices()
     try:
         parts = _assemble(project, step)
+        slices = metric_slices(dict(parts.graphs)[TIME_GRAPH])
         step("writing store, metrics graph and N-Quads dump in a second process")
         (staging / GRAPHS_FILE).write_bytes(store.nquads(parts.graphs))
         conn.send(slices)
@@ -195,6 +247,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
         raise UserError(value)
     n = value
     write_candidates(staging / "candidates.tsv", parts.candidates)
+    # build-info.json last: it is what marks the directory as a finished build (store.is_build)
     counts = {str(name).rsplit("/", 1)[-1]: len(g) for name, g in parts.graphs}
     counts["metrics"] = n - sum(counts.values())
     store.write_info(
@@ -254,7 +307,16 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
         segments=segments,
         external_dir=project.sources_dir / "external",
     )
-    graphs.append((CURATED_GRAPH, curated.to_graph(cur, ctx)))
+    statements = curated.to_graph(cur, ctx)
+    graphs.append((CURATED_GRAPH, statements))
+
+    step("dating participations, regime links and entities (graph/time)")
+    dated = Graph()
+    dated += statements
+    for name, g in graphs:
+        if name not in (ONTOLOGY_GRAPH, VOCAB_GRAPH, CURATED_GRAPH):
+            dated += g.triples((None, DCTERMS.date, None))
+    graphs.append((TIME_GRAPH, asof.materialise(dated)))
     return _Parts(graphs, candidates, sources, ontology, ctx.where)
 
 

@@ -581,9 +581,10 @@ def concept_list_problems(shapes: Graph, vocab: Graph) -> list[str]:
     """Closed concept lists in the shapes that no longer match the vocabularies.
 
     The shapes check a concept value with ``sh:in`` over the concepts of its scheme, which
-    pySHACL evaluates far faster than a nested concept shape. The price is that the list is
-    written out: a concept added to (or removed from) ``ontology/vocab/`` must be added to (or
-    removed from) every list marked ``rkgsh:conceptsOf`` that scheme, and this says where.
+    pySHACL evaluates far faster than a nested concept shape. Lists of the controlled values
+    are left out of the shape files and generated from the vocabularies when the shapes are
+    loaded (:func:`regimekg.ontology.add_concept_lists`); a list still written out in a shape
+    file must match its schemes, and this says where it does not.
     """
     from rdflib.namespace import SH
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 import threading
@@ -134,11 +135,32 @@ def cmd_states(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seconds(value: float) -> float:
+    """``--timeout`` as a finite positive number of seconds (nan, inf, 0 and less are refused)."""
+    if not math.isfinite(value) or value <= 0:
+        raise UserError(
+            f"--timeout {value:g} is not a finite positive number of seconds: give one such as "
+            "--timeout 10."
+        )
+    return value
+
+
+def _print_result(result, fmt: str, lang: str) -> None:  # result: query.Result
+    """Print *result*; when the result cap cut it, say so without breaking machine formats.
+
+    Table and Markdown carry the note in their own text and JSON has a ``truncated`` field;
+    CSV stays pure CSV on stdout and the note goes to stderr.
+    """
+    print(result.format(fmt, lang=lang))
+    if result.truncated and fmt == "csv":
+        print(f"regimekg: note: {result.truncation_note(lang)}", file=sys.stderr)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     kg = _open(args)
     try:
         result = kg.query(args.name, lang=args.lang, params=dict(args.param or ()))
-        print(result.format(args.format, lang=args.lang))
+        _print_result(result, args.format, args.lang)
     finally:
         kg.close()
     return 0
@@ -154,12 +176,11 @@ def cmd_sparql(args: argparse.Namespace) -> int:
             raise UserError(f"Cannot read {args.file}: {e}.") from None
     else:
         text = args.query
-    if args.timeout <= 0:
-        raise UserError(f"--timeout {args.timeout:g} must be a positive number of seconds.")
+    seconds = _seconds(args.timeout)
     kg = _open(args)
     try:
-        with _deadline(args.timeout):
-            print(kg.sparql(text, lang=args.lang).format(args.format, lang=args.lang))
+        with _deadline(seconds):
+            _print_result(kg.sparql(text, lang=args.lang), args.format, args.lang)
     finally:
         kg.close()
     return 0
@@ -242,7 +263,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    serve(project(args.root), port=args.port, timeout=args.timeout)
+    serve(project(args.root), port=args.port, timeout=_seconds(args.timeout))
     return 0
 
 

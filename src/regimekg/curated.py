@@ -19,7 +19,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from . import datasets, dates
+from . import datasets, dates, files, vocab
 from .errors import UserError
 from .inputs import compose_yaml, decode_text
 from .namespaces import ORG, RKG, concept, doc, iri, is_slug, short_hash
@@ -55,39 +55,9 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "claims": ("note",),
 }
 
-INSTRUMENT_CLASSES = frozenset(
-    [
-        "Instrument",
-        "Law",
-        "ExecutiveOrder",
-        "Strategy",
-        "Declaration",
-        "Principles",
-        "Recommendation",
-        "Convention",
-        "Standard",
-        "CodeOfConduct",
-        "Report",
-        "Guideline",
-    ]
-)
-INSTITUTION_CLASSES = frozenset(
-    [
-        "Institution",
-        "Forum",
-        "InternationalOrganisation",
-        "Initiative",
-        "Partnership",
-        "SummitSeries",
-        "Summit",
-        "StandardsBody",
-        "RegionalOrganisation",
-        "Agency",
-        "Company",
-        "CivilSocietyOrganisation",
-        "ResearchInstitute",
-    ]
-)
+#: Entity classes by IRI kind, from the class hierarchy of ``ontology/regimekg.ttl``.
+INSTRUMENT_CLASSES = vocab.entity_classes("Instrument")
+INSTITUTION_CLASSES = vocab.entity_classes("Institution")
 #: IRI kind (``id/{kind}/{slug}``) of each entity class. Kinds are coarse on purpose: a
 #: re-typed entity (Forum → Initiative) keeps its IRI.
 KIND_OF_CLASS: dict[str, str] = {
@@ -97,48 +67,12 @@ KIND_OF_CLASS: dict[str, str] = {
     "Person": "person",
 }
 
-ROLES = ("member", "founding-member", "observer", "adherent", "signatory", "party")
 #: Roles that make the binary ``rkg:isMemberOf`` shortcut true (an observer is not a member).
-MEMBER_ROLES = frozenset(ROLES) - {"observer"}
+#: The roles themselves are the concepts of ``ontology/vocab/membership-role.ttl``.
+MEMBER_ROLES = frozenset(
+    {"member", "founding-member", "adherent", "signatory", "endorser", "sponsor", "party"}
+)
 
-LINK_SHORTCUT = {
-    "nested-in": RKG.isNestedIn,
-    "part-of": RKG.isPartOf,
-    "hosted-by": RKG.isHostedBy,
-    "overlaps-with": RKG.overlapsWith,
-    "parallel-to": RKG.isParallelTo,
-    "builds-on": RKG.buildsOn,
-    "endorses": RKG.endorses,
-    "conflicts-with": RKG.conflictsWith,
-}
-EVENT_SHORTCUT = {
-    "proposed": RKG.dateProposed,
-    "adopted": RKG.dateAdopted,
-    "signed": RKG.dateSigned,
-    "published": RKG.datePublished,
-    "entered-into-force": RKG.dateInForce,
-    "applies-from": RKG.dateApplies,
-    "founded": RKG.startDate,
-    "launched": RKG.startDate,
-    "held": RKG.startDate,
-    "dissolved": RKG.endDate,
-}
-SCHEMES: dict[str, tuple[URIRef, tuple[str, ...]]] = {
-    "organisational-form": (
-        RKG.hasOrganisationalForm,
-        ("multilateral", "multi-stakeholder", "international-organisation", "government-led"),
-    ),
-    "governance-path": (
-        RKG.hasGovernancePath,
-        ("power-oriented", "security-regulation-oriented", "development-oriented"),
-    ),
-    "risk-type": (
-        RKG.addressesRiskType,
-        ("ai-safety", "ai-security", "national-security", "geopolitical"),
-    ),
-    "governance-layer": (RKG.hasGovernanceLayer, ("technical", "ethical", "social-legal")),
-    "bindingness": (RKG.hasBindingness, ("hard-law", "soft-law")),
-}
 SINGULAR = {
     "entities": "entity",
     "memberships": "membership",
@@ -472,6 +406,7 @@ def _check(cur: Curated, project: Project) -> None:
         _check_codes(rec, root)
         _check_label_sources(rec, root)
     entities = cur.entities
+    voc = vocab.load(project)
     for rec in cur.records["entities"]:
         for target in rec.data.get("issued_by") or ():
             _slug_ref(rec, target, "issued_by", entities, root)
@@ -482,34 +417,51 @@ def _check(cur: Curated, project: Project) -> None:
             if rec.key in keys:
                 raise rec.fail(f"duplicate record, first at {keys[rec.key].where(root)}.", root)
             keys[rec.key] = rec
-            _check_relation(rec, entities, root)
+            _check_relation(rec, entities, voc, root)
 
 
-def _check_relation(rec: Record, entities: dict[str, Record], root: Path) -> None:
+def _not_one_of(
+    rec: Record, what: str, value: Any, allowed: Iterable[str], file: str, root: Path
+) -> UserError:
+    return rec.fail(
+        f"{what} {value!r} is not one of {', '.join(allowed)}; use one of them, or add it as a "
+        f"concept to ontology/vocab/{file}.",
+        root,
+    )
+
+
+def _check_relation(
+    rec: Record, entities: dict[str, Record], voc: vocab.Vocabulary, root: Path
+) -> None:
     d = rec.data
     if rec.kind == "memberships":
         _slug_ref(rec, d["organisation"], "organisation", entities, root)
         _slug_ref(rec, d["member"], "member", entities, root)
-        if d["role"] not in ROLES:
-            raise rec.fail(f"role {d['role']!r} is not one of {', '.join(ROLES)}.", root)
+        if d["role"] not in voc.roles:
+            raise _not_one_of(rec, "role", d["role"], voc.roles, "membership-role.ttl", root)
         for key in ("start", "end"):
             if d.get(key) is not None:
                 _date(rec, d[key], key, root)
     elif rec.kind == "links":
         _slug_ref(rec, d["source"], "source", entities, root)
         _slug_ref(rec, d["target"], "target", entities, root)
-        if d["type"] not in LINK_SHORTCUT:
-            raise rec.fail(f"type {d['type']!r} is not one of {', '.join(LINK_SHORTCUT)}.", root)
+        if d["type"] not in voc.link_types:
+            raise _not_one_of(rec, "type", d["type"], voc.link_types, "regime-link-type.ttl", root)
     elif rec.kind == "events":
         _slug_ref(rec, d["subject"], "subject", entities, root)
-        if d["type"] not in EVENT_SHORTCUT:
-            raise rec.fail(f"type {d['type']!r} is not one of {', '.join(EVENT_SHORTCUT)}.", root)
+        if d["type"] not in voc.event_types:
+            raise _not_one_of(rec, "type", d["type"], voc.event_types, "event-type.ttl", root)
         _date(rec, d["date"], "date", root)
     elif rec.kind == "classifications":
         _slug_ref(rec, d["subject"], "subject", entities, root)
-        if d["scheme"] not in SCHEMES:
-            raise rec.fail(f"scheme {d['scheme']!r} is not one of {', '.join(SCHEMES)}.", root)
-        allowed = SCHEMES[d["scheme"]][1]
+        schemes = voc.classification_schemes
+        if d["scheme"] not in schemes:
+            raise rec.fail(
+                f"scheme {d['scheme']!r} is not one of {', '.join(schemes)}; a classification "
+                "scheme is a vocabulary in ontology/vocab/ with an rkg:shortcutProperty.",
+                root,
+            )
+        allowed = schemes[d["scheme"]].concepts
         if d["concept"] not in allowed:
             raise rec.fail(
                 f"concept {d['concept']!r} is not in scheme {d['scheme']} ({', '.join(allowed)}).",
@@ -740,9 +692,20 @@ def names_graph(cur: Curated) -> Graph:
     return g
 
 
+def _shortcut(g: Graph, s: URIRef, prop: URIRef | None, o: URIRef | Literal) -> None:
+    """The binary shortcut beside an n-ary node, when the concept names one.
+
+    A concept without ``rkg:shortcutProperty`` (a value just added to a vocabulary) still gets
+    its n-ary node, so a new value is usable before its property is declared.
+    """
+    if prop is not None:
+        g.add((s, prop, o))
+
+
 def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
     """The curated graph, with every quote verified and located in its source."""
     root = cur.root
+    voc = vocab.load(Project(root))
     g = Graph()
     ents = cur.entities
     iris = {slug: entity_iri(slug, rec.data["type"]) for slug, rec in ents.items()}
@@ -801,7 +764,7 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
         g.add((link, RKG.linkSource, s))
         g.add((link, RKG.linkTarget, t))
         g.add((link, RKG.linkType, concept("regime-link-type", d["type"])))
-        g.add((s, LINK_SHORTCUT[d["type"]], t))
+        _shortcut(g, s, voc.link_types[d["type"]].shortcut, t)
         _evidence(g, link, rec, ctx, root)
 
     for rec in cur.records["events"]:
@@ -813,7 +776,7 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
         g.add((ev, RKG.eventOf, subj))
         g.add((ev, RKG.eventType, concept("event-type", d["type"])))
         g.add((ev, RKG.date, date))
-        g.add((subj, EVENT_SHORTCUT[d["type"]], date))
+        _shortcut(g, subj, voc.event_types[d["type"]].shortcut, date)
         _evidence(g, ev, rec, ctx, root)
 
     for rec in cur.records["classifications"]:
@@ -824,7 +787,7 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
         g.add((node, RDF.type, RKG.Classification))
         g.add((node, RKG.classifiedEntity, subj))
         g.add((node, RKG.classifiedAs, c))
-        g.add((subj, SCHEMES[d["scheme"]][0], c))
+        _shortcut(g, subj, voc.scheme(d["scheme"]).shortcut, c)
         _evidence(g, node, rec, ctx, root)
 
     for rec in cur.records["claims"]:
@@ -876,5 +839,5 @@ def lint(project: Project, *, fix: bool = False) -> list[Path]:
             if have != want:
                 bad.append(path)
                 if fix:
-                    path.write_text(want, encoding="utf-8")
+                    files.write_text(path, want)
     return bad

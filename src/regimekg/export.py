@@ -9,8 +9,9 @@ Every network export shares one model (:func:`snapshot`): node IDs are entity IR
 node carries its label in the chosen language plus both ``label_en`` and ``label_zh``, edges
 are the ``rkg:Membership`` and ``rkg:RegimeLink`` nodes themselves (their IRIs are the edge
 keys), and the graph's metadata names the build version, build date and as-of date. The
-date rule is the one of :mod:`regimekg.analysis` (docs/metrics.md, "Time"), so an export and
-the metrics of the same date describe the same network.
+date rule is :mod:`regimekg.asof`'s (docs/time.md): every cut reads the ``rkg:knownFrom`` /
+``rkg:knownUntil`` days the build materialised, so an export, the metrics and the named
+queries of the same date describe the same network.
 """
 
 from __future__ import annotations
@@ -35,16 +36,13 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__, dates, store
+from . import __version__, asof, files, store, vocab
 from .analysis import (
-    LINK_TYPE_LABELS,
     RegimeData,
     Select,
     iter_years,
     oxigraph_select,
-    period,
     read_graph,
-    resolve_as_of,
 )
 from .curated import KIND_OF_CLASS
 from .errors import UserError
@@ -56,14 +54,6 @@ FORMATS = ("graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "p
 NETWORK_CHOICES = ("all", "membership", "links")
 LANGS = ("en", "zh")
 
-ROLE_LABELS = {
-    "member": ("member", "成员"),
-    "founding-member": ("founding member", "创始成员"),
-    "observer": ("observer", "观察员"),
-    "adherent": ("adherent", "加入方"),
-    "signatory": ("signatory", "签署方"),
-    "party": ("party", "缔约方"),
-}
 KIND_LABELS = {
     "institution": ("institution", "机制"),
     "state": ("state", "国家"),
@@ -79,16 +69,6 @@ KIND_COLOURS = {
     "instrument": "#59a14f",
     "entity": "#9c9c9c",
 }
-LINK_COLOURS = {
-    "nested-in": "#1b9e77",
-    "part-of": "#1b9e77",
-    "hosted-by": "#7570b3",
-    "overlaps-with": "#e6ab02",
-    "parallel-to": "#a6761d",
-    "builds-on": "#d95f02",
-    "endorses": "#66a61e",
-    "conflicts-with": "#e7298a",
-}
 CJK_FONT = "Noto Sans CJK SC"
 
 
@@ -99,9 +79,12 @@ def _label(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "zh" else pair[0]
 
 
-def _days(start: Iterable[str], end: Iterable[str]) -> tuple[str, str]:
-    first, last = period(list(start), list(end))
-    return (first.isoformat() if first else "", last.isoformat() if last else "")
+def _days(known_from: dt.date | None, known_until: dt.date | None) -> tuple[str, str]:
+    """The known-from and known-until days as ISO strings ("" when unknown)."""
+    return (
+        known_from.isoformat() if known_from else "",
+        known_until.isoformat() if known_until else "",
+    )
 
 
 def snapshot(
@@ -119,6 +102,8 @@ def snapshot(
     (or ints) only, so every format can carry them; a missing value is an empty string.
     """
     info = info or {}
+    voc = vocab.current()
+    roles, link_types = voc.labels("membership-role"), voc.labels("regime-link-type")
     g = nx.MultiDiGraph()
     g.graph.update(
         {
@@ -133,7 +118,7 @@ def snapshot(
     )
     if network in ("all", "membership"):
         for m in data.memberships:
-            first, last = _days([m.start] if m.start else [], [m.end] if m.end else [])
+            first, last = _days(m.known_from, m.known_until)
             g.add_edge(
                 m.member,
                 m.organisation,
@@ -141,7 +126,7 @@ def snapshot(
                 relation="membership",
                 role=m.role,
                 link_type="",
-                label=_label(ROLE_LABELS.get(m.role, (m.role, m.role)), lang),
+                label=_label(roles.get(m.role, (m.role, m.role)), lang),
                 start=m.start or "",
                 end=m.end or "",
                 start_day=first,
@@ -149,6 +134,7 @@ def snapshot(
             )
     if network in ("all", "links"):
         for lk in data.links:
+            first, last = _days(lk.known_from, lk.known_until)
             g.add_edge(
                 lk.source,
                 lk.target,
@@ -156,15 +142,15 @@ def snapshot(
                 relation="regime-link",
                 role="",
                 link_type=lk.type,
-                label=_label(LINK_TYPE_LABELS.get(lk.type, (lk.type, lk.type)), lang),
+                label=_label(link_types.get(lk.type, (lk.type, lk.type)), lang),
                 start="",
                 end="",
-                start_day="",
-                end_day="",
+                start_day=first,
+                end_day=last,
             )
     for node in list(g.nodes):
         e = data.entities.get(node)
-        first, last = _days(e.begins, e.end) if e else ("", "")
+        first, last = _days(e.known_from, e.known_until) if e else ("", "")
         g.nodes[node].update(
             {
                 "iri": node,
@@ -203,11 +189,11 @@ def write_graphml(g: nx.MultiDiGraph, out: Path) -> None:
 
 
 def write_gexf(g: nx.MultiDiGraph, out: Path) -> None:
-    """Dynamic GEXF 1.2: node and edge ``start``/``end`` are the first and last possible days.
+    """Dynamic GEXF 1.2: node and edge ``start``/``end`` are the known-from/until days.
 
-    Gephi's timeline needs full dates, so "2020-06" becomes start 2020-06-01 and an end of
-    "2021" becomes 2021-12-31 (the date rule of docs/metrics.md); the dates as the sources
-    gave them stay in ``start_given``/``end_given``.
+    Gephi's timeline needs full dates; these are the materialised days of docs/time.md
+    (a start of "2020-06" is known from 2020-06-30), so Gephi's timeline shows what
+    ``--as-of`` shows. The dates as the sources gave them stay in ``start_given``/``end_given``.
     """
     check_xml_values(g, "GEXF")
     h = _sorted_copy(g)
@@ -299,17 +285,11 @@ def write_csv_dir(
     December of that year, or on the as-of day in its final year) and the same rows stacked
     with a ``year`` column in ``edges-panel.csv`` for R/igraph and pandas.
     """
-    if out.exists() and not out.is_dir():
-        raise UserError(
-            f"{out} is a file; CSV export writes a directory of files, give a new path."
-        )
     out.mkdir(parents=True, exist_ok=True)
     g = snapshot(full.at(day), lang=lang, info=info, network=network)
     (out / "nodes.csv").write_text(_csv_text(NODE_COLUMNS, _node_rows(g)), "utf-8")
     (out / "edges.csv").write_text(_csv_text(EDGE_COLUMNS, _edge_rows(g)), "utf-8")
     panel = out / "panel"
-    if panel.is_dir():
-        shutil.rmtree(panel)
     panel.mkdir()
     last = day or _panel_end(info)
     stacked: list[list[str]] = []
@@ -323,7 +303,25 @@ def write_csv_dir(
         years.append(year)
     (out / "edges-panel.csv").write_text(_csv_text(("year", *EDGE_COLUMNS), stacked), "utf-8")
     meta = {**g.graph, "panel_years": [years[0], years[-1]] if years else []}
-    _write_json(meta, out / "metadata.json")
+    _write_json(meta, out / CSV_MARKER)
+
+
+#: The file of a CSV export that marks its directory as one (see :func:`is_csv_export`).
+CSV_MARKER = "metadata.json"
+
+
+def is_csv_export(path: Path) -> bool:
+    """Whether the directory *path* is an earlier ``export --format csv`` (which may be
+    replaced): its ``metadata.json`` names regimekg as generator and has the panel years."""
+    try:
+        meta = json.loads((path / CSV_MARKER).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return (
+        isinstance(meta, dict)
+        and str(meta.get("generator", "")).startswith("regimekg ")
+        and "panel_years" in meta
+    )
 
 
 def _panel_end(info: dict[str, Any]) -> dt.date:
@@ -372,23 +370,21 @@ _DATE_TYPES = frozenset(
 )
 
 
-def _after(lit: ox.Literal, day: dt.date) -> bool:
-    """Whether a date literal's first possible day lies after *day* (not yet happened)."""
+def _not_yet(lit: ox.Literal, day: dt.date) -> bool:
+    """Whether a date literal had not surely happened by *day* (:func:`asof.happened_by`)."""
     if lit.datatype.value not in _DATE_TYPES:
         return False
-    try:
-        return dates.bounds(lit.value[:10])[0] > day
-    except dates.DateError:
-        return False
+    return not asof.happened_by(lit.value, day)
 
 
 def slice_quads(st: ox.Store, full: RegimeData, day: dt.date | None) -> list[ox.Quad]:
     """Every quad of the store, or of the graph as it stood on *day*.
 
-    A slice drops entities that did not exist on *day*, memberships not in force, regime
-    links with a dropped end, everything that depends on a dropped node (its events,
+    A slice keeps what :meth:`RegimeData.at` keeps (the materialised known-from/until days)
+    and drops entities not known to exist on *day*, memberships and regime links not known
+    to hold, everything that depends on a dropped node (its events,
     classifications, claims, mentions, label provenance, and evidence no kept statement
-    uses), world dates still in the future (an entry into force after *day*), the
+    uses), world dates not surely past (an entry into force after *day*), the
     ``rkg:isMemberOf``/``rkg:hasMember`` shortcuts no kept membership supports, and the
     metrics graph (it describes other dates). Documents and their segments stay: they are
     the evidence base, not the world being described.
@@ -414,7 +410,7 @@ def slice_quads(st: ox.Store, full: RegimeData, day: dt.date | None) -> list[ox.
         elif p == str(RKG.date) and isinstance(q.object, ox.Literal):
             event_dates[q.subject.value].append(q.object)
     dropped |= {n for n, owners in owner.items() if owners & dropped}
-    dropped |= {n for n, ds in event_dates.items() if all(_after(d, day) for d in ds)}
+    dropped |= {n for n, ds in event_dates.items() if all(_not_yet(d, day) for d in ds)}
     dropped |= {ev for ev, stmts in evidence_of.items() if stmts <= dropped}
 
     member_of, has_member = str(RKG.isMemberOf), str(RKG.hasMember)
@@ -429,7 +425,7 @@ def slice_quads(st: ox.Store, full: RegimeData, day: dt.date | None) -> list[ox.
             continue
         if p == has_member and (o.value, s) not in kept_members:
             continue
-        if p in WORLD_DATES and isinstance(o, ox.Literal) and _after(o, day):
+        if p in WORLD_DATES and isinstance(o, ox.Literal) and _not_yet(o, day):
             continue
         out.append(q)
     return out
@@ -472,6 +468,7 @@ def to_dot(g: nx.MultiDiGraph, *, lang: str) -> str:
     }[lang]
     when = g.graph["as_of"] or ("all dates" if lang == "en" else "全部时间")
     caption = f"{title} · {when} · regimekg {g.graph['build_version']}"
+    link_colours = vocab.current().link_colours()
     lines = [
         "digraph regimekg {",
         f"  graph [label={_dot_str(caption)}, labelloc=t, fontsize=18,"
@@ -498,7 +495,7 @@ def to_dot(g: nx.MultiDiGraph, *, lang: str) -> str:
                 style += ", style=dashed"
             lines.append(f"  {_dot_str(u)} -> {_dot_str(v)} [{style}];")
         else:
-            colour = LINK_COLOURS.get(d["link_type"], "#333333")
+            colour = link_colours.get(d["link_type"], vocab.DEFAULT_COLOUR)
             lines.append(
                 f"  {_dot_str(u)} -> {_dot_str(v)} [color={_dot_str(colour)}, penwidth=1.6,"
                 f" fontcolor={_dot_str(colour)}, label={_dot_str(d['label'])}];"
@@ -596,6 +593,8 @@ def viewer_data(
 ) -> dict[str, Any]:
     """Everything the HTML viewer shows, as one JSON-able object."""
     g = snapshot(data, lang=lang, info=info)
+    voc = vocab.current()
+    roles, link_types = voc.labels("membership-role"), voc.labels("regime-link-type")
     evidence = read_evidence(select)
     classes = sorted({d["class"] for _, d in g.nodes(data=True) if d["class"] in KIND_OF_CLASS})
     class_labels = _pairs_by_lang(
@@ -653,9 +652,7 @@ def viewer_data(
     edges = []
     for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2]):
         kind = d["role"] if d["relation"] == "membership" else d["link_type"]
-        pair = (ROLE_LABELS if d["relation"] == "membership" else LINK_TYPE_LABELS).get(
-            kind, (kind, kind)
-        )
+        pair = (roles if d["relation"] == "membership" else link_types).get(kind, (kind, kind))
         edges.append(
             {
                 "id": k,
@@ -678,7 +675,7 @@ def viewer_data(
         "meta": {**g.graph, "firstYear": min(years) if years else last.year, "lastYear": last.year},
         "nodes": nodes,
         "edges": edges,
-        "colours": {"kinds": KIND_COLOURS, "links": LINK_COLOURS},
+        "colours": {"kinds": KIND_COLOURS, "links": voc.link_colours()},
         "kindLabels": {k: {"en": v[0], "zh": v[1]} for k, v in KIND_LABELS.items()},
     }
 
@@ -765,6 +762,8 @@ def export(
 
     *network* picks what the network formats contain: ``all`` (memberships and regime
     links), ``membership`` or ``links``. CSV writes a directory; every other format one file.
+    The CSV directory replaces only an empty directory or an earlier CSV export, never a
+    folder of other files.
     """
     if fmt not in FORMATS:
         raise UserError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
@@ -772,16 +771,26 @@ def export(
         raise UserError(f"Unknown language {lang!r}; use en or zh.")
     if network not in NETWORK_CHOICES:
         raise UserError(f"Unknown network {network!r}; use one of {', '.join(NETWORK_CHOICES)}.")
-    day = resolve_as_of(as_of)
+    day = asof.resolve(as_of)
     out = Path(out)
     if not out.parent.is_dir():
         raise UserError(
             f"Cannot write {out}: directory {out.parent} does not exist; create it first."
         )
+    project.check_output(out, "-o", whole_dir=fmt == "csv")
     build_dir = project.build_dir()
     st = store.open_store(build_dir)
     try:
-        _write(st, fmt, out, day, lang, network, store.read_info(build_dir))
+        # Written beside *out* and renamed into place only once complete, so a failure
+        # leaves the previous export (or whatever was there) as it was.
+        info = store.read_info(build_dir)
+        with vocab.using(project):
+            if fmt == "csv":
+                with files.staged_dir(out, is_csv_export, "CSV export") as tmp:
+                    _write(st, fmt, tmp, day, lang, network, info)
+            else:
+                with files.atomic_path(out) as tmp:
+                    _write(st, fmt, tmp, day, lang, network, info)
     except OSError as e:
         raise UserError(f"Cannot write {out}: {e.strerror or e}; choose another path.") from None
     finally:

@@ -50,6 +50,8 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 VOCAB_GRAPH = GRAPH["vocab"]
 CURATED_GRAPH = GRAPH["curated"]
 METRICS_GRAPH = GRAPH["metrics"]
+#: When each participation, regime link and entity is known to hold (regimekg.asof).
+TIME_GRAPH = GRAPH["time"]
 
 
 def is_slug(value: str) -> bool:

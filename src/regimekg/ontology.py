@@ -22,17 +22,23 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.compare import isomorphic, to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
+from . import files
 from .errors import UserError
 from .namespaces import ID, ONTOLOGY_IRI, PREFIXES, RKG, scheme
 from .paths import Project
+
+if TYPE_CHECKING:
+    from .vocab import Vocabulary
 
 #: Prefixes written into the RDF/XML, in this order; any other namespace gets ``ns1``, ``ns2``…
 XML_PREFIXES: dict[str, str] = {
@@ -128,8 +134,45 @@ def load_shapes(project: Project) -> Graph:
 
         pyshacl.validate(data + load_vocab(p), shacl_graph=load_shapes(p),
                          ont_graph=load_ontology(p), inference="none")
+
+    A shape marked ``rkgsh:conceptsOf SCHEME`` without an ``sh:in`` list gets one here, made
+    of the scheme's concepts (:func:`add_concept_lists`): the link types, roles, event types and
+    classification concepts are listed once, in ``ontology/vocab/``, and never in a shape.
     """
-    return _parse_dir(project.shapes_dir, "SHACL shapes")
+    from . import vocab
+
+    return add_concept_lists(_parse_dir(project.shapes_dir, "SHACL shapes"), vocab.load(project))
+
+
+#: Marks a shape whose ``sh:in`` list is "every concept of this scheme" (one or more schemes).
+CONCEPTS_OF = URIRef("https://w3id.org/regimekg/shapes#conceptsOf")
+
+
+def add_concept_lists(shapes: Graph, voc: Vocabulary) -> Graph:
+    """Give every ``rkgsh:conceptsOf`` shape without ``sh:in`` the concepts of its schemes.
+
+    ``sh:in`` is kept (rather than a nested ``skos:inScheme`` shape) because pySHACL checks a
+    closed list far faster; generating the list when the shapes are loaded keeps it closed and
+    still lets a concept be added by editing its vocabulary alone.
+    """
+    sh_in = URIRef("http://www.w3.org/ns/shacl#in")
+    by_iri = {str(s.iri): s for s in voc.schemes.values()}
+    for shape in sorted(set(shapes.subjects(CONCEPTS_OF, None)), key=str):
+        if shapes.value(shape, sh_in) is not None:
+            continue
+        items = sorted(
+            {
+                c.iri
+                for sch in shapes.objects(shape, CONCEPTS_OF)
+                if str(sch) in by_iri
+                for c in by_iri[str(sch)].concepts.values()
+            },
+            key=str,
+        )
+        head = BNode()
+        Collection(shapes, head, list(items))
+        shapes.add((shape, sh_in, head))
+    return shapes
 
 
 def load_meta_shapes(project: Project) -> Graph:
@@ -421,7 +464,7 @@ def generate_owl(project: Project) -> Path:
     text = to_rdfxml(load_ontology(project))
     out = project.ontology_owl
     if not out.is_file() or out.read_text(encoding="utf-8") != text:
-        out.write_text(text, encoding="utf-8")
+        files.write_text(out, text)
     return out
 
 
@@ -485,7 +528,7 @@ def generate_metric_vocabulary(project: Project) -> Path:
     out = project.vocab_dir / METRIC_VOCAB_FILE
     text = metric_vocabulary_text()
     if not out.is_file() or out.read_text(encoding="utf-8") != text:
-        out.write_text(text, encoding="utf-8")
+        files.write_text(out, text)
     return out
 
 

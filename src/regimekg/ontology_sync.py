@@ -38,6 +38,7 @@ from rdflib.namespace import RDFS, XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
+from . import files
 from .errors import UserError
 from .namespaces import PREFIXES
 from .ontology import generate_owl, parse_turtle
@@ -582,7 +583,7 @@ def import_owl(project: Project, *, dry_run: bool = False, force: bool = False) 
             f"`python -m regimekg.ontology` to keep the Turtle, or pass --force to import."
         )
     if not dry_run:
-        ttl_path.write_text(merged, encoding="utf-8")
+        files.write_text(ttl_path, merged)
         generate_owl(project)
     return ImportResult(drift, not dry_run, ttl_path)
 

@@ -103,6 +103,41 @@ class Project:
     def build_dir(self, out: str | os.PathLike[str] | None = None) -> Path:
         return Path(out).resolve() if out is not None else self.root / "build"
 
+    @property
+    def own_dirs(self) -> tuple[Path, ...]:
+        """The folders that hold the project itself: no output replaces or is written into
+        them (``.git`` included, so a mistyped path cannot take the history with it)."""
+        root = self.root.resolve()
+        return (root / "data", root / "ontology", root / "queries", root / ".git")
+
+    def check_output(
+        self, path: Path, option: str, *, whole_dir: bool, shown: object = None
+    ) -> None:
+        """Refuse an output *path* that would replace or write into the project's own files.
+
+        *whole_dir* outputs (a build, a CSV export) replace their whole directory, so they
+        may be neither the project directory nor above it, nor one of :attr:`own_dirs`, above
+        or inside one; a single output file may not lie inside one of :attr:`own_dirs`.
+        Compared on resolved paths, so a symbolic link to one of them is refused too; the
+        message shows *shown* (the path as the user typed it) when given.
+        """
+        out = Path(path).resolve()
+        path = shown if shown is not None else path
+        root = self.root.resolve()
+        fix = "give a path outside the project's data/, ontology/, queries/ and .git"
+        if whole_dir and (out == root or out in root.parents):
+            raise UserError(
+                f"{option} {path} is the project directory {root} or one above it, and this "
+                "output replaces its whole directory; give a directory of its own such as build/."
+            )
+        for folder in self.own_dirs:
+            inside = out == folder or out.is_relative_to(folder)
+            if inside or (whole_dir and folder.is_relative_to(out)):
+                raise UserError(
+                    f"{option} {path} is or overlaps the project folder {folder}, which no "
+                    f"output may replace or be written into; {fix}."
+                )
+
 
 def project(root: str | os.PathLike[str] | None = None) -> Project:
     """The :class:`Project` for *root* (or the one found by :func:`find_root`)."""

@@ -28,6 +28,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from . import files
 from .errors import UserError
 from .namespaces import BASE, ONTOLOGY_IRI, PREFIXES, RKG, SH
 from .ontology import load_ontology, load_shapes, load_vocab
@@ -686,15 +687,22 @@ def write(project: Project, out: Path | None = None) -> list[Path]:
     """
     out = out or default_out(project)
     pages = render(project)
+    ours = _generated(out)
+    for rel in sorted(pages):
+        if (out / rel).exists() and rel not in ours:
+            raise UserError(
+                f"{out / rel} exists and was not written by this generator (its first line is "
+                "not the generated-page marker); move it away so it is not replaced."
+            )
     written = []
     for rel, text in sorted(pages.items()):
         f = out / rel
         f.parent.mkdir(parents=True, exist_ok=True)
         if not f.is_file() or f.read_text(encoding="utf-8") != text:
-            f.write_text(text, encoding="utf-8")
+            files.write_text(f, text)
         written.append(f)
-    for rel in _generated(out) - set(pages):
-        (out / rel).unlink()
+    for rel in ours - set(pages):
+        (out / rel).unlink()  # a page this generator wrote, for a term that is gone
     return written
 
 

@@ -1,23 +1,25 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the built store, guarded and on loopback only.
 
-``regimekg serve`` starts the Oxigraph server (``oxigraph serve-read-only``, from the PyPI
-``oxigraph`` package) on an internal loopback port, and puts a thin guard of ours in front of
-it on ``127.0.0.1:PORT``. The guard exists because the Oxigraph server alone
+``regimekg serve`` is one process with one listening socket, ``127.0.0.1:PORT``; queries run in
+engine worker processes (:mod:`regimekg.engine`) that open the store read-only with pyoxigraph
+and talk to this front end over pipes only. Nothing but the front end can reach an engine, so
+every query passes the guard, the timeout and the result cap:
 
-* follows ``SERVICE <http://…>`` clauses out to the network,
-* answers ``200 OK`` and then streams results *before* its ``--timeout-s`` fires, so a slow
-  query ends in a half-written, unparseable body ("The SPARQL operation has been cancelled"),
-  and a query that streams rows keeps running as long as the client keeps reading,
-* has no result-size cap.
-
-So every request goes through :func:`regimekg.guard.inspect_query` (updates, ``SERVICE``,
-``LOAD``, foreign ``FROM`` are refused with 400/403 and one sentence); the upstream answer is
-read in a line-based format (TSV rows, N-Triples) with a deadline and a row count, and the
-connection is dropped (which stops Oxigraph's work) as soon as the query runs past the
-timeout (504) or past the cap (400); only a complete, parsed answer is re-serialised in the
-format the client asked for. The default graph is the union of the named graphs
-(``--union-default-graph``), as in :mod:`regimekg.query`, because every source lives in its
-own named graph.
+* every request goes through :func:`regimekg.guard.inspect_query` (updates, ``SERVICE``,
+  ``LOAD``, foreign ``FROM`` are refused with 400/403 and one sentence); the dataset the guard
+  read from ``FROM`` / ``FROM NAMED`` (or the protocol's ``default-graph-uri`` /
+  ``named-graph-uri``, which win) is handed to the engine explicitly, otherwise the default
+  graph is the union of the named graphs, as in :mod:`regimekg.query`;
+* the front end waits for a worker's answer until the timeout, then kills that worker (the only
+  way to stop a pyoxigraph query mid-computation), starts a fresh one and answers 504;
+* a worker stops reading results after ``RESULT_CAP`` rows or triples and the client gets 413
+  ("Result Too Large") with the cap and the fix;
+* the ``Host`` header must name loopback (``127.0.0.1``, ``localhost``, ``[::1]``, with or
+  without this server's port): a browser page on another name that resolves to 127.0.0.1 (DNS
+  rebinding) gets 421;
+* the HTTP side is asyncio with h11: a stalled client (slow headers, a half-sent body, an idle
+  keep-alive) holds a coroutine, not a thread, and is dropped at its read deadline; at most
+  ``workers`` queries run at once and a bounded number wait.
 
 The endpoint speaks the SPARQL 1.1 Protocol: ``GET /query?query=…``, ``POST /query`` with a
 form-encoded body or an ``application/sparql-query`` body (``/sparql`` is an alias), with the
@@ -27,32 +29,32 @@ negotiation by ``Accept``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import http.client
 import ipaddress
 import math
 import os
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+import h11
 import pyoxigraph as ox
 
+from .engine import Worker, WorkerDied
 from .errors import UserError
 from .guard import (
     DEFAULT_TIMEOUT,
     MAX_QUERY_CHARS,
     RESULT_CAP,
+    QueryInfo,
     QueryRefused,
     check_graph_iri,
     inspect_query,
@@ -63,21 +65,23 @@ from .store import STORE_DIR
 
 #: Largest request body accepted (a form-encoded query of MAX_QUERY_CHARS is well below it).
 MAX_BODY_BYTES = 4 * MAX_QUERY_CHARS
-#: Requests answered at the same time; more wait (up to the timeout) for a free slot.
-MAX_CONCURRENT = 16
-#: Seconds to wait for the Oxigraph server to answer its first query.
-STARTUP_TIMEOUT = 30.0
-#: How long past the query timeout the guard waits for Oxigraph before cutting it off itself.
-GRACE = 0.5
-
-_CANCELLED = b"The SPARQL operation has been cancelled"
-
-
-def _cancelled(data: bytes) -> bool:
-    """True when Oxigraph broke off an answer at its own timeout (it appends this sentence;
-    a literal with the same words would end in a quote or language tag instead)."""
-    return data.rstrip().endswith(_CANCELLED)
-
+#: Largest request head (request line and headers).
+MAX_HEAD_BYTES = 16 * 1024
+#: Engine workers, i.e. queries that run at the same time.
+DEFAULT_WORKERS = 4
+#: Queries that may wait for a free worker; more get 503 at once.
+MAX_WAITING = 64
+#: Open client connections; more are answered 503 and closed.
+MAX_CONNECTIONS = 512
+#: Seconds a client has to send a whole request (head and body) once the server waits for it;
+#: also how long an idle keep-alive connection stays open.
+READ_TIMEOUT = 10.0
+#: Seconds a fresh worker may take to start, added to how long a query may wait for a worker.
+WORKER_START_GRACE = 5.0
+#: Accepted query texts whose guard verdict the front end remembers (oldest forgotten first).
+ACCEPTED_CACHE = 1024
+#: Host names a request may name (DNS-rebinding defence): loopback only.
+ALLOWED_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 _SELECT_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -108,15 +112,34 @@ Log = Callable[[str], Any]
 class HttpError(Exception):
     """An answer other than 200: status code and the one-sentence message sent as the body."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, reason: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.reason = reason
         self.query = ""
 
 
+def check_timeout(value: float, option: str = "--timeout") -> float:
+    """*value* as seconds if it is a finite positive number; a one-sentence error otherwise.
+
+    ``nan`` compares false with everything and ``inf`` never fires, so both would slip past a
+    plain ``<= 0`` test and end in a traceback (or a query that is never stopped).
+    """
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise UserError(
+            f"{option} {value} is not a finite positive number of seconds: give one such as "
+            f"{option} {DEFAULT_TIMEOUT:g}."
+        )
+    return seconds
+
+
 # --------------------------------------------------------------------------------------------
-# Locating the store and the server binary
+# Locating the store
 
 
 def store_path(root_or_store: Project | str | os.PathLike[str]) -> Path:
@@ -133,20 +156,6 @@ def store_path(root_or_store: Project | str | os.PathLike[str]) -> Path:
     return path
 
 
-def oxigraph_binary() -> Path:
-    """The ``oxigraph`` server binary: next to this Python (a virtualenv's bin/), else on PATH."""
-    here = Path(sys.executable).parent / "oxigraph"
-    if here.is_file() and os.access(here, os.X_OK):
-        return here
-    found = shutil.which("oxigraph")
-    if found:
-        return Path(found)
-    raise UserError(
-        "The Oxigraph server binary `oxigraph` was not found next to Python or on PATH: "
-        "install it with `pip install oxigraph`."
-    )
-
-
 def loopback_host(host: str) -> str:
     """*host* if it is a loopback address; the endpoint never listens on other interfaces."""
     name = "127.0.0.1" if host == "localhost" else host
@@ -161,10 +170,16 @@ def loopback_host(host: str) -> str:
     )
 
 
-def _free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
+def host_allowed(value: str | None, port: int) -> bool:
+    """True when a ``Host`` header names this loopback server (DNS-rebinding defence).
+
+    A page on ``evil.example`` whose name its owner re-points at 127.0.0.1 reaches this port
+    from the victim's browser, but its requests carry ``Host: evil.example``.
+    """
+    if not value:
+        return False
+    host = value.strip().lower()
+    return any(host in (name, f"{name}:{port}") for name in ALLOWED_HOSTS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,7 +225,7 @@ def _negotiate(accept: str | None, table: dict[str, Any], default: str) -> Any:
 
 
 # --------------------------------------------------------------------------------------------
-# The guard
+# Engine workers
 
 
 @dataclass
@@ -220,301 +235,115 @@ class _Request:
     named_graphs: list[str]
 
 
-class _Upstream:
-    """One ``oxigraph serve-read-only`` child process and the requests it is serving.
+class WorkerPool:
+    """A fixed number of engine workers; a worker that runs past the timeout is replaced.
 
-    Oxigraph does not stop a query whose client went away until the query next writes, and its
-    ``--timeout-s`` does not stop one that is still iterating (measured: a four-way cross join
-    with a huge OFFSET kept a core busy for minutes). So when the guard gives up on a query at
-    its deadline, it *retires* the child that runs it: new requests go to a fresh child, and
-    the retired one is stopped as soon as its other requests are done (each has its own
-    deadline, so that is never later than one timeout).
+    Runs on the server's event loop. Free workers wait in a FIFO queue, so queries get workers
+    in the order they came; a query waits at most the timeout plus the time a replacement
+    worker needs to start (a worker that is killed is replaced at once).
     """
 
-    def __init__(self, binary: Path, store: Path, timeout: float) -> None:
-        self.port = _free_port()
-        self.inflight = 0
-        self.retired = False
-        self.stderr_tail: list[str] = []
-        args = [
-            str(binary),
-            "serve-read-only",
-            "--location",
-            str(store),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--union-default-graph",
-            # Oxigraph takes whole seconds; the guard enforces the exact deadline itself
-            "--timeout-s",
-            str(max(1, math.ceil(timeout))),
-        ]
-        self.proc = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # Ctrl-C reaches us only; we stop the child ourselves
-            preexec_fn=_die_with_parent if _on_main_thread() else None,
-        )
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+    def __init__(self, store: Path, size: int, timeout: float, log: Log) -> None:
+        self.store = store
+        self.size = size
+        self.timeout = timeout
+        self.restarts = 0
+        self.failure: str | None = None
+        self.isolated: bool | None = None
+        self._log = log
+        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self._live: set[Worker] = set()
+        self._waiting = 0
+        self._tasks: set[asyncio.Task[Any]] = set()
 
-    def _drain_stderr(self) -> None:
-        assert self.proc.stderr is not None
-        for raw in self.proc.stderr:
-            line = raw.decode("utf-8", "replace").rstrip()
-            if line:
-                self.stderr_tail = [*self.stderr_tail[-20:], line]
+    async def start(self) -> None:
+        """Start every worker; :class:`UserError` if the store cannot be served."""
+        results = await asyncio.gather(
+            *(self._spawn() for _ in range(self.size)), return_exceptions=True
+        )
+        failed = [r for r in results if isinstance(r, BaseException)]
+        for r in results:
+            if isinstance(r, Worker):
+                self._add(r)
+        if failed:
+            await self.close()
+            raise UserError(
+                f"The query engine could not open {self.store} ({failed[0]}); check the store "
+                "with `regimekg stats` or rebuild it."
+            )
+        first = next(iter(self._live))
+        self.isolated = first.isolated
+        if not first.isolated:
+            self._log(
+                "regimekg serve: this platform refused the query engine a network namespace of "
+                f"its own ({first.hello.get('network')}); the guard still refuses SERVICE, but "
+                "the engine processes share this machine's network."
+            )
+
+    async def _spawn(self) -> Worker:
+        return await Worker.spawn(self.store, PREFIXES, on_stderr=self._engine_line)
+
+    def _engine_line(self, line: str) -> None:
+        self._log(f"regimekg serve: engine: {line}")
+
+    def _add(self, worker: Worker) -> None:
+        self._live.add(worker)
+        self._idle.put_nowait(worker)
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return self.failure is None
 
-    def wait_ready(self) -> bool:
-        """True once the child answers a query; False if it died or stayed silent."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        probe = "/query?" + urllib.parse.urlencode({"query": "ASK {}"})
-        while time.monotonic() < deadline:
-            if not self.alive():
-                time.sleep(0.05)  # let the stderr reader catch the message
-                return False
+    def _replace(self, worker: Worker) -> None:
+        """Kill *worker* and start a fresh one in the background."""
+        self._live.discard(worker)
+        task = asyncio.get_running_loop().create_task(self._respawn(worker))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _respawn(self, old: Worker) -> None:
+        await old.close()
+        for attempt in range(3):
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", probe, headers={"Accept": "application/sparql-results+json"})
-                ok = conn.getresponse().status == 200
-                conn.close()
-                if ok:
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.05)
-        self.stderr_tail.append(f"no answer within {STARTUP_TIMEOUT:.0f} s")
-        return False
-
-    def stop(self) -> None:
-        if self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-
-
-class Endpoint:
-    """The Oxigraph server child process plus the guard in front of it.
-
-    Use as a context manager (tests, benchmarks) or through :func:`serve` (the CLI). *port* 0
-    picks a free port; :attr:`url` tells which.
-    """
-
-    def __init__(
-        self,
-        store: Path,
-        *,
-        port: int = 7878,
-        host: str = "127.0.0.1",
-        timeout: float = DEFAULT_TIMEOUT,
-        result_cap: int = RESULT_CAP,
-        log: Log = print,
-    ) -> None:
-        if timeout <= 0:
-            raise UserError(f"--timeout {timeout} must be a positive number of seconds.")
-        if result_cap <= 0:
-            raise UserError(f"The result cap {result_cap} must be a positive number of rows.")
-        if not 0 <= port <= 65535:
-            raise UserError(f"--port {port} is not a TCP port (0-65535).")
-        self.store = store
-        self.host = loopback_host(host)
-        self.port = port
-        self.timeout = float(timeout)
-        self.result_cap = int(result_cap)
-        self.restarts = 0
-        self._log = log
-        self._log_lock = threading.Lock()
-        self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(MAX_CONCURRENT)
-        self._binary: Path | None = None
-        self._current: _Upstream | None = None
-        self._retired: list[_Upstream] = []
-        self.httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # ---------------------------------------------------------------- lifecycle
-
-    @property
-    def url(self) -> str:
-        """The query URL clients use."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/query"
-
-    def log(self, line: str) -> None:
-        with self._log_lock:
-            self._log(line)
-
-    def start(self) -> Endpoint:
-        """Start Oxigraph, wait until it answers, then listen; return once ready."""
-        try:
-            self._binary = oxigraph_binary()
-            self._current = self._spawn()
-            self._bind()
-        except BaseException:
-            self.stop()
-            raise
-        assert self.httpd is not None
-        self._thread = threading.Thread(
-            target=self.httpd.serve_forever, name="regimekg-serve", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def _spawn(self) -> _Upstream:
-        """A new, answering Oxigraph child (retrying a lost race for its port)."""
-        assert self._binary is not None
-        for _attempt in range(3):
-            up = _Upstream(self._binary, self.store, self.timeout)
-            if up.wait_ready():
-                return up
-            up.stop()
-            tail = " ".join(up.stderr_tail[-3:]).strip()
-            if "address" not in tail.lower():  # anything but a port race is final
-                raise UserError(
-                    f"The Oxigraph server could not serve {self.store} ({tail or 'no message'}); "
-                    "check the store with `regimekg stats` or rebuild it."
-                )
-        raise UserError("The Oxigraph server could not get a free loopback port; try again.")
-
-    def _bind(self) -> None:
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-
-        class Server(ThreadingHTTPServer):
-            address_family = family
-            daemon_threads = True
-            allow_reuse_address = True
-            request_queue_size = 64
-
-        try:
-            self.httpd = Server((self.host, self.port), _handler_for(self))
-        except OSError as e:
-            raise UserError(
-                f"Cannot listen on {self.host}:{self.port} ({e.strerror or e}): pick another "
-                "port with --port."
-            ) from None
-        self.port = int(self.httpd.server_address[1])
-
-    def stop(self) -> None:
-        """Stop listening and stop every Oxigraph child; safe to call twice."""
-        if self.httpd is not None:
-            if self._thread is not None and self._thread.is_alive():
-                self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-        with self._lock:
-            children = [*self._retired, *([self._current] if self._current else [])]
-            self._retired, self._current = [], None
-        for up in children:
-            up.stop()
-
-    def upstream_alive(self) -> bool:
-        """False once the serving Oxigraph child has died (not when it was retired on purpose)."""
-        with self._lock:
-            return self._current is not None and self._current.alive()
-
-    def stderr_tail(self) -> str:
-        with self._lock:
-            return " ".join(self._current.stderr_tail[-2:]) if self._current else ""
-
-    def _lease(self) -> _Upstream:
-        with self._lock:
-            if self._current is None:
-                raise HttpError(503, "The server is stopping; retry later.")
-            self._current.inflight += 1
-            return self._current
-
-    def _release(self, up: _Upstream) -> None:
-        with self._lock:
-            up.inflight -= 1
-            done = up.retired and up.inflight == 0
-            if done:
-                self._retired.remove(up)
-        if done:
-            up.stop()
-
-    def _retire(self, up: _Upstream) -> None:
-        """Replace *up* (still busy with a query we gave up on) by a fresh child."""
-        with self._lock:
-            if up.retired or up is not self._current:
+                self._add(await self._spawn())
                 return
-            up.retired = True
-            self._retired.append(up)
-            try:
-                self._current = self._spawn()
-            except UserError as e:
-                self._current = None
-                self.log(f"regimekg serve: could not restart the Oxigraph server: {e}")
-                return
-            self.restarts += 1
-        self.log("regimekg serve: restarted the Oxigraph server to stop a query past the timeout.")
+            except WorkerDied as e:
+                self._log(f"regimekg serve: could not start a query engine ({e}).")
+                await asyncio.sleep(0.5 * (attempt + 1))
+        self.failure = f"the query engine could not be restarted on {self.store}"
 
-    def __enter__(self) -> Endpoint:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    # ---------------------------------------------------------------- answering
-
-    def answer(self, req: _Request, accept: str | None) -> tuple[str, bytes]:
-        """Content type and body for a query request, or :class:`HttpError`."""
+    async def run(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        """The answer of a free worker to *request*, or :class:`HttpError` (busy, timeout)."""
+        if self._waiting >= MAX_WAITING:
+            raise HttpError(503, "The server is busy with other queries; retry shortly.")
+        self._waiting += 1
         try:
-            info = inspect_query(req.query)
-            for g in req.default_graphs:
-                check_graph_iri(g, "default-graph-uri")
-            for g in req.named_graphs:
-                check_graph_iri(g, "named-graph-uri")
-        except QueryRefused as e:
-            raise HttpError(400, str(e)) from None
-        form = info.form or "SELECT"
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            rdf_fmt = _negotiate(accept, _GRAPH_FORMATS, "text/turtle")
-            data = self._upstream(req, "application/n-triples", unit="triples")
-            triples: Any = None
-            try:
-                triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-                body = ox.serialize(triples, format=rdf_fmt, prefixes=PREFIXES) or b""
-            except (SyntaxError, ValueError) as e:
-                raise self._bad_upstream(data, e) from None
-            finally:
-                del triples
-            return rdf_fmt.media_type, body
-        res_fmt = _negotiate(accept, _SELECT_FORMATS, "application/sparql-results+json")
-        upstream_type = "text/tab-separated-values" if form == "SELECT" else _ASK_TYPE
-        data = self._upstream(req, upstream_type, unit="rows" if form == "SELECT" else None)
-        in_fmt = ox.QueryResultsFormat.TSV if form == "SELECT" else ox.QueryResultsFormat.JSON
-        return res_fmt.media_type, self._reserialize(data, in_fmt, res_fmt)
-
-    def _reserialize(
-        self, data: bytes, in_fmt: ox.QueryResultsFormat, out_fmt: ox.QueryResultsFormat
-    ) -> bytes:
-        """*data* parsed and written in *out_fmt*, all in this thread.
-
-        pyoxigraph result objects are bound to the thread that made them, so none may outlive
-        this call (or be collected later on another thread).
-        """
-        if in_fmt == out_fmt and in_fmt == ox.QueryResultsFormat.TSV:
-            return data
-        results: Any = None
-        try:
-            results = ox.parse_query_results(data, format=in_fmt)
-            return results.serialize(format=out_fmt) or b""
-        except (SyntaxError, ValueError) as e:
-            raise self._bad_upstream(data, e) from None
+            async with asyncio.timeout(self.timeout + WORKER_START_GRACE):
+                worker = await self._idle.get()
+                while worker.proc.returncode is not None:  # died while idle (the OOM killer?)
+                    self._replace(worker)
+                    worker = await self._idle.get()
+        except TimeoutError:
+            raise HttpError(503, "The server is busy with other queries; retry shortly.") from None
         finally:
-            del results
-
-    def _bad_upstream(self, data: bytes, e: Exception) -> HttpError:
-        if _cancelled(data):
-            return self._timeout_error()
-        return HttpError(502, f"The Oxigraph server sent an answer that does not parse ({e}).")
+            self._waiting -= 1
+        try:
+            async with asyncio.timeout(self.timeout):
+                header, body = await worker.call(request)
+        except TimeoutError:
+            self.restarts += 1
+            self._replace(worker)
+            self._log("regimekg serve: stopped a query past the timeout and restarted its engine.")
+            raise self._timeout_error() from None
+        except WorkerDied as e:
+            self._replace(worker)
+            raise HttpError(
+                502, f"The query engine stopped while answering ({e}); retry the query."
+            ) from None
+        except BaseException:  # cancelled at shutdown: the worker's pipe is mid-answer
+            self._replace(worker)
+            raise
+        self._idle.put_nowait(worker)
+        return header, body
 
     def _timeout_error(self) -> HttpError:
         return HttpError(
@@ -523,115 +352,19 @@ class Endpoint:
             "(more specific patterns, a LIMIT) or start the server with a larger --timeout.",
         )
 
-    def _upstream(self, req: _Request, accept: str, *, unit: str | None) -> bytes:
-        """The upstream answer, read with a deadline; with *unit* (``rows`` of TSV after its
-        header line, or N-Triples ``triples``) it is read line by line and capped."""
-        up = self._lease()
-        try:
-            return self._ask(up, req, accept, unit)
-        except _DeadlineExceeded:
-            self._retire(up)
-            raise self._timeout_error() from None
-        finally:
-            self._release(up)
+    async def probe(self, port: int) -> bool:
+        """Whether a worker can open a TCP connection to ``127.0.0.1:port`` (it should not)."""
+        header, _ = await self.run({"op": "probe", "port": port})
+        return bool(header.get("connected"))
 
-    def _ask(self, up: _Upstream, req: _Request, accept: str, unit: str | None) -> bytes:
-        deadline = time.monotonic() + self.timeout + GRACE
-        fields = [("query", req.query)]
-        fields += [("default-graph-uri", g) for g in req.default_graphs]
-        fields += [("named-graph-uri", g) for g in req.named_graphs]
-        body = urllib.parse.urlencode(fields).encode("utf-8")
-        conn = http.client.HTTPConnection("127.0.0.1", up.port, timeout=self.timeout + GRACE)
-        try:
-            try:
-                conn.request(
-                    "POST",
-                    "/query",
-                    body,
-                    {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-                )
-                resp = conn.getresponse()
-            except TimeoutError:
-                raise _DeadlineExceeded from None
-            except OSError as e:
-                raise HttpError(
-                    502, f"The Oxigraph server did not answer ({e}); restart `regimekg serve`."
-                ) from None
-            if resp.status != 200:
-                text = resp.read(65536).decode("utf-8", "replace").strip()
-                first = text.splitlines()[0] if text else resp.reason
-                if resp.status == 400:
-                    raise HttpError(400, f"The query is not valid SPARQL ({first}); fix it.")
-                if _cancelled(text.encode()):
-                    raise self._timeout_error()
-                raise HttpError(502, f"The Oxigraph server failed ({resp.status}: {first}).")
-            return self._read_capped(conn, resp, deadline, unit)
-        finally:
-            conn.close()  # dropping the connection makes Oxigraph stop a streaming query
+    def pids(self) -> list[int]:
+        return [w.pid for w in self._live]
 
-    def _read_capped(
-        self,
-        conn: http.client.HTTPConnection,
-        resp: http.client.HTTPResponse,
-        deadline: float,
-        unit: str | None,
-    ) -> bytes:
-        chunks: list[bytes] = []
-        lines = 0
-        line_based = unit is not None
-        limit = self.result_cap + (1 if unit == "rows" else 0)  # TSV has a header line
-        try:
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise _DeadlineExceeded
-                if conn.sock is not None:
-                    conn.sock.settimeout(remaining)
-                chunk = resp.readline() if line_based else resp.read(1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                if line_based and chunk.endswith(b"\n"):
-                    lines += 1
-                    if lines > limit:
-                        raise HttpError(
-                            400,
-                            f"The query returns more than {self.result_cap} {unit}, this "
-                            f"endpoint's cap: add LIMIT {self.result_cap} (and OFFSET to page) "
-                            "or narrow the query.",
-                        )
-        except TimeoutError:
-            raise _DeadlineExceeded from None
-        except (http.client.IncompleteRead, ConnectionError) as e:
-            data = b"".join(chunks)
-            if _cancelled(data):
-                raise self._timeout_error() from None
-            raise HttpError(502, f"The Oxigraph server broke off its answer ({e}).") from None
-        data = b"".join(chunks)
-        if _cancelled(data):
-            raise self._timeout_error()
-        return data
-
-
-_ASK_TYPE = "application/sparql-results+json"
-
-
-class _DeadlineExceeded(Exception):
-    """The guard's own deadline passed while Oxigraph was still working on the query."""
-
-
-def _on_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: have the kernel stop the Oxigraph child if this process dies without cleanup."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        workers, self._live = list(self._live), set()
+        await asyncio.gather(*(w.close() for w in workers), return_exceptions=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -657,144 +390,513 @@ _HELP = (
 )
 
 
-def _handler_for(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "regimekg-serve"
-        sys_version = ""
+class _Closed(Exception):
+    """The client went away, broke the protocol or missed its read deadline."""
 
-        def log_message(self, format: str, *args: Any) -> None:
-            """Silenced: every request is logged once, by :meth:`_finish`."""
 
-        def do_GET(self) -> None:
-            self._handle("GET")
+@dataclass
+class _Incoming:
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes = b""
 
-        def do_POST(self) -> None:
-            self._handle("POST")
 
-        def do_PUT(self) -> None:
-            self._handle("PUT")
+class Endpoint:
+    """The HTTP front end and its engine workers, run on an event loop in a thread of its own.
 
-        def do_DELETE(self) -> None:
-            self._handle("DELETE")
+    Use as a context manager (tests, benchmarks) or through :func:`serve` (the CLI). *port* 0
+    picks a free port; :attr:`url` tells which.
+    """
 
-        def do_PATCH(self) -> None:
-            self._handle("PATCH")
+    def __init__(
+        self,
+        store: Path,
+        *,
+        port: int = 7878,
+        host: str = "127.0.0.1",
+        timeout: float = DEFAULT_TIMEOUT,
+        result_cap: int = RESULT_CAP,
+        workers: int = DEFAULT_WORKERS,
+        read_timeout: float = READ_TIMEOUT,
+        log: Log = print,
+    ) -> None:
+        self.timeout = check_timeout(timeout)
+        self.read_timeout = check_timeout(read_timeout, "read timeout")
+        if result_cap <= 0:
+            raise UserError(f"The result cap {result_cap} must be a positive number of rows.")
+        if not 0 <= port <= 65535:
+            raise UserError(f"--port {port} is not a TCP port (0-65535).")
+        if workers < 1:
+            raise UserError(f"The number of query engines {workers} must be at least 1.")
+        self.store = store
+        self.host = loopback_host(host)
+        self.port = port
+        self.result_cap = int(result_cap)
+        self.workers = int(workers)
+        self._log = log
+        self._log_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._startup_error: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+        self._pool: WorkerPool | None = None
+        self._connections: set[asyncio.Task[Any]] = set()
+        self._accepted: dict[str, QueryInfo] = {}
 
-        def do_HEAD(self) -> None:
-            self._handle("HEAD")
+    # ---------------------------------------------------------------- lifecycle
 
-        def _handle(self, method: str) -> None:
-            started = time.perf_counter()
+    @property
+    def url(self) -> str:
+        """The query URL clients use."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/query"
+
+    @property
+    def restarts(self) -> int:
+        """Workers killed and replaced because a query ran past the timeout."""
+        return self._pool.restarts if self._pool else 0
+
+    @property
+    def isolated(self) -> bool | None:
+        """Whether the engine workers run without a network of their own (None before start)."""
+        return self._pool.isolated if self._pool else None
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live engine workers."""
+        return self._call(self._pool.pids) if self._pool else []
+
+    def log(self, line: str) -> None:
+        with self._log_lock:
+            self._log(line)
+
+    def start(self) -> Endpoint:
+        """Listen, start the engine workers, and return once queries can be answered."""
+        self._thread = threading.Thread(target=self._run, name="regimekg-serve", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._startup_error is not None:
+            self._thread.join(30)
+            raise self._startup_error
+        return self
+
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        pool = WorkerPool(self.store, self.workers, self.timeout, self.log)
+        server: asyncio.Server | None = None
+        try:
             try:
-                status, ctype, body, query = self._answer(method)
-            except HttpError as e:
-                status, ctype = e.status, "text/plain; charset=utf-8"
-                body = (e.message + "\n").encode("utf-8")
-                query = e.query or e.message
-            except Exception as e:  # a bug: answer 500, keep serving
-                status, ctype = 500, "text/plain; charset=utf-8"
-                body = f"Internal error ({type(e).__name__}: {e}).\n".encode()
-                query = body.decode()
-            # logged before sending, so a client that has its answer also finds the line
-            ms = (time.perf_counter() - started) * 1000
-            snippet = " ".join(query.split())[:80]
-            endpoint.log(f"{method} {self.path.partition('?')[0]} {status} {ms:.0f} ms {snippet}")
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self._send(status, ctype, body)
-
-        def _answer(self, method: str) -> tuple[int, str, bytes, str]:
-            """Status, content type, body and query text for this request (or HttpError)."""
-            path, _, qs = self.path.partition("?")
-            if path in ("/update", "/store") or path.startswith("/store/"):
-                raise HttpError(
-                    403,
-                    "This endpoint is read-only: updates and graph-store writes are "
-                    "refused; change data through data/ and `regimekg build`.",
+                server = await asyncio.start_server(
+                    self._accept,
+                    self.host,
+                    self.port,
+                    reuse_address=True,
+                    backlog=128,
+                    limit=MAX_HEAD_BYTES,
+                    start_serving=False,
                 )
-            if path == "/" and method == "GET":
-                return 200, "text/plain; charset=utf-8", _HELP.encode("utf-8"), ""
-            if path not in ("/query", "/sparql"):
-                raise HttpError(404, f"No such resource {path}: send queries to /query.")
-            if method not in ("GET", "POST"):
-                raise HttpError(405, f"{method} is not supported: use GET or POST on /query.")
-            req = self._parse(method, qs)
-            if not endpoint._slots.acquire(timeout=endpoint.timeout):
-                raise HttpError(503, "The server is busy with other queries; retry shortly.")
-            try:
-                try:
-                    ctype, body = endpoint.answer(req, self.headers.get("Accept"))
-                except HttpError as e:
-                    e.query = req.query  # for the log line
-                    raise
-            finally:
-                endpoint._slots.release()
-            return 200, ctype, body, req.query
+            except OSError as e:
+                raise UserError(
+                    f"Cannot listen on {self.host}:{self.port} ({e.strerror or e}): pick another "
+                    "port with --port."
+                ) from None
+            self.port = int(server.sockets[0].getsockname()[1])
+            await pool.start()
+            self._pool = pool
+            await server.start_serving()
+        except BaseException as e:
+            self._startup_error = e
+            if server is not None:
+                server.close()
+            await pool.close()
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            await self._stopping.wait()
+        finally:
+            server.close()
+            for task in list(self._connections):
+                task.cancel()
+            await asyncio.gather(*self._connections, return_exceptions=True)
+            await pool.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(server.wait_closed(), 5)
 
-        def _parse(self, method: str, qs: str) -> _Request:
-            params = _parse_qs(qs)
-            query: list[str] = list(params.get("query", []))
-            if method == "POST":
-                try:
-                    length = int(self.headers.get("Content-Length") or 0)
-                except ValueError:
-                    raise HttpError(400, "The Content-Length header is not a number.") from None
-                if length > MAX_BODY_BYTES:
+    def _call(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Run *func* on the server's loop and return its result (coroutines are awaited)."""
+        assert self._loop is not None
+
+        async def wrapper() -> Any:
+            value = func(*args)
+            if asyncio.iscoroutine(value):
+                value = await value
+            return value
+
+        return asyncio.run_coroutine_threadsafe(wrapper(), self._loop).result(60)
+
+    def probe(self, port: int) -> bool:
+        """Whether an engine worker can connect to ``127.0.0.1:port`` (see :mod:`.engine`)."""
+        assert self._pool is not None
+        return bool(self._call(self._pool.probe, port))
+
+    def running(self) -> bool:
+        """True while the endpoint serves and its engines can be (re)started."""
+        return (
+            self._thread is not None
+            and self._thread.is_alive()
+            and self._pool is not None
+            and self._pool.alive()
+        )
+
+    def failure(self) -> str:
+        return (self._pool.failure if self._pool else None) or "the server thread ended"
+
+    def stop(self) -> None:
+        """Stop listening, close connections and stop every worker; safe to call twice."""
+        if self._loop is not None and self._stopping is not None and not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._stopping.set)
+        if self._thread is not None:
+            self._thread.join(30)
+            self._thread = None
+
+    def __enter__(self) -> Endpoint:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---------------------------------------------------------------- connections
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        if len(self._connections) >= MAX_CONNECTIONS:
+            with contextlib.suppress(Exception):
+                text = b"Too many open connections: retry in a moment.\n"
+                writer.write(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(text), text)
+                )
+                await asyncio.wait_for(writer.drain(), 1)
+            writer.close()
+            return
+        self._connections.add(task)
+        try:
+            await self._connection(reader, writer)
+        except (_Closed, ConnectionError, TimeoutError, h11.ProtocolError):
+            pass
+        except asyncio.CancelledError:
+            pass  # the server is stopping; ending quietly keeps asyncio from logging it
+        finally:
+            self._connections.discard(task)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer.wait_closed(), 1)
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD_BYTES)
+        while True:
+            deadline = time.monotonic() + self.read_timeout
+            try:
+                event = await self._next(conn, reader, deadline)
+            except h11.RemoteProtocolError as e:
+                await self._reply_error(
+                    conn,
+                    writer,
+                    e.error_status_hint,
+                    "The request is not valid HTTP/1.1: send a well-formed request.",
+                )
+                return
+            if isinstance(event, h11.ConnectionClosed):
+                return
+            if not isinstance(event, h11.Request):
+                return
+            keep_open = await self._request(conn, reader, writer, event, deadline)
+            if not keep_open or conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
+                return
+            conn.start_next_cycle()
+
+    async def _next(
+        self, conn: h11.Connection, reader: asyncio.StreamReader, deadline: float
+    ) -> Any:
+        """The next h11 event, reading from the client until *deadline* (then :class:`_Closed`)."""
+        while True:
+            event = conn.next_event()
+            if event is not h11.NEED_DATA:
+                return event
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Closed("read deadline")
+            try:
+                async with asyncio.timeout(remaining):
+                    data = await reader.read(65536)
+            except TimeoutError:
+                raise _Closed("read deadline") from None
+            conn.receive_data(data)
+
+    async def _request(
+        self,
+        conn: h11.Connection,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        head: h11.Request,
+        deadline: float,
+    ) -> bool:
+        """Read the body, answer the request; False when the connection must close."""
+        started = time.perf_counter()
+        method = head.method.decode("ascii", "replace")
+        target = head.target.decode("utf-8", "replace")
+        headers: dict[str, str] = {}
+        for name, value in head.headers:
+            key = name.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        path = target.partition("?")[0]
+        query_text = ""
+        try:
+            if not host_allowed(headers.get("host"), self.port):
+                raise HttpError(
+                    421,
+                    f"Host {headers.get('host', '(none)')!r} is not this server: the endpoint "
+                    f"answers only requests for 127.0.0.1, localhost or [::1] (port {self.port}).",
+                )
+            length = headers.get("content-length")
+            if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
+                raise HttpError(
+                    413, f"The request body is over {MAX_BODY_BYTES} bytes: shorten the query."
+                )
+            try:
+                body = await self._body(conn, reader, deadline)
+            except h11.RemoteProtocolError:
+                raise HttpError(
+                    400, "The request body is not valid HTTP/1.1 framing: send a well-formed body."
+                ) from None
+            incoming = _Incoming(method, target, headers, body)
+            status, ctype, payload, query_text = await self._answer(incoming)
+            reason = None
+        except HttpError as e:
+            status, ctype, reason = e.status, "text/plain; charset=utf-8", e.reason
+            payload = (e.message + "\n").encode("utf-8")
+            query_text = e.query or e.message
+        except _Closed:
+            raise
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:  # a bug: answer 500, keep serving
+            status, ctype, reason = 500, "text/plain; charset=utf-8", None
+            payload = f"Internal error ({type(e).__name__}: {e}).\n".encode()
+            query_text = payload.decode()
+        # logged before sending, so a client that has its answer also finds the line
+        ms = (time.perf_counter() - started) * 1000
+        self.log(f"{method} {path} {status} {ms:.0f} ms {' '.join(query_text.split())[:80]}")
+        close = conn.their_state is not h11.DONE  # body unread (an early refusal)
+        await self._send(conn, writer, status, ctype, payload, reason, close, method == "HEAD")
+        return not close
+
+    async def _body(
+        self, conn: h11.Connection, reader: asyncio.StreamReader, deadline: float
+    ) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            event = await self._next(conn, reader, deadline)
+            if isinstance(event, h11.Data):
+                size += len(event.data)
+                if size > MAX_BODY_BYTES:
                     raise HttpError(
                         413, f"The request body is over {MAX_BODY_BYTES} bytes: shorten the query."
                     )
-                raw = self.rfile.read(length) if length > 0 else b""
-                ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise HttpError(400, "The request body is not UTF-8: send UTF-8.") from None
-                if ctype == "application/x-www-form-urlencoded":
-                    form = _parse_qs(text)
-                    if "update" in form:
-                        raise HttpError(
-                            403, "This endpoint is read-only: SPARQL updates are refused."
-                        )
-                    query += form.get("query", [])
-                    for k in ("default-graph-uri", "named-graph-uri"):
-                        params.setdefault(k, []).extend(form.get(k, []))
-                elif ctype == "application/sparql-query":
-                    query.append(text)
-                elif ctype == "application/sparql-update":
-                    raise HttpError(403, "This endpoint is read-only: SPARQL updates are refused.")
-                else:
-                    raise HttpError(
-                        415,
-                        f"POST body type {ctype or '(none)'} is not supported: send "
-                        "application/x-www-form-urlencoded or application/sparql-query.",
-                    )
-            if "update" in params:
-                raise HttpError(403, "This endpoint is read-only: SPARQL updates are refused.")
-            if len(query) != 1:
-                raise HttpError(
-                    400,
-                    "Send exactly one `query` parameter (SPARQL 1.1 Protocol), e.g. "
-                    "/query?query=ASK%20%7B%7D.",
-                )
-            if len(query[0]) > MAX_QUERY_CHARS:
-                raise HttpError(400, f"The query is over {MAX_QUERY_CHARS} characters: shorten it.")
-            return _Request(
-                query[0], params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+                chunks.append(bytes(event.data))
+            elif isinstance(event, h11.EndOfMessage):
+                return b"".join(chunks)
+            else:
+                raise _Closed("unexpected event")
+
+    async def _send(
+        self,
+        conn: h11.Connection,
+        writer: asyncio.StreamWriter,
+        status: int,
+        ctype: str,
+        payload: bytes,
+        reason: str | None,
+        close: bool,
+        head_only: bool,
+    ) -> None:
+        headers = [
+            ("Content-Type", ctype),
+            ("Content-Length", str(len(payload))),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Server", "regimekg-serve"),
+        ]
+        if close:
+            headers.append(("Connection", "close"))
+        phrase = reason or _phrase(status)
+        data = conn.send(h11.Response(status_code=status, headers=headers, reason=phrase))
+        if not head_only:
+            data = (data or b"") + (conn.send(h11.Data(data=payload)) or b"")
+        data = (data or b"") + (conn.send(h11.EndOfMessage()) or b"")
+        writer.write(data)
+        if writer.transport.get_write_buffer_size():  # the client reads slowly: give it a deadline
+            async with asyncio.timeout(self.read_timeout):
+                await writer.drain()
+
+    async def _reply_error(
+        self, conn: h11.Connection, writer: asyncio.StreamWriter, status: int, message: str
+    ) -> None:
+        if conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
+            return
+        with contextlib.suppress(Exception):
+            payload = (message + "\n").encode()
+            await self._send(
+                conn, writer, status, "text/plain; charset=utf-8", payload, None, True, False
             )
 
-        def _send(self, status: int, ctype: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    # ---------------------------------------------------------------- answering
 
-    return Handler
+    async def _answer(self, incoming: _Incoming) -> tuple[int, str, bytes, str]:
+        """Status, content type, body and query text for this request (or HttpError)."""
+        method = incoming.method
+        path, _, qs = incoming.target.partition("?")
+        if path in ("/update", "/store") or path.startswith("/store/"):
+            raise HttpError(
+                403,
+                "This endpoint is read-only: updates and graph-store writes are "
+                "refused; change data through data/ and `regimekg build`.",
+            )
+        if path == "/" and method == "GET":
+            return 200, "text/plain; charset=utf-8", _HELP.encode("utf-8"), ""
+        if path not in ("/query", "/sparql"):
+            raise HttpError(404, f"No such resource {path}: send queries to /query.")
+        if method not in ("GET", "POST"):
+            raise HttpError(405, f"{method} is not supported: use GET or POST on /query.")
+        req = _parse(method, qs, incoming)
+        try:
+            ctype, body = await self.answer(req, incoming.headers.get("accept"))
+        except HttpError as e:
+            e.query = req.query  # for the log line
+            raise
+        return 200, ctype, body, req.query
+
+    async def answer(self, req: _Request, accept: str | None) -> tuple[str, bytes]:
+        """Content type and body for a query request, or :class:`HttpError`."""
+        try:
+            info = self._accepted.get(req.query)
+            if info is None:
+                # rdflib's parse in the guard can take a second on a long text: off the event
+                # loop, so other clients are served meanwhile; accepted texts are remembered
+                info = await asyncio.to_thread(inspect_query, req.query)
+                self._accepted[req.query] = info
+                if len(self._accepted) > ACCEPTED_CACHE:
+                    self._accepted.pop(next(iter(self._accepted)))
+            for g in req.default_graphs:
+                check_graph_iri(g, "default-graph-uri")
+            for g in req.named_graphs:
+                check_graph_iri(g, "named-graph-uri")
+        except QueryRefused as e:
+            raise HttpError(400, str(e)) from None
+        form = info.form or "SELECT"
+        # the protocol's dataset wins over the query's own FROM / FROM NAMED
+        if req.default_graphs or req.named_graphs:
+            default_graphs, named_graphs = req.default_graphs, req.named_graphs
+        else:
+            default_graphs, named_graphs = list(info.default_graphs), list(info.named_graphs)
+        request: dict[str, Any] = {
+            "op": "query",
+            "query": req.query,
+            "default_graphs": default_graphs,
+            "named_graphs": named_graphs,
+            "cap": self.result_cap,
+            "results_format": "application/sparql-results+json",
+            "graph_format": "application/n-triples",
+        }
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            request["graph_format"] = _negotiate(accept, _GRAPH_FORMATS, "text/turtle").media_type
+        else:
+            fmt = _negotiate(accept, _SELECT_FORMATS, "application/sparql-results+json")
+            request["results_format"] = fmt.media_type
+        assert self._pool is not None
+        header, body = await self._pool.run(request)
+        if header.get("ok"):
+            return str(header["media_type"]), body
+        error = header.get("error")
+        if error == "cap":
+            unit = header.get("unit", "rows")
+            raise HttpError(
+                413,
+                f"The query returns more than {self.result_cap} {unit}, this endpoint's result "
+                f"cap: add LIMIT {self.result_cap} (and OFFSET to page) or narrow the query.",
+                reason="Result Too Large",
+            )
+        if error == "syntax":
+            raise HttpError(
+                400, f"The query is not valid SPARQL ({header.get('message')}); fix it."
+            )
+        raise HttpError(500, f"The query failed in the engine ({header.get('message')}).")
+
+
+def _phrase(status: int) -> str:
+    with contextlib.suppress(ValueError):
+        return HTTPStatus(status).phrase
+    return "Error"
+
+
+def _parse(method: str, qs: str, incoming: _Incoming) -> _Request:
+    """The query and dataset of a SPARQL 1.1 Protocol request (GET, form or direct POST)."""
+    params = _parse_qs(qs)
+    query: list[str] = list(params.get("query", []))
+    if method == "POST":
+        ctype = (incoming.headers.get("content-type") or "").split(";")[0].strip().lower()
+        try:
+            text = incoming.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HttpError(400, "The request body is not UTF-8: send UTF-8.") from None
+        if ctype == "application/x-www-form-urlencoded":
+            form = _parse_qs(text)
+            if "update" in form:
+                raise HttpError(403, "This endpoint is read-only: SPARQL updates are refused.")
+            query += form.get("query", [])
+            for k in ("default-graph-uri", "named-graph-uri"):
+                params.setdefault(k, []).extend(form.get(k, []))
+        elif ctype == "application/sparql-query":
+            query.append(text)
+        elif ctype == "application/sparql-update":
+            raise HttpError(403, "This endpoint is read-only: SPARQL updates are refused.")
+        else:
+            raise HttpError(
+                415,
+                f"POST body type {ctype or '(none)'} is not supported: send "
+                "application/x-www-form-urlencoded or application/sparql-query.",
+            )
+    if "update" in params:
+        raise HttpError(403, "This endpoint is read-only: SPARQL updates are refused.")
+    if len(query) != 1:
+        raise HttpError(
+            400,
+            "Send exactly one `query` parameter (SPARQL 1.1 Protocol), e.g. "
+            "/query?query=ASK%20%7B%7D.",
+        )
+    if len(query[0]) > MAX_QUERY_CHARS:
+        raise HttpError(400, f"The query is over {MAX_QUERY_CHARS} characters: shorten it.")
+    return _Request(
+        query[0], params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Entry point
+
+
+def _on_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def serve(
@@ -805,8 +907,9 @@ def serve(
     result_cap: int = RESULT_CAP,
     log: Log = print,
     host: str = "127.0.0.1",
+    workers: int = DEFAULT_WORKERS,
 ) -> None:
-    """Serve the built store until Ctrl-C or SIGTERM; then stop the Oxigraph child and return.
+    """Serve the built store until Ctrl-C or SIGTERM; then stop the workers and return.
 
     *root_or_store* is a :class:`~regimekg.paths.Project` (serves its ``build/store``), a build
     directory, or a store directory.
@@ -817,6 +920,7 @@ def serve(
         host=host,
         timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
         result_cap=result_cap,
+        workers=workers,
         log=log,
     )
     previous = None
@@ -827,15 +931,13 @@ def serve(
         endpoint.start()
         log(
             f"regimekg serve: SPARQL endpoint at {endpoint.url} (read-only; timeout "
-            f"{endpoint.timeout:g} s; at most {endpoint.result_cap} results) over "
-            f"{endpoint.store}, ready in {time.perf_counter() - started:.1f} s; Ctrl-C stops it."
+            f"{endpoint.timeout:g} s; at most {endpoint.result_cap} results; "
+            f"{endpoint.workers} query engines) over {endpoint.store}, ready in "
+            f"{time.perf_counter() - started:.1f} s; Ctrl-C stops it."
         )
-        while endpoint.upstream_alive():
+        while endpoint.running():
             time.sleep(0.5)
-        raise UserError(
-            f"The Oxigraph server stopped unexpectedly ({endpoint.stderr_tail() or 'no message'})"
-            "; restart `regimekg serve`."
-        )
+        raise UserError(f"The endpoint stopped unexpectedly ({endpoint.failure()}); restart it.")
     except KeyboardInterrupt:
         log("regimekg serve: stopping.")
     finally:
@@ -867,6 +969,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=7878)
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     p.add_argument("--result-cap", type=int, default=RESULT_CAP)
+    p.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     args = p.parse_args(argv)
     try:
         serve(
@@ -874,6 +977,7 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             timeout=args.timeout,
             result_cap=args.result_cap,
+            workers=args.workers,
             log=lambda line: print(line, flush=True),
         )
     except UserError as e:

@@ -5,7 +5,10 @@ everything succeeded, so a failing build never touches the last good one, and a 
 already opened the old store keeps reading it. A lock file next to the build directory keeps
 two builds from racing for the same swap, and a second one (``.build.swap.lock``) keeps a
 reader from opening the store during the two renames of a swap: RocksDB opens a store file by
-file, so an open that straddled the swap would find files missing, or mix two builds.
+file, so an open that straddled the swap would find files missing, or mix two builds. Between
+the two renames the last good build waits under a fixed name (``.build.prev``), so a swap
+killed there is undone by the next build or reader (:func:`recover`), and only a directory that
+is a build (:func:`is_build`) is ever replaced.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ except ImportError:  # pragma: no cover - not POSIX
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import UserError
+from .files import fsync_dir, write_bytes, write_text
 
 STORE_DIR = "store"
 NQ_FILE = "regimekg.nq"
@@ -83,33 +87,114 @@ def _swap_guard(build_dir: Path, *, exclusive: bool) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def saved_path(build_dir: Path) -> Path:
+    """Where :func:`swap_in` keeps the last good build while the new one is renamed in."""
+    return build_dir.parent / f".{build_dir.name}.prev"
+
+
+#: What ``build-info.json`` holds in every build: how a directory is recognised as a build
+#: (one that ``--out`` may replace) rather than someone else's folder.
+INFO_KEYS = frozenset({"version", "built", "quads", "graphs", "sources"})
+
+
+def is_build(path: Path) -> bool:
+    """Whether *path* is a directory written by ``regimekg build`` (its ``build-info.json``)."""
+    info = path / INFO_FILE
+    if path.is_symlink() or not path.is_dir() or not info.is_file():
+        return False
+    try:
+        data = json.loads(info.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return (
+        isinstance(data, dict)
+        and data.keys() >= INFO_KEYS
+        and isinstance(data["quads"], int)
+        and isinstance(data["graphs"], dict)
+        and isinstance(data["sources"], dict)
+    )
+
+
+def recover(build_dir: Path) -> str | None:
+    """Finish or undo a swap that a killed build left half done; say what was done.
+
+    :func:`swap_in` renames the last good build to :func:`saved_path`, then the new build to
+    *build_dir*, then removes the saved copy. Killed between the renames, it leaves no
+    *build_dir* but the saved copy: that is renamed back (``"restored"``). Killed after the
+    second rename, both are builds: the saved copy is the retired one and is removed
+    (``"finished"``). Builds of earlier versions kept the old build in ``.NAME.old-*/NAME``;
+    those are treated alike. Anything that is not a build is left where it is.
+    """
+    parent = build_dir.parent
+    saved = [saved_path(build_dir)]
+    saved += sorted(p / build_dir.name for p in parent.glob(f".{build_dir.name}.old-*"))
+    if not any(p.exists() for p in saved):
+        return None
+    done: str | None = None
+    with _swap_guard(build_dir, exclusive=True):
+        for copy in saved:
+            if not copy.exists():
+                continue
+            if not build_dir.exists() and not build_dir.is_symlink() and is_build(copy):
+                os.replace(copy, build_dir)
+                fsync_dir(parent)
+                done = "restored"
+            elif is_build(build_dir) and is_build(copy):
+                shutil.rmtree(copy, ignore_errors=True)  # a build this program retired
+                done = done or "finished"
+        for legacy in parent.glob(f".{build_dir.name}.old-*"):
+            with contextlib.suppress(OSError):
+                legacy.rmdir()  # only once empty: the wrapper directory of an old build
+    return done
+
+
 def staging_dir(build_dir: Path) -> Path:
     """A new empty directory beside *build_dir*, on the same file system for an atomic rename.
 
-    Called under the build lock, so any staging or retired directory left beside it is from a
-    build that was killed (power loss, ``kill -9``): it is removed here, not left to pile up.
+    Called under the build lock, so a staging directory left beside it is from a build that
+    was killed (power loss, ``kill -9``) before its swap: it is removed here, not left to pile
+    up. A staging directory is never the last good build (:func:`recover` restores the saved
+    copy, not a staged one), so nothing a user relies on is removed.
     """
     build_dir.parent.mkdir(parents=True, exist_ok=True)
-    for prefix in (f".{build_dir.name}.new-", f".{build_dir.name}.old-"):
-        for stale in build_dir.parent.glob(prefix + "*"):
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
+    for stale in build_dir.parent.glob(f".{build_dir.name}.new-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f".{build_dir.name}.new-", dir=build_dir.parent))
 
 
+def _rename(source: Path, target: Path) -> None:
+    """One rename of a swap (a seam the tests use to stop a swap halfway, as a kill would)."""
+    os.replace(source, target)
+
+
 def swap_in(staging: Path, build_dir: Path) -> None:
-    """Replace *build_dir* by *staging*; the old build is removed only after the rename."""
-    old: Path | None = None
+    """Replace *build_dir* by *staging*, recoverably.
+
+    The last good build is first renamed to :func:`saved_path`, then *staging* to
+    *build_dir*; only then is the saved copy removed. Whatever stops the swap in between, the
+    last good build exists under one of the two names, and :func:`recover` (run by the next
+    build and by every reader that finds no build) puts it back. Must run after
+    :func:`recover`, under the build lock, so no saved copy is in the way.
+    """
+    saved = saved_path(build_dir)
     with _swap_guard(build_dir, exclusive=True):
-        if build_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}.old-", dir=build_dir.parent))
-            os.replace(build_dir, old / build_dir.name)
-        os.replace(staging, build_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        had_build = build_dir.exists()
+        if had_build:
+            _rename(build_dir, saved)
+        try:
+            _rename(staging, build_dir)
+        except BaseException:
+            if had_build and not build_dir.exists():
+                os.replace(saved, build_dir)  # the rename failed: the last good build goes back
+            raise
+        fsync_dir(build_dir.parent)
+    if had_build:
+        shutil.rmtree(saved, ignore_errors=True)  # the build this swap retired
 
 
 def discard(staging: Path) -> None:
+    """Remove a staging directory (created by :func:`staging_dir`, never swapped in)."""
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -178,7 +263,7 @@ def _write_sorted(path: Path, data: bytes) -> None:
     """
     lines = data.split(b"\n")
     lines.sort()
-    path.write_bytes(b"".join(line + b"\n" for line in lines if line))
+    write_bytes(path, b"".join(line + b"\n" for line in lines if line))
 
 
 def write_store(directory: Path, graphs: list[tuple[URIRef, Graph]]) -> int:
@@ -204,8 +289,8 @@ def finish(directory: Path) -> int:
 
 
 def write_info(directory: Path, info: dict[str, object]) -> None:
-    (directory / INFO_FILE).write_text(
-        json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    write_text(
+        directory / INFO_FILE, json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     )
 
 
@@ -225,8 +310,13 @@ def open_read_only(path: Path) -> ox.Store:
     """The store directory *path* (``…/build/store``) opened read-only, never mid-swap.
 
     Once open, the store keeps reading the build it opened even after a newer build is
-    swapped in and the old directory is deleted (its files stay open).
+    swapped in and the old directory is deleted (its files stay open). A build that a killed
+    swap left under its saved name is put back first (:func:`recover`), so a reader never
+    reports "no build" while the last good one is still on disk.
     """
+    if not path.is_dir():
+        with contextlib.suppress(OSError):  # a read-only location: nothing to restore there
+            recover(path.parent)
     with _swap_guard(path.parent, exclusive=False):
         if not path.is_dir():
             shown = path.parent if path.name == STORE_DIR else path

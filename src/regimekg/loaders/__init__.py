@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
+from .. import files
 from ..namespaces import RKG
 from ..outputs import csv_row
 from ..sources import Source
@@ -119,7 +120,7 @@ def write_candidates(path: Path, candidates: list[Candidate]) -> None:
         }
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as f:
+    with files.atomic_open(path, "w", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         w.writerow(COLUMNS)
         for sid, start, end, name, pattern, lang, alias, ctx in rows:

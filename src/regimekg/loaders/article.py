@@ -19,6 +19,7 @@ from ..namespaces import RKG, iri, slug_of
 from . import segment as seg
 from .body import BodyWalker
 from .builder import DocBuilder
+from .header import read_header
 
 _BYLINE = re.compile(r"^(.{2,40}?)\s*[|｜]\s*(.+)$")
 _AUTHOR = re.compile(r"^(?:作者|Authors?|By)\s*[:：]\s*(.+)$", re.I)
@@ -28,7 +29,10 @@ _TOC = ("目次", "目录", "contents", "tableofcontents")
 def load_article(b: DocBuilder) -> None:
     """Emit a standalone article (the source node itself is the article)."""
     text = b.text
-    blocks = seg.blocks(text, plain_headings=True)
+    # A metadata header (front matter, "# source: …" lines) describes the document; its
+    # lines are never content, so the blocks start after it.
+    body = read_header(text).end
+    blocks = [blk for blk in seg.blocks(text, plain_headings=True) if blk.start >= body]
     g = b.graph
     walker = BodyWalker(b, b.node)
     author_spans: list[tuple[int, int, URIRef]] = []

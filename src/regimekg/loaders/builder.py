@@ -11,15 +11,19 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
+from .. import dates
+from ..errors import UserError
 from ..namespaces import RKG, doc, iri, short_hash
 from ..sources import Source
 from . import segment as seg
 from .mentions import Gazetteer
 from .model import Candidate, SegmentRef
+from .variants import THRESHOLD
 
 #: kind → (class, IRI prefix, SegmentRef kind)
 KINDS: dict[str, tuple[URIRef, str, str]] = {
@@ -76,7 +80,14 @@ class DocBuilder:
         g.add((self.node, DCTERMS.language, Literal(self.source.lang)))
         g.add((self.node, RKG.sha256, Literal(self.source.sha256)))
         if self.source.date:
-            g.add((self.node, DCTERMS.date, Literal(self.source.date, datatype=XSD.gYear)))
+            # A header may give a full date (2025-02-11): keep its precision.
+            try:
+                g.add((self.node, DCTERMS.date, dates.to_literal(self.source.date)))
+            except dates.DateError as e:
+                raise UserError(f"sources.yaml, source {self.sid!r}: the date {e}.") from None
+        url = str(self.source.extra.get("url") or "")
+        if re.match(r"https?://\S+$", url):
+            g.add((self.node, DCTERMS.source, URIRef(url)))
         pub = self.source.publication or {}
         for lang, name in sorted(pub.items()):
             g.add((self.node, RKG.publicationTitle, Literal(name, lang=lang)))
@@ -279,15 +290,30 @@ class DocBuilder:
 
     # ------------------------------------------------------------------ mentions
     def link_mentions(self) -> int:
-        """Mentions of curated entities in every segment; returns how many."""
+        """Mentions of curated entities in every segment; returns how many.
+
+        Each mention records how sure the match is (``rkg:matchConfidence``, see
+        :mod:`.variants`). A match below the threshold is never a mention: it becomes a
+        candidate proposed as an alias of the entity (pattern ``near-miss``).
+        """
         g = self.graph
         count = 0
         for ref in self.segments:
             if ref.kind == "table-cell":
                 continue  # cells lie inside rows: each mention belongs to one segment
             lang = self.seg_lang[ref.iri]
-            for m in self.gazetteer.find(self.text[ref.start : ref.end], lang):
+            for m in self.gazetteer.match(self.text[ref.start : ref.end], lang):
                 s, e = ref.start + m.start, ref.start + m.end
+                if m.confidence < THRESHOLD:
+                    self.candidate(
+                        m.surface,
+                        s,
+                        e,
+                        pattern="near-miss",
+                        segment_node=ref.iri,
+                        alias_of=m.entity,
+                    )
+                    continue
                 node = iri("mention", f"{self.sid}-{s}-{e}-{m.slug}")
                 g.add((node, RDF.type, RKG.Mention))
                 g.add((node, RKG.inSegment, ref.iri))
@@ -295,6 +321,7 @@ class DocBuilder:
                 g.add((node, RKG.surfaceForm, Literal(m.surface, lang=lang)))
                 g.add((node, RKG.startOffset, integer(s)))
                 g.add((node, RKG.endOffset, integer(e)))
+                g.add((node, RKG.matchConfidence, Literal(Decimal(str(m.confidence)))))
                 g.add((ref.iri, RKG.mentions, m.entity))
                 count += 1
         return count

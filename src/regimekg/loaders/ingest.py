@@ -6,14 +6,17 @@ whose content is already listed (same sha256) changes nothing. ``sources.yaml`` 
 textually — new entries are appended, a changed file only has its hash line replaced — so
 the curators' formatting and comments survive. The document is loaded from where it lies
 *before* anything is copied or registered, so a file the loader refuses leaves the project
-untouched.
+untouched; with several files, nothing is written until all of them loaded (:class:`_Batch`),
+and every write is atomic (:mod:`regimekg.files`). A document's metadata header (YAML front
+matter or leading ``# key: value`` lines, see :mod:`.header`) fills the entry's title,
+language, url, date and retrieval date.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +24,14 @@ import yaml
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from .. import files
 from ..errors import UserError
 from ..namespaces import RKG, is_slug
 from ..paths import Project
 from ..sources import Source, check_size, decode_utf8, load_manifest, load_yaml
 from . import load_source
 from . import segment as seg
+from .header import Header, read_header
 from .mentions import Gazetteer
 
 DOC_SUFFIXES = (".txt", ".md", ".markdown")
@@ -55,6 +60,8 @@ def _source_id(path: Path, sha: str, manifest: list[dict[str, Any]]) -> str:
 
 
 def _title(text: str, suffix: str) -> str:
+    if suffix in DOC_SUFFIXES:
+        text = text[read_header(text).end :]
     for line in text.splitlines():
         t = line.strip()
         if not t:
@@ -90,17 +97,89 @@ def _trial_source(rec: dict[str, Any], path: Path) -> Source:
         title=dict(rec.get("title") or {}),
         authors=tuple(rec.get("authors") or ()),
         mapping=rec.get("mapping"),
+        date=None if rec.get("date") is None else str(rec["date"]),
+        extra={k: rec[k] for k in ("url", "retrieved") if rec.get(k)},
     )
 
 
-def _append_record(yaml_path: Path, rec: dict[str, Any]) -> None:
-    text = yaml_path.read_text(encoding="utf-8") if yaml_path.is_file() else ""
+def _append_record(text: str, rec: dict[str, Any]) -> str:
+    """*text* (``sources.yaml``) with *rec* appended as one more list item."""
     dumped = yaml.safe_dump(
         [rec], allow_unicode=True, sort_keys=True, default_flow_style=None, width=100
     )
     if text and not text.endswith("\n"):
         text += "\n"
-    yaml_path.write_text(text + dumped, encoding="utf-8")
+    return text + dumped
+
+
+@dataclass
+class _Batch:
+    """Everything one ``regimekg ingest`` run will write, held until every file has loaded.
+
+    A batch is all or nothing: documents are only copied and ``sources.yaml`` only rewritten
+    (once) after the last document of the command line loaded, so a bad third file leaves the
+    first two unregistered, as if the command had not run.
+    """
+
+    yaml_path: Path
+    original: str
+    body: str
+    records: list[dict[str, Any]] = field(default_factory=list)
+    copies: dict[Path, Path] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+    #: The sha256 that ``body`` now records for each entry this run refreshed.
+    refreshed: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, yaml_path: Path) -> _Batch:
+        text = yaml_path.read_text(encoding="utf-8") if yaml_path.is_file() else ""
+        return cls(yaml_path, text, text)
+
+    def commit(self) -> None:
+        """Copy the documents in, then write ``sources.yaml`` once (each write atomic).
+
+        A failure part-way (a full disk) undoes the copies made so far: a copied document
+        is removed, a refreshed one gets its previous bytes back. A ``kill -9`` between the
+        copies and the manifest can leave a copied document that no entry lists yet (the
+        next ``ingest`` of it registers it); the manifest itself is never half written.
+        """
+        created: list[Path] = []
+        replaced: dict[Path, bytes] = {}
+        try:
+            for dest, source in self.copies.items():
+                if dest.exists():
+                    replaced[dest] = dest.read_bytes()
+                else:
+                    created.append(dest)
+                files.copy_file(source, dest)
+            if self.body != self.original:
+                files.write_text(self.yaml_path, self.body)
+        except BaseException:
+            for dest in created:
+                dest.unlink(missing_ok=True)  # copied by this run
+            for dest, data in replaced.items():
+                files.write_bytes(dest, data)
+            raise
+
+
+def _check_destination(dest: Path, source: Path, previous: dict[str, Any] | None) -> bool:
+    """Whether *source* must be copied to *dest*; refuse to replace a file nobody registered.
+
+    *dest* may be replaced only when it is the file of the entry being refreshed; a file that
+    already lies there with other content and no entry is someone's own and stays.
+    """
+    if dest.resolve() == source.resolve():
+        return False
+    if not dest.exists():
+        return True
+    if previous is not None and previous.get("file") == dest.name:
+        return True
+    if dest.is_file() and dest.read_bytes() == source.read_bytes():
+        return False
+    raise UserError(
+        f"{dest} already exists and no entry of sources.yaml lists it, so ingesting "
+        f"{source.name} would replace it; move that file away or rename {source.name}."
+    )
 
 
 def ingest(
@@ -112,6 +191,7 @@ def ingest(
     mapping_data = _mapping(mapping)
     lines: list[str] = []
     gazetteer: Gazetteer | None = None
+    batch = _Batch.start(project.sources_yaml)
     for raw in paths:
         path = Path(raw)
         if not path.is_file():
@@ -137,18 +217,24 @@ def ingest(
         manifest = load_yaml(project.sources_yaml) or []
         if not isinstance(manifest, list):
             raise UserError(f"{project.sources_yaml} must be a YAML list of sources.")
+        manifest = [*manifest, *batch.records]  # with the entries this run adds
         if gazetteer is None:
             gazetteer = project_gazetteer(project)
         same = next((r for r in manifest if r.get("sha256") == sha), None)
         if same is not None:
             sid, status = str(same["id"]), "unchanged"
-            source = next(s for s in load_manifest(project) if s.id == sid)
-            res = load_source(source, source.read_text(), gazetteer)
+            if sid in batch.results:  # the same content twice in one run
+                res = batch.results[sid]
+            else:
+                source = next(s for s in load_manifest(project) if s.id == sid)
+                res = load_source(source, source.read_text(), gazetteer)
         else:
             sid = _source_id(path, sha, manifest)
             file_name = f"{sid}{suffix}"
             previous = next((r for r in manifest if r.get("id") == sid), None)
-            doc_lang = seg.detect_lang(text) if lang == "auto" else lang
+            header = read_header(text) if not is_table else Header()
+            body = text[header.end :]
+            doc_lang = lang if lang != "auto" else header.lang or seg.detect_lang(body)
             rec: dict[str, Any] = {
                 "id": sid,
                 "file": file_name,
@@ -156,10 +242,20 @@ def ingest(
                 "lang": doc_lang,
                 "kind": "Dataset" if is_table else "Article",
                 "loader": "table" if is_table else "article",
-                "title": {doc_lang: _title(text, suffix) or path.stem},
+                "title": {doc_lang: header.get("title") or _title(text, suffix) or path.stem},
                 "authors": [],
                 "note": f"Ingested from {path.name}.",
             }
+            # The header's metadata describes the source (see .header): where it was
+            # published, when, and when it was retrieved.
+            origin = header.get("url") or ""
+            if re.match(r"https?://\S+$", origin):
+                rec["url"] = origin
+            elif origin:  # "# source: China News Service" names, but does not locate, it
+                rec["note"] = f"Ingested from {path.name}; source: {origin}."
+            for key, value in (("date", header.date), ("retrieved", header.get("retrieved"))):
+                if value:
+                    rec[key] = value
             if is_table:
                 rec["mapping"] = mapping_data
             # Load the document from where it is *before* copying or registering anything, so a
@@ -167,19 +263,28 @@ def ingest(
             # exactly as it was.
             trial = {**rec, **(previous or {}), "sha256": sha}
             res = load_source(_trial_source(trial, path), text, gazetteer)
+            # Nothing is written yet: the batch is committed once every file has loaded.
             dest = project.sources_dir / file_name
-            if dest.resolve() != path.resolve():
-                shutil.copyfile(path, dest)
-            if previous is not None:
-                yp = project.sources_yaml
-                body = yp.read_text(encoding="utf-8")
-                body = body.replace(str(previous["sha256"]), sha, 1)
-                yp.write_text(body, encoding="utf-8")
+            if _check_destination(dest, path, previous):
+                batch.copies[dest] = path
+            if previous is not None and any(r is previous for r in batch.records):
+                previous["sha256"] = sha  # an entry this run added, not yet written
+                batch.body = batch.original
+                for r in batch.records:
+                    batch.body = _append_record(batch.body, r)
+                status = "refreshed"
+            elif previous is not None:
+                recorded = batch.refreshed.get(sid, str(previous["sha256"]))
+                batch.body = batch.body.replace(recorded, sha, 1)
+                batch.refreshed[sid] = sha
                 status = "refreshed"
             else:
-                _append_record(project.sources_yaml, rec)
+                batch.body = _append_record(batch.body, rec)
+                batch.records.append(rec)
                 status = "added"
+            batch.results[sid] = res
         lines.extend(_report(sid, status, res, gazetteer))
+    batch.commit()
     return lines
 
 

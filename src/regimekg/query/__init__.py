@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .. import dates
+from .. import asof, dates
 from ..errors import UserError
 from ..namespaces import ID
 from ..paths import asset_dir, find_root
@@ -136,6 +136,13 @@ class KG:
                 return dates.to_literal(value.strip())
             except dates.DateError as e:
                 raise UserError(f"{where}: {e}.") from None
+        if p.type == "asof":
+            try:
+                day = asof.resolve(value.strip())
+            except UserError as e:
+                raise UserError(f"{where}: {e}") from None
+            assert day is not None
+            return Literal(day.isoformat(), datatype=XSD.date)
         if p.type == "integer":
             if not re.fullmatch(r"[+-]?\d{1,12}", value.strip()):
                 raise UserError(f"{where} is not a whole number; write digits only, e.g. 3.")

@@ -15,6 +15,7 @@ Values reach the engine as terms, never as text: pyoxigraph ``substitutions``, r
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import warnings
 from collections.abc import Iterable, Iterator
@@ -364,6 +365,14 @@ class EndpointBackend:
         except SPARQLWrapperException as e:
             raise UserError(f"The endpoint {self.url} refused the query ({_reason(e)}).") from None
         except HTTPError as e:
+            # the server's own sentence says why (e.g. `regimekg serve`'s result cap, 413)
+            with contextlib.suppress(OSError, ValueError):
+                said = e.read(2000).decode("utf-8", "replace").strip().splitlines()
+                if said and said[0]:
+                    raise UserError(
+                        f"The endpoint {self.url} refused the query (HTTP {e.code} {e.reason}: "
+                        f"{said[0][:300].rstrip('.')})."
+                    ) from None
             raise UserError(
                 f"The endpoint {self.url} answered HTTP {e.code} ({e.reason})."
             ) from None

@@ -13,8 +13,10 @@ query layer needs to know about it lives in ``#`` comment headers at the top::
 
 ``param`` types are ``entity`` (IRI, slug, or a label/alias/acronym in either language;
 ``entity:KIND`` accepts only IRIs ``id/KIND/…``, e.g. ``entity:bindingness``),
-``date`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, typed with its own precision), ``string``
-and ``integer``. A parameter without ``(default …)`` is required.
+``date`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, typed with its own precision), ``asof``
+(the same forms, bound as the ``xsd:date`` of the last day they name, the day
+:func:`regimekg.asof.resolve` gives ``--as-of``, for comparing with ``rkg:knownFrom`` /
+``rkg:knownUntil``), ``string`` and ``integer``. A parameter without ``(default …)`` is required.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..namespaces import is_slug
 
-PARAM_TYPES = ("entity", "date", "string", "integer")
+PARAM_TYPES = ("entity", "date", "asof", "string", "integer")
 LANGS = ("en", "zh")
 
 _HEADER = re.compile(r"^#\s*([a-z][a-z-]*)(?:\s+([A-Za-z_][A-Za-z0-9_]*))?\s*:\s?(.*)$")

@@ -13,6 +13,7 @@ import re
 import shlex
 from pathlib import Path
 
+from .. import files
 from ..paths import find_root
 from . import KG
 from . import open as open_kg
@@ -63,8 +64,8 @@ evaluates the same way. 日期保留来源给出的精度，比较时只比较�
 `Dataset`, and on any SPARQL 1.1 endpoint (`--endpoint URL`); the tests require identical rows
 from all three. Queries rely on the *union default graph* (patterns outside `GRAPH` see every
 named graph): pyoxigraph `use_default_graph_as_union=True`, rdflib `Dataset(default_union=True)`,
-Oxigraph server `--union-default-graph` (what `regimekg serve` uses), Fuseki
-`tdb2:unionDefaultGraph true`; GraphDB and Virtuoso query all graphs by default.
+`regimekg serve` (pyoxigraph's union in its engines), Oxigraph server `--union-default-graph`,
+Fuseki `tdb2:unionDefaultGraph true`; GraphDB and Virtuoso query all graphs by default.
 
 **Writing a question · 编写新问题.** Start the file with `# title-en:`, `# title-zh:`,
 `# description:` (and `# description-zh:`), one `# param NAME: TYPE (default VALUE) — text` per
@@ -158,5 +159,5 @@ def write(root: str | Path | None = None) -> Path:
     """Regenerate ``docs/queries.md``; return its path."""
     base = find_root(root)
     path = base / DOC
-    path.write_text(generate(base), encoding="utf-8")
+    files.write_text(path, generate(base))
     return path

@@ -34,9 +34,13 @@ _INTEGER = {
 }  # fmt: skip
 _WORDS = {
     "en": {"true": "yes", "false": "no", "rows": "{n} rows", "row": "1 row",
-           "none": "No results.", "truncated": "(first {n} rows only)"},
+           "none": "No results.",
+           "truncated": "(first {n} rows only: the result cap cut the answer; add LIMIT and "
+                        "OFFSET to the query to page through the rest)"},
     "zh": {"true": "是", "false": "否", "rows": "共 {n} 行", "row": "共 1 行",
-           "none": "没有结果。", "truncated": "（仅显示前 {n} 行）"},
+           "none": "没有结果。",
+           "truncated": "（仅显示前 {n} 行：结果超过上限被截断；请在查询中加 LIMIT 和 OFFSET "
+                        "分页查看其余结果）"},
 }  # fmt: skip
 
 
@@ -182,12 +186,18 @@ class Result:
             raise UserError(f"Format {fmt!r} is not supported: use one of {', '.join(FORMATS)}.")
         return getattr(self, f"_{fmt}")(lang)
 
+    def truncation_note(self, lang: str | None = None) -> str:
+        """The sentence that says the result cap cut this answer (empty when it did not)."""
+        if not self.truncated:
+            return ""
+        return _WORDS[check_lang(lang or self.lang)]["truncated"].format(n=len(self.rows))
+
     def _footer(self, lang: str) -> str:
         words = _WORDS[lang]
         n = len(self.rows)
         line = words["row"] if n == 1 else words["rows"].format(n=n)
         if self.truncated:
-            line += " " + words["truncated"].format(n=n)
+            line += " " + self.truncation_note(lang)
         return line
 
     def _table(self, lang: str) -> str:
@@ -232,6 +242,8 @@ class Result:
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
         for row in self.table_rows(lang):
             lines.append("| " + " | ".join(esc(c) for c in row) + " |")
+        if self.truncated:
+            lines += ["", f"*{esc(self.truncation_note(lang))}*"]
         return "\n".join(lines)
 
     def _csv(self, lang: str) -> str:
@@ -251,4 +263,5 @@ class Result:
         }
         if self.truncated:
             doc["truncated"] = True
+            doc["note"] = self.truncation_note(lang)
         return json.dumps(doc, ensure_ascii=False, indent=2)

@@ -167,11 +167,14 @@
     return META.as_of && META.as_of < d ? META.as_of : d;
   }
 
+  /* The as-of rule of docs/time.md, on the days the build computed (rkg:knownFrom and
+   * rkg:knownUntil, exported as from/to): something with no known-from day is unknown, not
+   * "always", so a dated view never shows it. */
   function present(item, day) {
-    return (!item.from || item.from <= day) && (!item.to || item.to >= day);
+    return !!item.from && item.from <= day && (!item.to || item.to >= day);
   }
 
-  /* The same rule as the exports: an edge is shown when it and both its ends existed on the
+  /* The same rule as the exports: an edge is shown when it and both its ends are known on the
    * day, and a node when at least one of its edges is shown. */
   function applyDate() {
     var day = state.allDates ? null : dayOf(state.year);

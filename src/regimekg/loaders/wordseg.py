@@ -1,0 +1,118 @@
+"""Chinese word boundaries for mention matching, from the ``jieba`` segmenter.
+
+Chinese is written without spaces, so a name can sit inside a longer word: 中国 inside
+发展中国家 ("developing countries"), 海地 ("Haiti") inside 沿海地区. A match is a mention only
+when both of its ends fall on word boundaries wherever the text on either side is Chinese.
+Boundaries come from jieba's dictionary-based segmentation (its own dictionary plus every
+Chinese name of the gazetteer, so a long curated name is one word and never cut apart),
+without jieba's HMM guesser, which would glue unknown characters onto a name.
+See docs/decisions/20261207-chinese-word-boundaries.md for the measurements.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import jieba
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+jieba.setLogLevel(logging.WARNING)
+
+
+@lru_cache(maxsize=1)
+def _base() -> jieba.Tokenizer:
+    """jieba's own dictionary, loaded once per process (about a second)."""
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
+
+
+@lru_cache(maxsize=16)
+def _with_words(words: tuple[str, ...]) -> jieba.Tokenizer:
+    """jieba with *words* added, on a private copy of its dictionary (about 70 ms), so the
+    names of one gazetteer never leak into another's segmentation; the same names share one
+    copy."""
+    base = _base()
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total, tok.initialized = dict(base.FREQ), base.total, True
+    for word in words:
+        tok.add_word(word)
+    return tok
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK.match(ch))
+
+
+class Segmenter:
+    """Word boundaries of Chinese text, with the gazetteer's names as dictionary words."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self._names = sorted({n for n in names if _CJK.search(n)})
+        self._tok: jieba.Tokenizer | None = None
+
+    def _tokenizer(self) -> jieba.Tokenizer:
+        if self._tok is None:
+            base = _base()
+            missing = [n for n in self._names if not base.FREQ.get(n)]
+            if not missing:
+                self._tok = base  # every name is already one of jieba's words
+                return base
+            self._tok = _with_words(tuple(missing))
+        return self._tok
+
+    def boundaries(self, text: str) -> set[int]:
+        """Offsets in *text* where a word starts or ends (0 and ``len(text)`` included)."""
+        out = {0, len(text)}
+        if not _CJK.search(text):
+            return out
+        tok = self._tokenizer()
+        for word, start, end in tok.tokenize(text, HMM=False):
+            out.add(start)
+            out.add(end)
+            out.update(start + k for k in compound_cuts(word, tok.FREQ))
+        return out
+
+    def words(self, text: str) -> list[tuple[str, int, int]]:
+        """jieba's words of *text* with their offsets (for tests and measurements)."""
+        return list(self._tokenizer().tokenize(text, HMM=False))
+
+
+def compound_cuts(word: str, freq: dict[str, int]) -> set[int]:
+    """Inner boundaries of a compound: where *word* can be cut into dictionary words of two
+    or more characters each (美国|政府, 国防|部门, 发展中|国家), so a name that is one of
+    those parts (美国 in 美国政府, "the US government") is still a mention, while one that
+    cuts across them (中国 in 发展中|国家) is not. Words that do not split that way whole
+    have no inner boundaries."""
+    n = len(word)
+    if n < 4:
+        return set()
+
+    def is_word(a: int, b: int) -> bool:
+        return b - a >= 2 and freq.get(word[a:b], 0) > 0
+
+    ahead = {0}  # reachable from the start by whole parts
+    for b in range(2, n + 1):
+        if any(a in ahead and is_word(a, b) for a in range(b - 1)):
+            ahead.add(b)
+    behind = {n}  # the end is reachable from here by whole parts
+    for a in range(n - 2, -1, -1):
+        if any(b in behind and is_word(a, b) for b in range(a + 2, n + 1)):
+            behind.add(a)
+    if 0 not in behind:
+        return set()
+    return {k for k in ahead & behind if 0 < k < n}
+
+
+def default_words(text: str) -> list[tuple[str, int, int]]:
+    """Words of *text* by jieba's own dictionary alone (no gazetteer names): an oracle that
+    does not share the matcher's additions, used to count names found inside longer words."""
+    return list(_base().tokenize(text, HMM=False))
+
+
+def default_freq() -> dict[str, int]:
+    """jieba's own dictionary (word → frequency)."""
+    return _base().FREQ

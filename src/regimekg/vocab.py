@@ -1,0 +1,247 @@
+"""The controlled values of the curated data, read from the SKOS vocabularies.
+
+Link types, membership roles, event types and classification schemes — with their labels, the
+shortcut property each one implies and the display colour of a link type — are defined once,
+in ``ontology/vocab/*.ttl``. The code reads them here instead of keeping its own lists, so that
+adding a value (a new link type, a new role) means editing one vocabulary file and nothing else:
+the curated checks, the RDF, the exports and the reports pick it up.
+
+The vocabulary is read per project (a copy of the repository may carry a different one) and is
+cached on the files' size and modification time, so an edit is seen without a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .errors import UserError
+from .namespaces import ID, RKG, slug_of
+from .ontology import parse_turtle
+from .paths import Project, asset_dir, find_root
+
+LANGS = ("en", "zh")
+#: Colour of a link type whose concept has no ``rkg:displayColour`` (a neutral grey).
+DEFAULT_COLOUR = "#333333"
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One concept of a scheme, as the code needs it."""
+
+    slug: str
+    iri: URIRef
+    labels: dict[str, str] = field(hash=False)
+    shortcut: URIRef | None = None
+    colour: str | None = None
+
+    def label(self, lang: str = "en") -> str:
+        """The preferred label in *lang*, falling back to the other language, then the slug."""
+        other = "zh" if lang == "en" else "en"
+        return self.labels.get(lang) or self.labels.get(other) or self.slug
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """``(English label, Chinese label)``, the form the report tables use."""
+        return self.label("en"), self.label("zh")
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A concept scheme and its concepts, keyed by slug in slug order."""
+
+    slug: str
+    iri: URIRef
+    labels: dict[str, str] = field(hash=False)
+    concepts: dict[str, Concept] = field(hash=False)
+    #: The binary property a classification in this scheme implies (classification schemes).
+    shortcut: URIRef | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every concept scheme of a project."""
+
+    schemes: dict[str, Scheme]
+
+    def scheme(self, name: str) -> Scheme:
+        """The scheme *name*; a missing one is a broken checkout, said in one sentence."""
+        try:
+            return self.schemes[name]
+        except KeyError:
+            raise UserError(
+                f"concept scheme {name!r} is missing from ontology/vocab/; restore its file."
+            ) from None
+
+    def concepts(self, name: str) -> dict[str, Concept]:
+        """The concepts of scheme *name*, by slug."""
+        return self.scheme(name).concepts
+
+    def slugs(self, name: str) -> tuple[str, ...]:
+        """The concept slugs of scheme *name*, sorted."""
+        return tuple(self.concepts(name))
+
+    def labels(self, name: str) -> dict[str, tuple[str, str]]:
+        """``slug → (en, zh)`` labels of scheme *name*."""
+        return {s: c.pair for s, c in self.concepts(name).items()}
+
+    @property
+    def link_types(self) -> dict[str, Concept]:
+        return self.concepts("regime-link-type")
+
+    @property
+    def roles(self) -> dict[str, Concept]:
+        return self.concepts("membership-role")
+
+    @property
+    def event_types(self) -> dict[str, Concept]:
+        return self.concepts("event-type")
+
+    @property
+    def classification_schemes(self) -> dict[str, Scheme]:
+        """Schemes a curated classification may use: those with a scheme-level shortcut."""
+        return {n: s for n, s in self.schemes.items() if s.shortcut is not None}
+
+    def link_colours(self) -> dict[str, str]:
+        """``link type → colour`` for pictures and the viewer."""
+        return {s: c.colour or DEFAULT_COLOUR for s, c in self.link_types.items()}
+
+
+def _labels(g: Graph, s: URIRef) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in (SKOS.prefLabel,):
+        for o in g.objects(s, p):
+            if isinstance(o, Literal) and o.language in LANGS:
+                out.setdefault(o.language, str(o))
+    return dict(sorted(out.items()))
+
+
+def _uri(g: Graph, s: URIRef, p: URIRef) -> URIRef | None:
+    v = g.value(s, p)
+    return v if isinstance(v, URIRef) else None
+
+
+def from_graph(g: Graph) -> Vocabulary:
+    """The vocabulary held in *g* (SKOS concept schemes under ``id/scheme/``)."""
+    schemes: dict[str, Scheme] = {}
+    for s in sorted(set(g.subjects(RDF.type, SKOS.ConceptScheme))):
+        if not isinstance(s, URIRef) or not str(s).startswith(str(ID["scheme/"])):
+            continue
+        concepts: dict[str, Concept] = {}
+        for c in sorted(set(g.subjects(SKOS.inScheme, s)), key=str):
+            if not isinstance(c, URIRef):
+                continue
+            colour = g.value(c, RKG.displayColour)
+            concepts[slug_of(c)] = Concept(
+                slug_of(c),
+                c,
+                _labels(g, c),
+                _uri(g, c, RKG.shortcutProperty),
+                str(colour) if colour is not None else None,
+            )
+        schemes[slug_of(s)] = Scheme(
+            slug_of(s),
+            s,
+            _labels(g, s),
+            dict(sorted(concepts.items())),
+            _uri(g, s, RKG.shortcutProperty),
+        )
+    return Vocabulary(schemes)
+
+
+def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    files = sorted(directory.glob("*.ttl")) if directory.is_dir() else []
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+@cache
+def _load(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> Vocabulary:
+    g = Graph()
+    for name, _, _ in stamp:
+        parse_turtle(directory / name, g)
+    return from_graph(g)
+
+
+def _has_files(directory: Path) -> bool:
+    return directory.is_dir() and any(directory.glob("*.ttl"))
+
+
+def _bundled_ontology_dir() -> Path:
+    for directory in (asset_dir("ontology"), Path(__file__).resolve().parents[2] / "ontology"):
+        if (directory / "regimekg.ttl").is_file():
+            return directory
+    raise UserError("No ontology/regimekg.ttl found: run regimekg inside a regimekg checkout.")
+
+
+@cache
+def entity_classes(parent: str) -> frozenset[str]:
+    """Local names of ``rkg:{parent}`` and all its subclasses in the bundled ontology.
+
+    The entity classes a curated record may name (and the IRI kind each maps to) follow the
+    class hierarchy of ``ontology/regimekg.ttl``, so a class added there needs no code change.
+    """
+    g = parse_turtle(_bundled_ontology_dir() / "regimekg.ttl")
+    found = g.transitive_subjects(RDFS.subClassOf, RKG[parent])
+    return frozenset(str(c)[len(str(RKG)) :] for c in found if str(c).startswith(str(RKG)))
+
+
+def _bundled() -> Vocabulary:
+    """The vocabulary shipped with the package (or of the checkout it runs from)."""
+    for directory in (
+        asset_dir("ontology") / "vocab",
+        Path(__file__).resolve().parents[2] / "ontology" / "vocab",
+    ):
+        if _has_files(directory):
+            return _load(directory, _stamp(directory))
+    raise UserError("No ontology/vocab/ found: run regimekg inside a regimekg checkout.")
+
+
+def load(project: Project) -> Vocabulary:
+    """The vocabulary of *project* (re-read when a vocabulary file changed).
+
+    A project directory without vocabularies (a bare build directory, a test's scratch
+    project) gets the bundled vocabulary.
+    """
+    directory = project.vocab_dir.resolve()
+    if not _has_files(directory):
+        return _bundled()
+    return _load(directory, _stamp(directory))
+
+
+_CURRENT: ContextVar[Vocabulary | None] = ContextVar("regimekg_vocabulary", default=None)
+
+
+@contextmanager
+def using(project: Project) -> Iterator[Vocabulary]:
+    """Make *project*'s vocabulary the one :func:`current` returns inside the block.
+
+    Commands that read a build of a given project (export, metrics) wrap their work in this,
+    so labels and colours come from that project even when helpers deep down ask for them.
+    """
+    token = _CURRENT.set(load(project))
+    try:
+        yield load(project)
+    finally:
+        _CURRENT.reset(token)
+
+
+def current() -> Vocabulary:
+    """The vocabulary set by :func:`using`, else that of the project found from here.
+
+    The project is found as every command finds it (``$REGIMEKG_ROOT``, the current
+    directory, the checkout the package runs from); without one, the bundled vocabulary.
+    """
+    voc = _CURRENT.get()
+    if voc is not None:
+        return voc
+    try:
+        return load(Project(find_root()))
+    except UserError:
+        return _bundled()
