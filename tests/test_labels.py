@@ -182,9 +182,7 @@ UNSTORED_LABEL_SOURCES = frozenset(
         "project-nimbus",
         "rafael",
         "un-human-rights-council",
-        "unicef",
         "us-socom",
-        "who",
         "who-expert-group-ai-for-health",
     ]
 )
