@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: demo test lint docs clean
+.PHONY: demo test lint docs clean vendor-yasgui
 
 $(BIN)/regimekg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,13 @@ docs: $(BIN)/regimekg
 
 clean:
 	rm -rf build .build.lock
+
+## Refresh the query page's vendored YASGUI from the npm registry (see src/regimekg/webui/vendor/VERSION.md).
+YASGUI_VERSION ?= 4.6.2
+YASGUI_VENDOR := src/regimekg/webui/vendor
+vendor-yasgui:
+	tmp=$$(mktemp -d) && \
+	npm install --prefix "$$tmp" --no-save --no-audit --no-fund --ignore-scripts @zazuko/yasgui@$(YASGUI_VERSION) && \
+	sed '/^\/\/# sourceMappingURL=/d' "$$tmp/node_modules/@zazuko/yasgui/build/yasgui.min.js" > $(YASGUI_VENDOR)/yasgui.min.js && \
+	cp "$$tmp/node_modules/@zazuko/yasgui/build/yasgui.min.css" $(YASGUI_VENDOR)/yasgui.min.css && \
+	rm -rf "$$tmp"

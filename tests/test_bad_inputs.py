@@ -282,8 +282,10 @@ def test_cases_are_well_formed() -> None:
         for step in c.get("setup", ()):
             if "with" in step:
                 assert (FILES / step["with"]).is_file(), (c["id"], step["with"])
-        for name in (c.get("ingest") or {}).values():
-            assert c["ingest"].get("big") == name or (FILES / name).is_file(), (c["id"], name)
+        ingest = c.get("ingest") or {}
+        names = [*ingest.get("files", ()), *(v for k, v in ingest.items() if k != "files")]
+        for name in names:
+            assert ingest.get("big") == name or (FILES / name).is_file(), (c["id"], name)
         if c["command"] == "validate":
             assert (FILES / c["validate"]["file"]).is_file(), c["id"]
 

@@ -468,3 +468,9 @@ def test_the_fuzz_oracle_sees_real_service_calls(trap: tuple[str, list[int]]) ->
             contacted += 1
             assert not _guard_accepts(query), query
     assert contacted >= 20
+
+
+def test_mentions_of_service_beside_implicit_entity_prefixes_are_accepted() -> None:
+    """The engine check reads the text with the prefixes the engines declare (``state:`` …),
+    so a query using them is not refused for mentioning "service" in a string."""
+    check_query('SELECT ?x WHERE { state:china ?p ?x FILTER(CONTAINS(STR(?x), "Service")) }')

@@ -145,22 +145,124 @@ def _seconds(value: float) -> float:
     return value
 
 
-def _print_result(result, fmt: str, lang: str) -> None:  # result: query.Result
-    """Print *result*; when the result cap cut it, say so without breaking machine formats.
+def _terminal_width() -> int | None:
+    """Columns to fit a table to: the terminal's (or ``COLUMNS``), None when piped elsewhere."""
+    import shutil
+
+    if os.environ.get("COLUMNS") or sys.stdout.isatty():
+        return max(40, shutil.get_terminal_size().columns)
+    return None
+
+
+def _print_result(result, fmt: str, lang: str, iris: bool = False) -> None:
+    """Print *result* (a query.Result); when the result cap cut it, say so without breaking
+    machine formats.
 
     Table and Markdown carry the note in their own text and JSON has a ``truncated`` field;
-    CSV stays pure CSV on stdout and the note goes to stderr.
+    CSV stays pure CSV on stdout and the note goes to stderr. A table is fitted to the
+    terminal's width.
     """
-    print(result.format(fmt, lang=lang))
+    print(result.format(fmt, lang=lang, width=_terminal_width(), iris=iris))
     if result.truncated and fmt == "csv":
         print(f"regimekg: note: {result.truncation_note(lang)}", file=sys.stderr)
 
 
+def _catalog(args: argparse.Namespace):  # -> dict[str, NamedQuery]
+    """The named questions of the project (or the packaged ones); no build needed."""
+    from .query import _queries_dir
+    from .query.catalog import load_dir
+
+    directory = _queries_dir(args.root)
+    if directory is None:
+        raise UserError("No queries folder found: run inside a regimekg checkout or pass --root.")
+    return load_dir(directory)
+
+
+def _single_params(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """``--param`` pairs as a dict; a parameter given twice is refused, never silently dropped.
+
+    Every parameter of a named question is one value bound to one variable; taking the last
+    of two would answer a different question than the one typed.
+    """
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if key in out:
+            raise UserError(
+                f"--param {key} is given twice ({out[key]!r} and {value!r}): a parameter takes "
+                "one value, so run the query once per value."
+            )
+        out[key] = value
+    return out
+
+
+def question_help(nq, lang: str = "en") -> str:  # nq: query.NamedQuery
+    """What ``regimekg query NAME --help`` prints: the question, its parameters, an example."""
+    from .query.catalog import LANGS
+
+    lines = [f"regimekg query {nq.name}"]
+    lines += [f"  {nq.title[x]}" for x in LANGS if nq.title.get(x)]
+    lines.append("")
+    lines += [nq.description[x] for x in LANGS if nq.description.get(x)]
+    lines.append("")
+    if nq.params:
+        lines.append("parameters (--param NAME=VALUE):")
+        for p in nq.params:
+            kind = f"{p.type}:{p.kind}" if p.kind else p.type
+            default = "required" if p.required else f"default {p.default}"
+            doc = f" — {p.doc}" if p.doc else ""
+            lines.append(f"  {p.name}  {kind}, {default}{doc}")
+    else:
+        lines.append("parameters: none")
+    if nq.example:
+        lines += ["", f"example: regimekg query {nq.name} {' '.join(nq.example)}"]
+    lines += [
+        "",
+        "options: --lang en|zh  --format table|csv|json|md  --iris  --endpoint URL  --out DIR",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from .query.result import display_width
+
+    queries = _catalog(args)
+    width = max(display_width(n) for n in queries) if queries else 0
+    for name, nq in queries.items():
+        params = " ".join(f"{p.name}={'…' if p.required else p.default}" for p in nq.params)
+        title = nq.title.get(args.lang) or nq.title["en"]
+        pad = " " * (width - display_width(name))
+        print(f"{name}{pad}  {title}" + (f"  [{params}]" if params else ""))
+    print(
+        f"\n{len(queries)} questions; `regimekg query NAME --help` describes one."
+        if args.lang == "en"
+        else f"\n共 {len(queries)} 个问题；`regimekg query NAME --help` 显示某个问题的说明。"
+    )
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
+    if args.help or args.name is None:
+        if args.name is None:
+            if args.help:
+                print(args.parser.format_help())
+                return 0
+            raise UserError("Name a question: regimekg query NAME (`regimekg queries` lists them).")
+        queries = _catalog(args)
+        if args.name not in queries:
+            import difflib
+
+            close = difflib.get_close_matches(args.name, list(queries), n=3, cutoff=0.5)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise UserError(
+                f"No question named {args.name!r}{hint}: `regimekg queries` lists them."
+            )
+        print(question_help(queries[args.name], args.lang))
+        return 0
+    params = _single_params(args.param or ())
     kg = _open(args)
     try:
-        result = kg.query(args.name, lang=args.lang, params=dict(args.param or ()))
-        _print_result(result, args.format, args.lang)
+        result = kg.query(args.name, lang=args.lang, params=params)
+        _print_result(result, args.format, args.lang, args.iris)
     finally:
         kg.close()
     return 0
@@ -180,7 +282,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     kg = _open(args)
     try:
         with _deadline(seconds):
-            _print_result(kg.sparql(text, lang=args.lang), args.format, args.lang)
+            _print_result(kg.sparql(text, lang=args.lang), args.format, args.lang, args.iris)
     finally:
         kg.close()
     return 0
@@ -263,7 +365,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    serve(project(args.root), port=args.port, timeout=_seconds(args.timeout))
+    serve(
+        project(args.root),
+        port=args.port,
+        timeout=_seconds(args.timeout),
+        cors_origins=args.cors_origin,
+    )
     return 0
 
 
@@ -285,8 +392,14 @@ def parser() -> argparse.ArgumentParser:
     def lang(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
 
-    def fmt(sp: argparse.ArgumentParser) -> None:
+    def fmt(sp: argparse.ArgumentParser, iris: bool = False) -> None:
         sp.add_argument("--format", choices=FORMATS, default="table")
+        if iris:
+            sp.add_argument(
+                "--iris",
+                action="store_true",
+                help="CSV: add a <column>_iri column beside each column of entities",
+            )
 
     def endpoint(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--endpoint", help="query a SPARQL 1.1 endpoint instead of the build")
@@ -323,16 +436,27 @@ def parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--check", action="store_true", help="only report files that would change")
 
-    sp = add("query", cmd_query, "run a named question from queries/")
-    sp.add_argument("name", help="query name (file name in queries/ without .rq)")
+    sp = add("queries", cmd_queries, "list the named questions (slug, title, parameters)")
+    lang(sp)
+
+    sp = sub.add_parser(
+        "query",
+        help="run a named question from queries/",
+        description="run a named question from queries/; `regimekg query NAME --help` "
+        "describes that question",
+        add_help=False,
+    )
+    sp.set_defaults(func=cmd_query, parser=sp)
+    sp.add_argument("-h", "--help", action="store_true", help="describe NAME (or this command)")
+    sp.add_argument("name", nargs="?", help="query name (file name in queries/ without .rq)")
     sp.add_argument("--param", action="append", type=_param, metavar="K=V", help="parameter")
-    lang(sp), fmt(sp), endpoint(sp)
+    lang(sp), fmt(sp, iris=True), endpoint(sp)
 
     sp = add("sparql", cmd_sparql, "run your own read-only SPARQL query")
     sp.add_argument("query", nargs="?", help="query text")
     sp.add_argument("--file", help="read the query from a .rq file")
     sp.add_argument("--timeout", type=float, default=10.0, help="seconds before it is stopped")
-    lang(sp), fmt(sp), endpoint(sp)
+    lang(sp), fmt(sp, iris=True), endpoint(sp)
 
     sp = add("metrics", cmd_metrics, "regime-complexity network metrics")
     sp.add_argument("--as-of", help="compute on the graph as it stood at this date")
@@ -359,6 +483,14 @@ def parser() -> argparse.ArgumentParser:
     sp = add("serve", cmd_serve, "serve the build as a read-only SPARQL endpoint on 127.0.0.1")
     sp.add_argument("--port", type=int, default=7878)
     sp.add_argument("--timeout", type=float, default=10.0, help="seconds per query")
+    sp.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let web pages on ORIGIN (scheme://host[:port], or *) query /query; repeatable; "
+        "default: none (the query page at / needs none)",
+    )
 
     sp = add("stats", cmd_stats, "triples per graph, entities per class, label coverage")
     lang(sp)

@@ -44,7 +44,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import UserError
-from .namespaces import GRAPH, PREFIXES, SLUG_RE
+from .namespaces import GRAPH, PREFIXES, SLUG_RE, SPARQL_PREFIXES
 
 #: Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one request may return through ``serve``.
 RESULT_CAP = 10_000
@@ -296,7 +296,7 @@ def _check_engine_agrees(text: str) -> None:
     if first is None:
         return
     try:
-        ox.Store().query(defused, use_default_graph_as_union=True, prefixes=PREFIXES)
+        ox.Store().query(defused, use_default_graph_as_union=True, prefixes=SPARQL_PREFIXES)
     except SyntaxError:
         raise QueryRefused(
             f"The word SERVICE at line {_line_of(text, first)} could be read as a federated "

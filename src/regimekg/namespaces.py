@@ -43,6 +43,23 @@ PREFIXES: dict[str, str] = {
     "bibo": str(BIBO),
 }
 
+#: Kinds of individual (``id/{kind}/{slug}``) that get a SPARQL prefix of their own, so an
+#: entity is writable as a prefixed name (``state:china``, ``institution:g7``): ``id:`` alone
+#: cannot do that, since a prefixed name's local part may not contain ``/``.
+ID_KINDS = (
+    "state", "institution", "instrument", "person", "event", "membership", "link", "claim",
+    "evidence", "doc", "work", "mention", "candidate", "glossary", "classification", "scheme",
+    "metric", "membership-role", "regime-link-type", "event-type", "organisational-form",
+    "risk-type", "governance-layer", "governance-path", "fragmentation-type", "bindingness",
+)  # fmt: skip
+ENTITY_PREFIXES: dict[str, str] = {kind: f"{ID}{kind}/" for kind in ID_KINDS}
+
+#: Prefixes every SPARQL query may use undeclared (query layer, endpoint, query page):
+#: PREFIXES plus one per entity kind, listed before ``id:`` so tools that shorten an IRI with
+#: the first matching prefix write ``state:china`` rather than ``id:state/china``. Kept apart
+#: from PREFIXES, which also names terms in Turtle output and check reports (``id:kind/slug``).
+SPARQL_PREFIXES: dict[str, str] = {"rkg": str(RKG), **ENTITY_PREFIXES, **PREFIXES}
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: Named graphs that are not per-source.

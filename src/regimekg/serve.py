@@ -25,6 +25,12 @@ The endpoint speaks the SPARQL 1.1 Protocol: ``GET /query?query=…``, ``POST /q
 form-encoded body or an ``application/sparql-query`` body (``/sparql`` is an alias), with the
 protocol's ``default-graph-uri`` / ``named-graph-uri`` (regimekg graphs only), and content
 negotiation by ``Accept``.
+
+``GET /`` is the query page (:mod:`regimekg.webui`: YASGUI and a menu of the named questions),
+whose files are served from ``/ui/`` under a strict Content-Security-Policy. Cross-origin
+pages may query the endpoint only from origins named with ``--cors-origin`` (none by default:
+any web page the researcher visits could otherwise read the local graph and keep the engines
+busy); ``OPTIONS`` answers the CORS preflight.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -59,9 +65,12 @@ from .guard import (
     check_graph_iri,
     inspect_query,
 )
-from .namespaces import PREFIXES
+from .namespaces import SPARQL_PREFIXES
 from .paths import Project
 from .store import STORE_DIR
+from .webui import CATALOGUE_PATH, CSP
+from .webui import asset as page_asset
+from .webui import catalogue as page_catalogue
 
 #: Largest request body accepted (a form-encoded query of MAX_QUERY_CHARS is well below it).
 MAX_BODY_BYTES = 4 * MAX_QUERY_CHARS
@@ -108,6 +117,12 @@ _GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
 
 Log = Callable[[str], Any]
 
+#: Methods and request headers a cross-origin page may use on /query (CORS preflight answer).
+CORS_METHODS = "GET, POST, OPTIONS"
+CORS_HEADERS = "Accept, Content-Type"
+#: Seconds a browser may remember a preflight answer.
+CORS_MAX_AGE = "600"
+
 
 class HttpError(Exception):
     """An answer other than 200: status code and the one-sentence message sent as the body."""
@@ -136,6 +151,31 @@ def check_timeout(value: float, option: str = "--timeout") -> float:
             f"{option} {DEFAULT_TIMEOUT:g}."
         )
     return seconds
+
+
+def check_cors_origin(value: str) -> str:
+    """*value* as a CORS origin (``scheme://host[:port]`` or ``*``); one sentence otherwise.
+
+    Browsers compare the ``Origin`` header byte for byte, so a trailing slash or a path would
+    silently never match: refuse it instead.
+    """
+    origin = value.strip()
+    if origin == "*":
+        return origin
+    parts = urllib.parse.urlsplit(origin)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+    ):
+        raise UserError(
+            f"--cors-origin {value!r} is not an origin: write scheme://host[:port] with no path "
+            "or trailing slash (e.g. --cors-origin http://localhost:8080), or * for any page."
+        )
+    return origin.lower()
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,7 +321,7 @@ class WorkerPool:
             )
 
     async def _spawn(self) -> Worker:
-        return await Worker.spawn(self.store, PREFIXES, on_stderr=self._engine_line)
+        return await Worker.spawn(self.store, SPARQL_PREFIXES, on_stderr=self._engine_line)
 
     def _engine_line(self, line: str) -> None:
         self._log(f"regimekg serve: engine: {line}")
@@ -381,15 +421,6 @@ def _parse_qs(text: str) -> dict[str, list[str]]:
         ) from None
 
 
-_HELP = (
-    "regimekg SPARQL endpoint (read-only) · regimekg SPARQL 查询端点（只读）\n\n"
-    "GET  /query?query=...            SPARQL 1.1 Protocol query via GET\n"
-    "POST /query  (form: query=...)   or a body of type application/sparql-query\n"
-    "Updates, SERVICE, LOAD and FROM outside https://w3id.org/regimekg/graph/ are refused.\n"
-    "不接受更新、SERVICE、LOAD，以及 regimekg 图之外的 FROM。\n"
-)
-
-
 class _Closed(Exception):
     """The client went away, broke the protocol or missed its read deadline."""
 
@@ -420,6 +451,8 @@ class Endpoint:
         workers: int = DEFAULT_WORKERS,
         read_timeout: float = READ_TIMEOUT,
         log: Log = print,
+        cors_origins: Sequence[str] = (),
+        queries_dir: Path | None = None,
     ) -> None:
         self.timeout = check_timeout(timeout)
         self.read_timeout = check_timeout(read_timeout, "read timeout")
@@ -444,6 +477,9 @@ class Endpoint:
         self._pool: WorkerPool | None = None
         self._connections: set[asyncio.Task[Any]] = set()
         self._accepted: dict[str, QueryInfo] = {}
+        self.cors_origins = tuple(dict.fromkeys(check_cors_origin(o) for o in cors_origins))
+        self.queries_dir = queries_dir
+        self._catalogue: bytes | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -660,6 +696,7 @@ class Endpoint:
             headers[key] = f"{headers[key]}, {text}" if key in headers else text
         path = target.partition("?")[0]
         query_text = ""
+        extra: list[tuple[str, str]] = []
         try:
             if not host_allowed(headers.get("host"), self.port):
                 raise HttpError(
@@ -681,6 +718,8 @@ class Endpoint:
             incoming = _Incoming(method, target, headers, body)
             status, ctype, payload, query_text = await self._answer(incoming)
             reason = None
+            if path == "/" or path.startswith("/ui/"):
+                extra = [("Content-Security-Policy", CSP), ("Referrer-Policy", "no-referrer")]
         except HttpError as e:
             status, ctype, reason = e.status, "text/plain; charset=utf-8", e.reason
             payload = (e.message + "\n").encode("utf-8")
@@ -697,8 +736,38 @@ class Endpoint:
         ms = (time.perf_counter() - started) * 1000
         self.log(f"{method} {path} {status} {ms:.0f} ms {' '.join(query_text.split())[:80]}")
         close = conn.their_state is not h11.DONE  # body unread (an early refusal)
-        await self._send(conn, writer, status, ctype, payload, reason, close, method == "HEAD")
+        if path in ("/query", "/sparql"):
+            extra += self._cors_headers(headers.get("origin"), preflight=method == "OPTIONS")
+        await self._send(
+            conn, writer, status, ctype, payload, reason, close, method == "HEAD", extra
+        )
         return not close
+
+    def _cors_headers(self, origin: str | None, *, preflight: bool) -> list[tuple[str, str]]:
+        """``Access-Control-*`` headers for a request from *origin* (none if it is not allowed).
+
+        Errors carry them too, so a page on an allowed origin can read why a query failed (the
+        413 result cap, a 400 syntax error) instead of seeing an opaque network error.
+        """
+        out = [("Vary", "Origin")] if self.cors_origins and "*" not in self.cors_origins else []
+        if not origin or not self.cors_origins:
+            return out
+        if "*" in self.cors_origins:
+            allowed = "*"
+        elif origin.strip().lower() in self.cors_origins:
+            allowed = origin.strip()
+        else:
+            return out
+        out.append(("Access-Control-Allow-Origin", allowed))
+        if preflight:
+            out += [
+                ("Access-Control-Allow-Methods", CORS_METHODS),
+                ("Access-Control-Allow-Headers", CORS_HEADERS),
+                ("Access-Control-Max-Age", CORS_MAX_AGE),
+            ]
+        else:
+            out.append(("Access-Control-Expose-Headers", "Content-Type"))
+        return out
 
     async def _body(
         self, conn: h11.Connection, reader: asyncio.StreamReader, deadline: float
@@ -729,6 +798,7 @@ class Endpoint:
         reason: str | None,
         close: bool,
         head_only: bool,
+        extra: Sequence[tuple[str, str]] = (),
     ) -> None:
         headers = [
             ("Content-Type", ctype),
@@ -736,6 +806,7 @@ class Endpoint:
             ("Cache-Control", "no-store"),
             ("X-Content-Type-Options", "nosniff"),
             ("Server", "regimekg-serve"),
+            *extra,
         ]
         if close:
             headers.append(("Connection", "close"))
@@ -772,10 +843,12 @@ class Endpoint:
                 "This endpoint is read-only: updates and graph-store writes are "
                 "refused; change data through data/ and `regimekg build`.",
             )
-        if path == "/" and method == "GET":
-            return 200, "text/plain; charset=utf-8", _HELP.encode("utf-8"), ""
+        if path == "/" or path.startswith("/ui/"):
+            return await self._page(method, path)
         if path not in ("/query", "/sparql"):
             raise HttpError(404, f"No such resource {path}: send queries to /query.")
+        if method == "OPTIONS":  # CORS preflight (or a client asking what is allowed)
+            return 204, "text/plain; charset=utf-8", b"", ""
         if method not in ("GET", "POST"):
             raise HttpError(405, f"{method} is not supported: use GET or POST on /query.")
         req = _parse(method, qs, incoming)
@@ -785,6 +858,22 @@ class Endpoint:
             e.query = req.query  # for the log line
             raise
         return 200, ctype, body, req.query
+
+    async def _page(self, method: str, path: str) -> tuple[int, str, bytes, str]:
+        """The query page and its files (GET or HEAD only)."""
+        if method not in ("GET", "HEAD"):
+            raise HttpError(405, f"{method} is not supported on {path}: the page is read with GET.")
+        if path == CATALOGUE_PATH:
+            if self._catalogue is None:
+                # reads queries/*.rq and resolves default parameters once, off the event loop
+                self._catalogue = await asyncio.to_thread(
+                    page_catalogue, self.queries_dir, self.store
+                )
+            return 200, "application/json; charset=utf-8", self._catalogue, ""
+        found = page_asset(path)
+        if found is None:
+            raise HttpError(404, f"No such resource {path}: the query page is at /.")
+        return 200, found[0], found[1], ""
 
     async def answer(self, req: _Request, accept: str | None) -> tuple[str, bytes]:
         """Content type and body for a query request, or :class:`HttpError`."""
@@ -908,11 +997,13 @@ def serve(
     log: Log = print,
     host: str = "127.0.0.1",
     workers: int = DEFAULT_WORKERS,
+    cors_origins: Sequence[str] = (),
 ) -> None:
     """Serve the built store until Ctrl-C or SIGTERM; then stop the workers and return.
 
-    *root_or_store* is a :class:`~regimekg.paths.Project` (serves its ``build/store``), a build
-    directory, or a store directory.
+    *root_or_store* is a :class:`~regimekg.paths.Project` (serves its ``build/store``, and its
+    ``queries/`` on the query page), a build directory, or a store directory (the query page
+    then lists the packaged questions).
     """
     endpoint = Endpoint(
         store_path(root_or_store),
@@ -922,6 +1013,8 @@ def serve(
         result_cap=result_cap,
         workers=workers,
         log=log,
+        cors_origins=cors_origins,
+        queries_dir=queries_dir(root_or_store),
     )
     previous = None
     if _on_main_thread():
@@ -930,7 +1023,8 @@ def serve(
         started = time.perf_counter()
         endpoint.start()
         log(
-            f"regimekg serve: SPARQL endpoint at {endpoint.url} (read-only; timeout "
+            f"regimekg serve: query page at {endpoint.url.removesuffix('query')}, "
+            f"SPARQL endpoint at {endpoint.url} (read-only; timeout "
             f"{endpoint.timeout:g} s; at most {endpoint.result_cap} results; "
             f"{endpoint.workers} query engines) over {endpoint.store}, ready in "
             f"{time.perf_counter() - started:.1f} s; Ctrl-C stops it."
@@ -946,6 +1040,15 @@ def serve(
             signal.signal(signal.SIGTERM, previous)
 
 
+def queries_dir(root_or_store: Project | str | os.PathLike[str]) -> Path | None:
+    """The named questions the query page offers: the project's, else the packaged ones."""
+    if isinstance(root_or_store, Project):
+        return root_or_store.root / "queries"
+    from .query import _queries_dir
+
+    return _queries_dir(None)
+
+
 def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -955,6 +1058,7 @@ def running(root_or_store: Project | str | os.PathLike[str], **kwargs: Any) -> I
     """An :class:`Endpoint` on a free port (unless *port* is given) for the ``with`` block."""
     kwargs.setdefault("port", 0)
     kwargs.setdefault("log", lambda _line: None)
+    kwargs.setdefault("queries_dir", queries_dir(root_or_store))
     with Endpoint(store_path(root_or_store), **kwargs) as ep:
         yield ep
 
@@ -970,6 +1074,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     p.add_argument("--result-cap", type=int, default=RESULT_CAP)
     p.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN")
     args = p.parse_args(argv)
     try:
         serve(
@@ -978,6 +1083,7 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.timeout,
             result_cap=args.result_cap,
             workers=args.workers,
+            cors_origins=args.cors_origin,
             log=lambda line: print(line, flush=True),
         )
     except UserError as e:

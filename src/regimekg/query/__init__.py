@@ -24,9 +24,10 @@ from rdflib.namespace import XSD
 
 from .. import asof, dates
 from ..errors import UserError
-from ..namespaces import ID
+from ..namespaces import ID, SPARQL_PREFIXES
 from ..paths import asset_dir, find_root
 from ..store import open_read_only
+from . import sparqltext
 from .backends import Backend, EndpointBackend, OxigraphBackend, Raw, RdflibBackend
 from .catalog import NamedQuery, Param, load_dir
 from .resolve import Resolver
@@ -152,6 +153,7 @@ class KG:
     def sparql(self, text: str, *, lang: str = "en", untrusted: bool = True) -> Result:
         """Run free SPARQL; untrusted text is checked by :mod:`regimekg.guard` and capped."""
         lang = check_lang(lang)
+        check_prefixes(text)
         limit: int | None = None
         dataset = None
         if untrusted:
@@ -258,6 +260,21 @@ class KG:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def check_prefixes(text: str) -> None:
+    """A :class:`UserError` naming the first prefix *text* uses without declaring it.
+
+    The engines' own message for this is a parser position ("expected …"); a researcher
+    needs the prefix and the list of prefixes regimekg declares for every query.
+    """
+    missing = sparqltext.undeclared_prefixes(text, set(SPARQL_PREFIXES))
+    if missing:
+        raise UserError(
+            f"The query uses the prefix {missing[0]}: without declaring it: add "
+            f"`PREFIX {missing[0]}: <…>` or use one the query layer declares "
+            f"({', '.join(f'{p}:' for p in SPARQL_PREFIXES)})."
+        )
 
 
 def _queries_dir(root: str | Path | None) -> Path | None:

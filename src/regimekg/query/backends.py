@@ -34,7 +34,7 @@ from rdflib.plugins.sparql.sparql import Query
 
 from ..errors import UserError
 from ..inputs import check_json_depth
-from ..namespaces import FOAF, PREFIXES
+from ..namespaces import FOAF, SPARQL_PREFIXES
 from . import sparqltext
 
 # rdflib fetches every FROM / FROM NAMED graph from the web or the file system by default;
@@ -161,7 +161,9 @@ class OxigraphBackend:
                 "named_graphs": [ox.NamedNode(g) for g in named],
             }
         try:
-            res = self.store.query(text, prefixes=PREFIXES, substitutions=subs or None, **scope)
+            res = self.store.query(
+                text, prefixes=SPARQL_PREFIXES, substitutions=subs or None, **scope
+            )
         except SyntaxError as e:
             raise _syntax_error(e) from None
         if isinstance(res, ox.QueryBoolean):
@@ -222,7 +224,7 @@ def _prepared(text: str) -> Query:
     """*text* parsed and translated once: rdflib's pyparsing grammar takes 50-150 ms per
     query, more than evaluating most named queries, and the query layer sends the same texts
     again and again with other bindings."""
-    return prepareQuery(text, initNs=PREFIXES)
+    return prepareQuery(text, initNs=SPARQL_PREFIXES)
 
 
 class RdflibBackend:
@@ -392,7 +394,7 @@ class EndpointBackend:
     ) -> Raw:
         declared = sparqltext.declared_prefixes(text)
         prologue = "".join(
-            f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared
+            f"PREFIX {p}: <{ns}>\n" for p, ns in SPARQL_PREFIXES.items() if p not in declared
         )
         full = prologue + sparqltext.substitute(text, bindings)
         form = query_form(text)

@@ -27,6 +27,8 @@ FORMATS = ("table", "csv", "json", "md")
 LANGS = ("en", "zh")
 #: Widest a table cell may be (display columns); longer text is cut with "…" (table only).
 MAX_CELL = 80
+#: Narrowest a column is cut to when a table is fitted to the terminal width.
+MIN_CELL = 8
 _NUMERIC = {XSD.decimal, XSD.double, XSD.float}
 _INTEGER = {
     XSD.integer, XSD.int, XSD.long, XSD.short, XSD.nonNegativeInteger, XSD.positiveInteger,
@@ -35,10 +37,14 @@ _INTEGER = {
 _WORDS = {
     "en": {"true": "yes", "false": "no", "rows": "{n} rows", "row": "1 row",
            "none": "No results.",
+           "fitted": "(cells cut with … to fit {w} columns; --format csv, json or md shows "
+                     "them whole)",
            "truncated": "(first {n} rows only: the result cap cut the answer; add LIMIT and "
                         "OFFSET to the query to page through the rest)"},
     "zh": {"true": "是", "false": "否", "rows": "共 {n} 行", "row": "共 1 行",
            "none": "没有结果。",
+           "fitted": "（为适应 {w} 列宽，部分单元格以 … 截断；--format csv、json 或 md 显示"
+                     "全文）",
            "truncated": "（仅显示前 {n} 行：结果超过上限被截断；请在查询中加 LIMIT 和 OFFSET "
                         "分页查看其余结果）"},
 }  # fmt: skip
@@ -179,11 +185,28 @@ class Result:
 
     # -- formats --------------------------------------------------------------------------
 
-    def format(self, fmt: str = "table", lang: str | None = None) -> str:
-        """The answer as ``table``, ``csv``, ``json`` or ``md`` text, labels in *lang*."""
+    def format(
+        self,
+        fmt: str = "table",
+        lang: str | None = None,
+        *,
+        width: int | None = None,
+        iris: bool = False,
+    ) -> str:
+        """The answer as ``table``, ``csv``, ``json`` or ``md`` text, labels in *lang*.
+
+        *width* fits a table to that many terminal columns (evidence and claims run to
+        hundreds otherwise, and a wrapped line is unreadable as a table); *iris* adds a
+        ``<column>_iri`` column to CSV beside every column that holds IRIs, for scripts that
+        join on identifiers rather than names.
+        """
         lang = check_lang(lang or self.lang)
         if fmt not in FORMATS:
             raise UserError(f"Format {fmt!r} is not supported: use one of {', '.join(FORMATS)}.")
+        if fmt == "table":
+            return self._table(lang, width)
+        if fmt == "csv":
+            return self._csv(lang, iris)
         return getattr(self, f"_{fmt}")(lang)
 
     def truncation_note(self, lang: str | None = None) -> str:
@@ -200,7 +223,7 @@ class Result:
             line += " " + self.truncation_note(lang)
         return line
 
-    def _table(self, lang: str) -> str:
+    def _table(self, lang: str, width: int | None = None) -> str:
         if not self.rows:
             return _WORDS[lang]["none"]
         # for a terminal: no cell may carry an escape sequence (docs/security.md)
@@ -221,6 +244,10 @@ class Result:
             max([display_width(h)] + [display_width(row[i]) for row in body])
             for i, h in enumerate(head)
         ]
+        fitted = width is not None and self._fit(widths, width)
+        if fitted:
+            head = [_cut(h, widths[i]) for i, h in enumerate(head)]
+            body = [[_cut(cell, widths[i]) for i, cell in enumerate(row)] for row in body]
         lines = [
             "  ".join(_pad(h, widths[i]) for i, h in enumerate(head)).rstrip(),
             "  ".join("-" * w for w in widths),
@@ -229,7 +256,28 @@ class Result:
             cells = [_pad(cell, widths[i], numeric[i]) for i, cell in enumerate(row)]
             lines.append("  ".join(cells).rstrip())
         lines.append(self._footer(lang))
+        if fitted:
+            lines.append(_WORDS[lang]["fitted"].format(w=width))
         return "\n".join(lines)
+
+    @staticmethod
+    def _fit(widths: list[int], total: int) -> bool:
+        """Narrow the widest columns (in place) until the row fits *total*; True if cut.
+
+        Only the widest shrink, one column at a time, so short columns (roles, dates) stay
+        whole and the long text columns share what is left; none goes below :data:`MIN_CELL`.
+        """
+        gaps = 2 * (len(widths) - 1)
+        if sum(widths) + gaps <= total:
+            return False
+        cut = False
+        while sum(widths) + gaps > total:
+            i = max(range(len(widths)), key=lambda k: widths[k])
+            if widths[i] <= MIN_CELL:
+                break
+            widths[i] -= 1
+            cut = True
+        return cut
 
     def _md(self, lang: str) -> str:
         def esc(s: str) -> str:
@@ -246,11 +294,26 @@ class Result:
             lines += ["", f"*{esc(self.truncation_note(lang))}*"]
         return "\n".join(lines)
 
-    def _csv(self, lang: str) -> str:
+    def _csv(self, lang: str, iris: bool = False) -> str:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(csv_row(self.title(c, lang) for c in self.columns))
-        w.writerows(csv_row(row) for row in self.table_rows(lang))
+        with_iri = {
+            c for c in self.columns if iris and any(isinstance(r.get(c), URIRef) for r in self.rows)
+        }
+        head: list[str] = []
+        for c in self.columns:
+            head.append(self.title(c, lang))
+            if c in with_iri:
+                head.append(f"{c}_iri")
+        w.writerow(csv_row(head))
+        for r, texts in zip(self.rows, self.table_rows(lang), strict=True):
+            row: list[str] = []
+            for c, text in zip(self.columns, texts, strict=True):
+                row.append(text)
+                if c in with_iri:
+                    v = r.get(c)
+                    row.append(str(v) if isinstance(v, URIRef) else "")
+            w.writerow(csv_row(row))
         return buf.getvalue().rstrip("\n")
 
     def _json(self, lang: str) -> str:

@@ -282,3 +282,23 @@ def declared_prefixes(text: str) -> set[str]:
         for i, t in enumerate(toks[:-1])
         if t.upper == "PREFIX" and toks[i + 1].kind == "word"
     }
+
+
+def undeclared_prefixes(text: str, known: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Prefixes *text* uses in prefixed names but neither declares nor finds in *known*.
+
+    Read from the token stream, so a colon inside a string, an IRI or a comment is not taken
+    for a prefixed name; blank-node labels (``_:b``) are not prefixes.
+    """
+    toks = tokens(text)
+    declared = declared_prefixes(text) | set(known)
+    used: list[str] = []
+    for i, t in enumerate(toks):
+        if t.kind != "word" or ":" not in t.text:
+            continue
+        if i > 0 and toks[i - 1].upper == "PREFIX":
+            continue
+        prefix = t.text.split(":", 1)[0]
+        if prefix != "_" and prefix not in declared and prefix not in used:
+            used.append(prefix)
+    return used
