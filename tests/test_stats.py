@@ -106,3 +106,29 @@ def test_attributed_assertions_by_kind_and_article_and_quantities(report: str) -
     line(report, r"^AI governance regimes: a brief \(fixture\)\s+2$")
     line(report, r"^EUR\s+1$")
     line(report, r"^percent\s+1$")
+
+
+def test_missing_labels_are_listed_with_their_reasons(kg: q.KG, report: str) -> None:
+    """The fixture's en-only and zh-only entities are gaps; none has a reason recorded yet."""
+    line(report, r"^With both labels or a recorded reason: 27 of 29 \(93%\)$")
+    line(report, r"^- Frontier Model Forum \(frontier-model-forum\) zh: \(no reason recorded\)$")
+    line(report, r"^- 世界人工智能大会 \(waic\) en: \(no reason recorded\)$")
+    line(stats(kg, "zh"), r"^- 世界人工智能大会 \(waic\) en: （未记录原因）$")
+
+
+def test_a_recorded_reason_is_shown_and_counted(report: str) -> None:
+    dataset = rdflib.Dataset(default_union=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(FIXTURE, format="trig")
+        curated = dataset.graph(rdflib.URIRef("https://w3id.org/regimekg/graph/curated"))
+    rkg = rdflib.Namespace("https://w3id.org/regimekg/ontology#")
+    gap = rdflib.URIRef("https://w3id.org/regimekg/id/label-provenance/waic/en")
+    curated.add((gap, rdflib.RDF.type, rkg.LabelProvenance))
+    curated.add((gap, rkg.labelOf, rdflib.URIRef("https://w3id.org/regimekg/id/institution/waic")))
+    curated.add((gap, rkg.labelLanguage, rdflib.Literal("en")))
+    curated.add((gap, rkg.labelMissingReason, rdflib.Literal("no English page found", lang="en")))
+    text = stats(q.open(ROOT, dataset=dataset), "en")
+    line(text, r"^- 世界人工智能大会 \(waic\) en: no English page found$")
+    line(text, r"^With both labels or a recorded reason: 28 of 29 \(97%\)$")
+    line(text, r"^With both labels: 27 of 29 \(93%\)$")

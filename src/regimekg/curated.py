@@ -53,6 +53,7 @@ OPTIONAL_KEYS: dict[str, frozenset[str]] = {"assertions": frozenset({"value"})}
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "entities": (
         "label_source",
+        "label_missing",
         "alt",
         "acronym",
         "codes",
@@ -340,6 +341,35 @@ def _check_label_sources(rec: Record, root: Path) -> None:
             )
 
 
+def _check_label_missing(rec: Record, root: Path) -> None:
+    """A missing label is recorded with the reason no source gave it, never beside a label.
+
+    The bilingual rule says a label no source supplies is missing, not invented; the reason
+    (which sources were searched) lets the next curator pick up the search instead of
+    repeating it, and lets ``regimekg stats`` report the gap.
+    """
+    for lang in sorted(rec.data.get("label_source") or {}):
+        if lang not in rec.data["label"]:
+            raise rec.fail(
+                f"label_source.{lang} names a source for a label.{lang} that is not given; "
+                "add the label or remove the source.",
+                root,
+            )
+    missing = rec.data.get("label_missing") or {}
+    for lang, reason in sorted(missing.items()):
+        if lang in rec.data["label"]:
+            raise rec.fail(
+                f"label.{lang} is given, so label_missing.{lang} must go; remove one of them.",
+                root,
+            )
+        if not isinstance(reason, str) or not reason.strip():
+            raise rec.fail(
+                f"label_missing.{lang} must say why the label is missing (which sources were "
+                "searched), as one sentence.",
+                root,
+            )
+
+
 def _date(rec: Record, value: Any, what: str, root: Path) -> Literal:
     try:
         return dates.to_literal(value)
@@ -386,10 +416,11 @@ def _check(cur: Curated, project: Project) -> None:
                 raise rec.fail(
                     f"label.{lang} must be a non-empty string without stray spaces.", root
                 )
-        for key in ("alt", "label_source"):
+        for key in ("alt", "label_source", "label_missing"):
             val = d.get(key)
             if val is not None and (not isinstance(val, dict) or not set(val) <= set(LANGS)):
                 raise rec.fail(f"{key} must map `en`/`zh` to values.", root)
+        _check_label_missing(rec, root)
         for key in ("start", "end"):
             if d.get(key) is not None:
                 _date(rec, d[key], key, root)
@@ -715,6 +746,12 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
             g.add((node, RKG.labelLanguage, Literal(lang)))
             release = _dataset_release(d, str(src))
             g.add((node, RKG.labelSource, release or _label_source(str(src), ctx.texts)))
+        for lang, reason in sorted((d.get("label_missing") or {}).items()):
+            node = iri("label-provenance", d["id"], lang)
+            g.add((node, RDF.type, RKG.LabelProvenance))
+            g.add((node, RKG.labelOf, e))
+            g.add((node, RKG.labelLanguage, Literal(lang)))
+            g.add((node, RKG.labelMissingReason, Literal(str(reason), lang="en")))
         for key, value in sorted((d.get("codes") or {}).items()):
             prop = CODES[key][0]
             g.add((e, prop, Literal(str(value))))

@@ -93,6 +93,28 @@ WHERE {{
 """
 )
 
+#: Curated entities without a label in a language, with the reason recorded for the gap
+#: (``label_missing`` in the curated record); an unbound reason means nobody recorded one.
+MISSING_LABELS = (
+    _PREFIXES
+    + f"""
+SELECT ?entity ?language ?reason WHERE {{
+  {{
+    SELECT DISTINCT ?entity WHERE {{
+      GRAPH <https://w3id.org/regimekg/graph/curated> {{ ?entity a ?class }}
+      FILTER(STRBEFORE(STRAFTER(STR(?entity), "{_ID}"), "/") IN ({_ENTITY_KINDS}))
+    }}
+  }}
+  VALUES ?language {{ "en" "zh" }}
+  FILTER NOT EXISTS {{ ?entity rdfs:label ?label . FILTER(LANGMATCHES(LANG(?label), ?language)) }}
+  OPTIONAL {{
+    ?gap rkg:labelOf ?entity ; rkg:labelLanguage ?language ; rkg:labelMissingReason ?reason .
+  }}
+}}
+ORDER BY ?entity ?language
+"""
+)
+
 MEMBERSHIPS_BY_ROLE = (
     _PREFIXES
     + """
@@ -198,6 +220,7 @@ _HEADINGS = {
     "labels": ("Label coverage per language", "各语言标签覆盖率"),
     "curated": ("Curated entities", "人工整理的实体"),
     "un": ("UN member and observer states", "联合国会员国与观察员国"),
+    "missing": ("Curated entities still missing a label", "仍缺标签的人工整理实体"),
     "roles": ("Memberships by role", "按角色统计的成员身份"),
     "bodies": ("Memberships by body, with known start dates", "按机构统计的成员身份及已知起始日期"),
     "links": ("Regime links by type", "按类型统计的机制关联"),
@@ -221,6 +244,7 @@ _TITLES = {
     "entities": ("Entities", "实体数"),
     "withBothLabels": ("With both labels", "中英标签齐全"),
     "withEvidence": ("With evidence", "有证据"),
+    "withBothOrReason": ("With both labels or a recorded reason", "中英标签齐全或已记录缺失原因"),
     "status": ("Status", "身份"),
     "states": ("States", "国家数"),
     "withIsoCodes": ("ISO 3166-1 codes", "有 ISO 3166-1 代码"),
@@ -255,12 +279,14 @@ _WORDS = {
         "total": "Total",
         "of": "{n} of {total} ({pct})",
         "start": "Known start date",
+        "no reason": "(no reason recorded)",
     },
     "zh": {
         "none": "无",
         "total": "合计",
         "of": "{total} 个中的 {n} 个（{pct}）",
         "start": "起始日期已知",
+        "no reason": "（未记录原因）",
     },
 }
 
@@ -329,6 +355,28 @@ def _bodies(result: Result, lang: str) -> str:
     return _table(result, lang) + f"\n{_WORDS[lang]['start']}: {share}"
 
 
+def _missing_labels(result: Result, lang: str) -> tuple[str, int]:
+    """One line per gap with its full reason, and how many entities have an unexplained gap.
+
+    Lines rather than a table: a table cuts long cells, and the reason (which sources were
+    searched) is what the next curator needs to read in full.
+    """
+    if not result.rows:
+        return _WORDS[lang]["none"], 0
+    unexplained: set[str] = set()
+    lines = []
+    for row in result.rows:
+        entity = row.get("entity")
+        reason = row.get("reason")
+        if reason is None:
+            unexplained.add(str(entity))
+        name = result.text(entity, lang)
+        slug = str(entity).rsplit("/", 1)[-1]
+        why = str(reason) if reason is not None else _WORDS[lang]["no reason"]
+        lines.append(f"- {name} ({slug}) {row.get('language')}: {why}")
+    return "\n".join(lines), len(unexplained)
+
+
 def stats(kg: KG, lang: str = "en") -> str:
     """The statistics report as text, headings and names in *lang* (``en`` or ``zh``)."""
     lang = check_lang(lang)
@@ -378,7 +426,15 @@ def stats(kg: KG, lang: str = "en") -> str:
             n=_int(row.get("withEvidence")), total=n, pct=_pct(_int(row.get("withEvidence")), n)
         ),
     ]
+    missing, unexplained = _missing_labels(run(MISSING_LABELS), lang)
+    explained = n - unexplained
+    lines.insert(
+        2,
+        f"{curated.title('withBothOrReason', lang)}: "
+        + words["of"].format(n=explained, total=n, pct=_pct(explained, n)),
+    )
     parts.append(_section("curated", "\n".join(lines), lang))
+    parts.append(_section("missing", missing, lang))
     parts.append(_section("un", _table(_un_states(run(UN_STATES), lang), lang), lang))
     parts.append(_section("roles", _table(run(MEMBERSHIPS_BY_ROLE), lang), lang))
     parts.append(_section("bodies", _bodies(run(MEMBERSHIPS_BY_BODY), lang), lang))
