@@ -153,7 +153,7 @@ def test_docs_data_md_quotes_the_numbers_of_the_build(built: Path) -> None:
     page = ROOT / "docs" / "data.md"
     assert coverage.quoted(page) == coverage.generated(built), (
         "docs/data.md's coverage block is stale: run "
-        "`python -m regimekg.coverage --write docs/data.md` after `regimekg build`."
+        "`regimekg coverage --write docs/data.md` after `regimekg build`."
     )
 
 

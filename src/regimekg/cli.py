@@ -135,6 +135,12 @@ def cmd_states(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import run
+
+    return run(project(args.root).build_dir(args.out), check=args.check, write=args.write)
+
+
 def _seconds(value: float) -> float:
     """``--timeout`` as a finite positive number of seconds (nan, inf, 0 and less are refused)."""
     if not math.isfinite(value) or value <= 0:
@@ -435,6 +441,15 @@ def parser() -> argparse.ArgumentParser:
         "country_converter",
     )
     sp.add_argument("--check", action="store_true", help="only report files that would change")
+
+    sp = add(
+        "coverage",
+        cmd_coverage,
+        "participation coverage of the build beside the published figure, and the map's gaps",
+    )
+    sp.add_argument("--out", help="build directory to read (default: build/)")
+    sp.add_argument("--check", type=Path, metavar="PAGE", help="fail if PAGE quotes other numbers")
+    sp.add_argument("--write", type=Path, metavar="PAGE", help="replace PAGE's coverage block")
 
     sp = add("queries", cmd_queries, "list the named questions (slug, title, parameters)")
     lang(sp)
