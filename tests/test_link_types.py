@@ -47,7 +47,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
         frozenset({"hosted-by", "builds-on"}),
     ),
     (
-        r"(has|have) launched the|launched a large|发起了|合作推出",
+        r"(has|have) launched the|launched a large|发起了|发起的|合作推出",
         "launched-by",
         frozenset({"hosted-by", "part-of"}),
     ),
@@ -56,6 +56,26 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     (r"升级版|修订版|In its place", "successor-of", frozenset()),
     (r"“[^”]*(项目|数据库|观察站)”", "run-by", frozenset({"hosted-by", "part-of"})),
     (r"提供建议|作为咨询机构", "advises", frozenset()),
+    # who did what with whom: the relations between actors the sources state
+    (r"总统特朗普签署|拜登签署", "signed-by", frozenset({"adopted-at", "launched-by"})),
+    (r"合同", "contractor-of", frozenset({"partner-of", "member-company-of"})),
+    (
+        r"包括.{1,12}在内）|founding members",
+        "member-company-of",
+        frozenset({"part-of", "partner-of"}),
+    ),
+    (
+        r"美国科技巨头|以色列(最大的)?(国防|军事)承包商|法国国防承包商|Chinese companies",
+        "headquartered-in",
+        frozenset({"part-of"}),
+    ),
+    (
+        r"开展合作|牵头，与|合作的“|启动的“|Strategic Partnership",
+        "partner-of",
+        frozenset({"part-of", "member-company-of"}),
+    ),
+    (r"提供资助", "funded-by", frozenset({"established-by"})),
+    (r"主要协调机构", "coordinates", frozenset({"advises"})),
     # the types that kept their own meaning
     (r"隶属于|is part of the Commission|agency within", "part-of", frozenset({"hosted-by"})),
     (r"秘书处|[Hh]oused under|主办", "hosted-by", frozenset()),
@@ -103,3 +123,33 @@ def test_part_of_joins_organisations_only(curated: Curated) -> None:
             for end in ("source", "target"):
                 cls = ents[r.data[end]].data["type"]
                 assert cls not in INSTRUMENT_CLASSES, r.where(ROOT)
+
+
+#: link type -> (entity classes its source may have, classes its target may have); None: any.
+#: Direction matters for these types: "X signed-by Y" means Y signed X, so an instrument is
+#: the source; "X contractor-of Y" means the company X supplies Y, so a company is the source.
+ENDS: dict[str, tuple[frozenset[str] | None, frozenset[str] | None]] = {
+    "contractor-of": (frozenset({"Company"}), None),
+    "member-company-of": (frozenset({"Company"}), None),
+    "headquartered-in": (None, frozenset({"State"})),
+}
+
+
+def test_directed_types_point_the_way_their_definition_reads(curated: Curated) -> None:
+    from regimekg.curated import INSTRUMENT_CLASSES
+
+    ents = curated.entities
+    wrong = []
+    for r in curated.records["links"]:
+        kind = r.data["type"]
+        src = ents[r.data["source"]].data["type"]
+        tgt = ents[r.data["target"]].data["type"]
+        if kind == "signed-by" and (src not in INSTRUMENT_CLASSES or tgt in INSTRUMENT_CLASSES):
+            wrong.append(r.where(ROOT))
+        if kind in ENDS:
+            allowed_src, allowed_tgt = ENDS[kind]
+            if (allowed_src is not None and src not in allowed_src) or (
+                allowed_tgt is not None and tgt not in allowed_tgt
+            ):
+                wrong.append(r.where(ROOT))
+    assert not wrong, f"links pointing against their type's definition: {wrong}"
