@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: (quote pattern, the type such a quote supports, types that must not stand in for it)
 RULES: list[tuple[str, str, frozenset[str]]] = [
     (r"及其附件|and its annex", "annex-of", frozenset({"part-of"})),
-    (r"提出了《", "proposed-at", frozenset({"part-of"})),
+    (r"提出了《|会议发表了", "proposed-at", frozenset({"part-of"})),
     (r"signed at the|共同签署了", "adopted-at", frozenset({"part-of"})),
     (r"\d{4}世界人工智能大会", "edition-of", frozenset({"part-of"})),
     (
@@ -47,7 +47,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
         frozenset({"hosted-by", "builds-on"}),
     ),
     (
-        r"(has|have) launched the|launched a large|发起了|发起的|合作推出",
+        r"(has|have) launched the|launched a large|发起了|发起的|倡导的|合作推出",
         "launched-by",
         frozenset({"hosted-by", "part-of"}),
     ),
