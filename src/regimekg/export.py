@@ -36,7 +36,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__, asof, files, store, vocab
+from . import __version__, asof, figures, files, store, vocab
 from .analysis import (
     RegimeData,
     Select,
@@ -50,7 +50,9 @@ from .namespaces import METRICS_GRAPH, ORG, PREFIXES, RKG, slug_of
 from .outputs import check_xml_values, csv_row
 from .paths import Project
 
-FORMATS = ("graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html")
+FORMATS = (
+    "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "pdf", "html",
+)  # fmt: skip
 NETWORK_CHOICES = ("all", "membership", "links")
 LANGS = ("en", "zh")
 
@@ -504,8 +506,8 @@ def to_dot(g: nx.MultiDiGraph, *, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(dot: str, fmt: str, out: Path, *, nodes: int) -> None:
-    """Draw DOT with Graphviz (``neato``, or ``sfdp`` for large graphs) into SVG or PNG."""
+def render(dot: str, fmt: str, out: Path, *, nodes: int, dpi: int = 110) -> None:
+    """Draw DOT with Graphviz (``neato``, or ``sfdp`` for large graphs) into SVG, PNG or PDF."""
     engine = "sfdp" if nodes > 400 else "neato"
     exe = shutil.which(engine)
     if exe is None:
@@ -515,7 +517,7 @@ def render(dot: str, fmt: str, out: Path, *, nodes: int) -> None:
         )
     args = [exe, f"-T{fmt}", "-o", str(out)]
     if fmt == "png":
-        args.insert(1, "-Gdpi=110")
+        args.insert(1, f"-Gdpi={dpi}")
     try:
         subprocess.run(
             args, input=dot.encode("utf-8"), check=True, capture_output=True, timeout=600
@@ -757,8 +759,12 @@ def export(
     as_of: str | None = None,
     lang: str = "en",
     network: str = "all",
+    subgraph: figures.Subgraph | None = None,
 ) -> Path:
     """``regimekg export``: write the graph as it stood at *as_of* to *out* in *fmt*.
+
+    With *subgraph* (``--ego``, ``--members-of``, ``--top``) a picture format draws only that
+    part of the network as a page-sized figure with a legend (:mod:`regimekg.figures`).
 
     *network* picks what the network formats contain: ``all`` (memberships and regime
     links), ``membership`` or ``links``. CSV writes a directory; every other format one file.
@@ -771,6 +777,8 @@ def export(
         raise UserError(f"Unknown language {lang!r}; use en or zh.")
     if network not in NETWORK_CHOICES:
         raise UserError(f"Unknown network {network!r}; use one of {', '.join(NETWORK_CHOICES)}.")
+    if subgraph is not None:
+        subgraph.check(fmt)
     day = asof.resolve(as_of)
     out = Path(out)
     if not out.parent.is_dir():
@@ -790,7 +798,7 @@ def export(
                     _write(st, fmt, tmp, day, lang, network, info)
             else:
                 with files.atomic_path(out) as tmp:
-                    _write(st, fmt, tmp, day, lang, network, info)
+                    _write(st, fmt, tmp, day, lang, network, info, subgraph)
     except OSError as e:
         raise UserError(f"Cannot write {out}: {e.strerror or e}; choose another path.") from None
     finally:
@@ -806,6 +814,7 @@ def _write(
     lang: str,
     network: str,
     info: dict[str, Any],
+    subgraph: figures.Subgraph | None = None,
 ) -> None:
     select = oxigraph_select(st)
     full = read_graph(select)
@@ -822,6 +831,9 @@ def _write(
         out.write_text(page, encoding="utf-8")
         return
     g = snapshot(data, lang=lang, info=info, network=network)
+    if subgraph is not None:
+        _write_figure(st, g, subgraph, fmt, out, lang)
+        return
     writers = {"graphml": write_graphml, "gexf": write_gexf, "cyjs": write_cyjs, "d3": write_d3}
     if fmt in writers:
         writers[fmt](g, out)
@@ -829,6 +841,29 @@ def _write(
         out.write_text(to_dot(g, lang=lang), encoding="utf-8")
     else:
         render(to_dot(g, lang=lang), fmt, out, nodes=g.number_of_nodes())
+
+
+def _write_figure(
+    st: ox.Store,
+    g: nx.MultiDiGraph,
+    spec: figures.Subgraph,
+    fmt: str,
+    out: Path,
+    lang: str,
+) -> None:
+    """A page-sized figure of the subgraph *spec* names (see :mod:`regimekg.figures`)."""
+    from .query import KG
+    from .query.backends import OxigraphBackend
+
+    kg = KG(OxigraphBackend(st), None)
+    sub, title, outline = figures.select(g, spec, lambda v: str(kg.resolve(v)), lang=lang)
+    dot = figures.figure_dot(
+        sub, lang=lang, title=title, highlight=outline, to_dot=to_dot, kind_colours=KIND_COLOURS
+    )
+    if fmt == "dot":
+        out.write_text(dot, encoding="utf-8")
+    else:
+        render(dot, fmt, out, nodes=sub.number_of_nodes(), dpi=figures.PNG_DPI)
 
 
 __all__ = [
