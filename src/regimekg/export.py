@@ -36,7 +36,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__, asof, figures, files, store, vocab
+from . import __version__, asof, figures, files, layout, store, vocab
 from .analysis import (
     RegimeData,
     Select,
@@ -626,6 +626,8 @@ def viewer_data(
         if r["e"] in g and r["issuer"] not in issuers[r["e"]]:
             issuers[r["e"]].append(r["issuer"])
 
+    pos = layout.positions(g)
+    hub_rank = {n: i + 1 for i, n in enumerate(layout.hubs(g))}
     nodes = []
     for n in sorted(g.nodes):
         d = g.nodes[n]
@@ -634,6 +636,11 @@ def viewer_data(
         nodes.append(
             {
                 "id": n,
+                "x": pos[n][0],
+                "y": pos[n][1],
+                "hub": hub_rank.get(n, 0),
+                "starts": list(e.start) if e else [],
+                "ends": list(e.end) if e else [],
                 "en": d["label_en"],
                 "zh": d["label_zh"],
                 "alt": sorted({a for v in (e.alt.values() if e else ()) for a in v}),
@@ -671,15 +678,48 @@ def viewer_data(
                 "evidence": _ev(evidence.get(k, [])),
             }
         )
-    years = [int(x[:4]) for x in (*(n["from"] for n in nodes), *(e["from"] for e in edges)) if x]
     last = data.as_of or _panel_end(info)
+    first = _first_year(nodes, edges, last.year)
+    link_colours = voc.link_colours()
+    # A large graph opens framed on its hubs, so their labels are legible at first sight.
+    focus_hubs = len(nodes) > layout.FOCUS_MIN_NODES
+    preview = layout.preview_svg(
+        pos,
+        [
+            (e["source"], e["target"], link_colours.get(e["type"], vocab.DEFAULT_COLOUR))
+            if e["relation"] == "regime-link"
+            else (e["source"], e["target"], "#b5b5b5")
+            for e in edges
+        ],
+        {n["id"]: KIND_COLOURS.get(n["kind"], KIND_COLOURS["entity"]) for n in nodes},
+        sorted(hub_rank, key=hub_rank.__getitem__) if focus_hubs else [],
+    )
     return {
-        "meta": {**g.graph, "firstYear": min(years) if years else last.year, "lastYear": last.year},
+        "meta": {
+            **g.graph,
+            "firstYear": first,
+            "lastYear": last.year,
+            "focusHubs": focus_hubs,
+        },
+        "preview": preview,
         "nodes": nodes,
         "edges": edges,
-        "colours": {"kinds": KIND_COLOURS, "links": voc.link_colours()},
+        "colours": {"kinds": KIND_COLOURS, "links": voc.link_colours(), "membership": "#b5b5b5"},
         "kindLabels": {k: {"en": v[0], "zh": v[1]} for k, v in KIND_LABELS.items()},
+        "roleLabels": {k: {"en": v[0], "zh": v[1]} for k, v in roles.items()},
+        "linkLabels": {k: {"en": v[0], "zh": v[1]} for k, v in link_types.items()},
     }
+
+
+def _first_year(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], last: int) -> int:
+    """First year of the viewer's time control: when the first governance instrument becomes
+    known (the AI era: the data's own instruments, not a fixed year), else the first year
+    anything does. Before it only the century-old bodies and their members exist, which
+    would take most of the slider's width for nothing that changes."""
+    instruments = [int(n["from"][:4]) for n in nodes if n["kind"] == "instrument" and n["from"]]
+    every = [int(x["from"][:4]) for x in (*nodes, *edges) if x["from"]]
+    years = instruments or every
+    return min(min(years), last) if years else last
 
 
 def _ev(items: list[Evidence]) -> list[dict[str, str]]:
@@ -730,7 +770,11 @@ def viewer_html(payload: dict[str, Any], *, lang: str) -> str:
         "connect-src 'none'; form-action 'none'; base-uri 'none'"
     )
     page = _asset("template.html")
+    preview = str(payload.get("preview", ""))
+    payload = {k: v for k, v in payload.items() if k != "preview"}
+    svg64 = base64.b64encode(preview.encode("utf-8")).decode("ascii")
     parts = {
+        "{{PREVIEW}}": f"data:image/svg+xml;base64,{svg64}" if preview else "",
         "{{LANG}}": "zh-Hans" if lang == "zh" else "en",
         "{{CSP}}": csp,
         "{{STYLE}}": _asset("viewer.css"),
