@@ -355,8 +355,23 @@ def test_ego_view(fresh: Any) -> None:
     js(fresh, "window.regimekg.select(arguments[0])", ALPHA)
     js(fresh, "window.regimekg.setEgo(1)")
     assert visible_ids(fresh) == {ALPHA, A, B, C, D, BETA, GAMMA, ZETA}
+    ring = js(
+        fresh,
+        """const cy = window.regimekg.cy, c = cy.getElementById(arguments[0]).position();
+           return cy.nodes().not('.hidden').map(n => Math.round(Math.hypot(
+             n.position('x') - c.x, n.position('y') - c.y)));""",
+        ALPHA,
+    )
+    assert sorted(ring)[0] == 0 and len(set(sorted(ring)[1:])) == 1  # neighbours in one ring
     js(fresh, "window.regimekg.setEgo(0)")
     assert len(visible_ids(fresh)) == 15
+    moved = js(
+        fresh,
+        """const R = window.regimekg;
+           return R.data.nodes.filter(n => { const p = R.cy.getElementById(n.id).position();
+             return Math.abs(p.x - n.x) > 0.01 || Math.abs(p.y - n.y) > 0.01; }).length;""",
+    )
+    assert moved == 0  # the exported positions are back
 
 
 def test_url_state_round_trips(fresh: Any, page: Path) -> None:
@@ -424,6 +439,7 @@ def test_refresh_docs_screenshots(page: Path, tmp_path: Path) -> None:
         d.save_screenshot(str(img / "viewer-start.png"))
         js(d, "window.regimekg.setFilter('kind', 'state', false)")
         js(d, "window.regimekg.setYear(2023)")
+        js(d, "window.regimekg.cy.fit(window.regimekg.cy.elements().not('.hidden'), 40)")
         time.sleep(0.3)
         d.save_screenshot(str(img / "viewer-filters.png"))
         js(d, "window.regimekg.setFilter('kind', 'state', true)")

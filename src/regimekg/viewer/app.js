@@ -239,16 +239,17 @@
     var near = null;
     if (state.ego && state.selected) {
       near = {};
-      near[state.selected] = true;
-      for (var step = 0; step < state.ego; step++) {
-        var next = {};
+      near[state.selected] = 0;
+      for (var step = 1; step <= state.ego; step++) {
         shown.forEach(function (e) {
-          if (near[e.source]) { next[e.target] = true; }
-          if (near[e.target]) { next[e.source] = true; }
+          if (near[e.source] === step - 1 && near[e.target] === undefined) { near[e.target] = step; }
+          if (near[e.target] === step - 1 && near[e.source] === undefined) { near[e.source] = step; }
         });
-        Object.keys(next).forEach(function (k) { near[k] = true; });
       }
-      shown = shown.filter(function (e) { return near[e.source] && near[e.target]; });
+      egoDepth = near;
+      shown = shown.filter(function (e) {
+        return near[e.source] !== undefined && near[e.target] !== undefined;
+      });
     }
     var alive = {};
     var show = {};
@@ -569,7 +570,8 @@
     }
     applyDate();
     if (state.ego) {
-      cy.fit(cy.elements().not(".hidden"), 40);
+      cy.elements().removeClass("faded");
+      egoLayout();
     } else {
       cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 200 });
     }
@@ -587,16 +589,43 @@
 
   // ------------------------------------------------------------------ ego view
 
+  /* The neighbourhood is drawn in rings around the selected node (its distance in edges),
+   * since in the whole picture neighbours may sit far apart or on top of each other; the
+   * exported positions come back when the ego view is left. */
   var egoBox = document.getElementById("ego");
   egoBox.disabled = true;
+  var egoDepth = {};
+  var savedPositions = null;
+  function egoLayout() {
+    if (!state.ego || !state.selected) {
+      if (savedPositions) {
+        var saved = savedPositions;
+        savedPositions = null;
+        cy.nodes().positions(function (n) { return saved[n.id()] || n.position(); });
+      }
+      return;
+    }
+    cy.stop(true, false);  // a running "centre on the selection" would pan away
+    if (!savedPositions) {
+      savedPositions = {};
+      cy.nodes().forEach(function (n) { savedPositions[n.id()] = { x: n.position("x"), y: n.position("y") }; });
+    }
+    cy.elements().not(".hidden").layout({
+      name: "concentric", animate: false, fit: true, padding: 40, minNodeSpacing: 50,
+      concentric: function (n) { return 10 - (egoDepth[n.id()] || 0); },
+      levelWidth: function () { return 1; }
+    }).run();
+    if (cy.zoom() > 1.5) {  // a small neighbourhood is not blown up to giant discs
+      cy.zoom({ level: 1.5, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    }
+  }
   function setEgo(radius) {
     state.ego = Math.max(0, Math.min(2, Number(radius) || 0));
     egoBox.value = String(state.ego);
     applyDate();
-    if (state.selected) {
-      cy.elements().removeClass("faded");
-      cy.fit(cy.elements().not(".hidden"), 40);
-    }
+    cy.elements().removeClass("faded");
+    egoLayout();
+    if (!state.ego) { fitStart(); }
   }
   egoBox.addEventListener("change", function () { setEgo(egoBox.value); });
 
