@@ -97,3 +97,14 @@ def test_figure_errors(project: Project, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="has no members"):
         export(project, "svg", tmp_path / "x.svg", subgraph=Subgraph(members_of="Ardenia"))
     assert not list(tmp_path.iterdir())
+
+
+def test_cli_options(project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from regimekg.cli import main
+
+    out = tmp_path / "m.svg"
+    args = ["--root", str(project.root), "export", "--format", "svg", "-o", str(out)]
+    assert main([*args, "--members-of", "Alpha Forum", "--lang", "zh"]) == 0
+    assert {"阿尔法论坛", "阿登尼亚", "博兰", "科维亚", "达尔马"} <= svg_texts(out)
+    assert main([*args, "--ego", "AF", "--top", "3"]) != 0
+    assert "cannot be combined" in capsys.readouterr().err
