@@ -627,7 +627,7 @@ def viewer_data(
             issuers[r["e"]].append(r["issuer"])
 
     pos = layout.positions(g)
-    hub_rank = {n: i + 1 for i, n in enumerate(layout.hubs(g))}
+    hub_rank = {n: i + 1 for i, n in enumerate(layout.hubs(g, pos))}
     nodes = []
     for n in sorted(g.nodes):
         d = g.nodes[n]
@@ -681,8 +681,14 @@ def viewer_data(
     last = data.as_of or _panel_end(info)
     first = _first_year(nodes, edges, last.year)
     link_colours = voc.link_colours()
-    # A large graph opens framed on its hubs, so their labels are legible at first sight.
-    focus_hubs = len(nodes) > layout.FOCUS_MIN_NODES
+    # A large graph opens framed on the hubs of its largest component, so their labels are
+    # legible at first sight; the small components lie beside it, a zoom out away.
+    main = layout.main_component(g)
+    focus = (
+        [n for n in sorted(hub_rank, key=hub_rank.__getitem__) if n in main]
+        if len(nodes) > layout.FOCUS_MIN_NODES
+        else []
+    )
     preview = layout.preview_svg(
         pos,
         [
@@ -692,14 +698,14 @@ def viewer_data(
             for e in edges
         ],
         {n["id"]: KIND_COLOURS.get(n["kind"], KIND_COLOURS["entity"]) for n in nodes},
-        sorted(hub_rank, key=hub_rank.__getitem__) if focus_hubs else [],
+        focus,
     )
     return {
         "meta": {
             **g.graph,
             "firstYear": first,
             "lastYear": last.year,
-            "focusHubs": focus_hubs,
+            "focus": focus,
         },
         "preview": preview,
         "nodes": nodes,

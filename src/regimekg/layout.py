@@ -13,6 +13,9 @@ import networkx as nx
 #: Width of the layout in model units (Cytoscape pixels at zoom 1).
 EXTENT = 1600.0
 SEED = 20240301
+#: How strongly a membership pulls its two ends together, relative to a regime link: the
+#: hundreds of state memberships would otherwise crush the institutions into one knot.
+MEMBERSHIP_PULL = 0.2
 #: Above this many nodes the viewer opens framed on the hubs rather than on everything.
 FOCUS_MIN_NODES = 150
 
@@ -28,7 +31,11 @@ def positions(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """
     h = nx.Graph()
     h.add_nodes_from(sorted(g.nodes))
-    h.add_edges_from(sorted((u, v) for u, v in g.edges() if u != v))
+    for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[0], e[1])):
+        if u == v:
+            continue
+        w = MEMBERSHIP_PULL if d.get("relation") == "membership" else 1.0
+        h.add_edge(u, v, weight=max(w, h[u][v]["weight"]) if h.has_edge(u, v) else w)
     parts = sorted(nx.connected_components(h), key=lambda c: (-len(c), min(c)))
     out: dict[str, tuple[float, float]] = {}
     unit = EXTENT / 2 / max(1.0, len(parts[0]) ** 0.5) if parts else 1.0
@@ -40,7 +47,7 @@ def positions(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
             pos = {next(iter(part)): (0.0, 0.0)}
         else:
             k = 2.2 / len(part) ** 0.5
-            pos = nx.spring_layout(sub, k=k, iterations=150, seed=SEED, scale=half)
+            pos = nx.spring_layout(sub, k=k, iterations=150, seed=SEED, scale=half, weight="weight")
         if i == 0:
             cx, cy = 0.0, 0.0
             left = EXTENT / 2 + 2 * unit
@@ -58,11 +65,29 @@ def positions(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return out
 
 
-def hubs(g: nx.MultiDiGraph, limit: int | None = None) -> list[str]:
+def main_component(g: nx.MultiDiGraph) -> set[str]:
+    """The nodes of the largest connected component (ties in either direction)."""
+    if not g:
+        return set()
+    return set(max(nx.weakly_connected_components(g), key=lambda c: (len(c), -len(min(c)))))
+
+
+#: Half the room a hub's label needs around its node, in layout units (about the width and
+#: height of a two-line label at the viewer's hub font size).
+LABEL_ROOM = (150.0, 28.0)
+
+
+def hubs(
+    g: nx.MultiDiGraph,
+    pos: dict[str, tuple[float, float]] | None = None,
+    limit: int | None = None,
+) -> list[str]:
     """The nodes labelled at first sight: the most connected, most central first.
 
     Ranked by degree (ties counted once), then betweenness, then IRI, so the order is stable;
-    *limit* defaults to one node in sixteen, at least 5 and at most 25.
+    *limit* defaults to one node in sixteen, at least 5 and at most 25. With *pos*, a node
+    whose label would cover a higher-ranked hub's (closer than :data:`LABEL_ROOM`) is
+    passed over for the next one, so every label shown at the start can be read.
     """
     h = nx.Graph()
     h.add_nodes_from(g.nodes)
@@ -71,7 +96,17 @@ def hubs(g: nx.MultiDiGraph, limit: int | None = None) -> list[str]:
         limit = min(25, max(5, h.number_of_nodes() // 16))
     between = nx.betweenness_centrality(h) if h.number_of_edges() else {}
     ranked = sorted(h.nodes, key=lambda n: (-h.degree(n), -round(between.get(n, 0.0), 12), n))
-    return ranked[:limit]
+    if pos is None:
+        return ranked[:limit]
+    chosen: list[str] = []
+    wx, wy = LABEL_ROOM
+    for n in ranked:
+        x, y = pos[n]
+        if all(abs(x - pos[c][0]) >= wx or abs(y - pos[c][1]) >= wy for c in chosen):
+            chosen.append(n)
+        if len(chosen) == limit:
+            break
+    return chosen
 
 
 def preview_svg(
@@ -107,4 +142,4 @@ def preview_svg(
     return "".join(out)
 
 
-__all__ = ["EXTENT", "hubs", "positions", "preview_svg"]
+__all__ = ["EXTENT", "hubs", "main_component", "positions", "preview_svg"]

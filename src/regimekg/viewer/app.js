@@ -198,12 +198,13 @@
     preview.className = "done";
     setTimeout(fillLabels, 0);
   });
-  /* The whole graph, or on a large one its hubs; run again once the header has its text
+  /* The whole graph, or on a large one the hubs of its largest component; run again once the header has its text
    * (which can change the canvas's height). */
   function fitStart() {
     cy.resize();
-    var hubs = cy.nodes(".hub");
-    if (META.focusHubs && hubs.length) { cy.fit(hubs, 60); } else { cy.fit(cy.nodes(), 30); }
+    var focus = cy.collection();
+    (META.focus || []).forEach(function (id) { focus = focus.union(cy.getElementById(id)); });
+    if (focus.length) { cy.fit(focus, 60); } else { cy.fit(cy.nodes(), 30); }
   }
   fitStart();
 
