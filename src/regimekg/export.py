@@ -902,11 +902,15 @@ def _write_figure(
     lang: str,
 ) -> None:
     """A page-sized figure of the subgraph *spec* names (see :mod:`regimekg.figures`)."""
-    from .query import KG
-    from .query.backends import OxigraphBackend
 
-    kg = KG(OxigraphBackend(st), None)
-    sub, title, outline = figures.select(g, spec, lambda v: str(kg.resolve(v)), lang=lang)
+    def resolve(value: str) -> str:
+        # Imported here: the query layer loads rdflib's SPARQL parser, which --top never needs.
+        from .query import KG
+        from .query.backends import OxigraphBackend
+
+        return str(KG(OxigraphBackend(st), None).resolve(value))
+
+    sub, title, outline = figures.select(g, spec, resolve, lang=lang)
     dot = figures.figure_dot(
         sub, lang=lang, title=title, highlight=outline, to_dot=to_dot, kind_colours=KIND_COLOURS
     )
