@@ -267,7 +267,7 @@ def test_user_errors(project: Project, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="regimekg build"):
         export(Project(tmp_path), "d3", tmp_path / "x.json")
     assert set(FORMATS) == {
-        "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html",
+        "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "pdf", "html",
     }  # fmt: skip
 
 

@@ -23,7 +23,7 @@ from .paths import project
 
 FORMATS = ("table", "csv", "json", "md")
 EXPORT_FORMATS = (
-    "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html",
+    "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "pdf", "html",
 )  # fmt: skip
 
 
@@ -341,6 +341,10 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
+    from .figures import Subgraph
+
+    chosen = args.ego is not None or args.members_of is not None or args.top is not None
+    spec = Subgraph(args.ego, args.radius, args.members_of, args.top, args.by) if chosen else None
 
     path = export(
         project(args.root),
@@ -349,6 +353,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         lang=args.lang,
         network=args.network,
+        subgraph=spec,
     )
     print(f"Wrote {path}")
     return 0
@@ -486,6 +491,17 @@ def parser() -> argparse.ArgumentParser:
         choices=("all", "membership", "links"),
         default="all",
         help="which network to export (default: both)",
+    )
+    fig = sp.add_argument_group("figures (png, svg, pdf: one subgraph, page-sized, with a legend)")
+    fig.add_argument("--ego", metavar="ENTITY", help="an entity and its neighbours")
+    fig.add_argument("--radius", type=int, default=1, choices=(1, 2), help="ego radius")
+    fig.add_argument("--members-of", metavar="FORUM", help="a forum and its members")
+    fig.add_argument("--top", type=int, metavar="N", help="the N most central entities")
+    fig.add_argument(
+        "--by",
+        choices=("degree", "betweenness", "eigenvector"),
+        default="degree",
+        help="centrality for --top (default: degree)",
     )
     lang(sp)
 

@@ -36,7 +36,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__, asof, files, store, vocab
+from . import __version__, asof, figures, files, layout, store, vocab
 from .analysis import (
     RegimeData,
     Select,
@@ -50,7 +50,9 @@ from .namespaces import METRICS_GRAPH, ORG, PREFIXES, RKG, slug_of
 from .outputs import check_xml_values, csv_row
 from .paths import Project
 
-FORMATS = ("graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html")
+FORMATS = (
+    "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "pdf", "html",
+)  # fmt: skip
 NETWORK_CHOICES = ("all", "membership", "links")
 LANGS = ("en", "zh")
 
@@ -504,8 +506,8 @@ def to_dot(g: nx.MultiDiGraph, *, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(dot: str, fmt: str, out: Path, *, nodes: int) -> None:
-    """Draw DOT with Graphviz (``neato``, or ``sfdp`` for large graphs) into SVG or PNG."""
+def render(dot: str, fmt: str, out: Path, *, nodes: int, dpi: int = 110) -> None:
+    """Draw DOT with Graphviz (``neato``, or ``sfdp`` for large graphs) into SVG, PNG or PDF."""
     engine = "sfdp" if nodes > 400 else "neato"
     exe = shutil.which(engine)
     if exe is None:
@@ -515,7 +517,7 @@ def render(dot: str, fmt: str, out: Path, *, nodes: int) -> None:
         )
     args = [exe, f"-T{fmt}", "-o", str(out)]
     if fmt == "png":
-        args.insert(1, "-Gdpi=110")
+        args.insert(1, f"-Gdpi={dpi}")
     try:
         subprocess.run(
             args, input=dot.encode("utf-8"), check=True, capture_output=True, timeout=600
@@ -624,6 +626,8 @@ def viewer_data(
         if r["e"] in g and r["issuer"] not in issuers[r["e"]]:
             issuers[r["e"]].append(r["issuer"])
 
+    pos = layout.positions(g)
+    hub_rank = {n: i + 1 for i, n in enumerate(layout.hubs(g, pos))}
     nodes = []
     for n in sorted(g.nodes):
         d = g.nodes[n]
@@ -632,6 +636,11 @@ def viewer_data(
         nodes.append(
             {
                 "id": n,
+                "x": pos[n][0],
+                "y": pos[n][1],
+                "hub": hub_rank.get(n, 0),
+                "starts": list(e.start) if e else [],
+                "ends": list(e.end) if e else [],
                 "en": d["label_en"],
                 "zh": d["label_zh"],
                 "alt": sorted({a for v in (e.alt.values() if e else ()) for a in v}),
@@ -669,15 +678,54 @@ def viewer_data(
                 "evidence": _ev(evidence.get(k, [])),
             }
         )
-    years = [int(x[:4]) for x in (*(n["from"] for n in nodes), *(e["from"] for e in edges)) if x]
     last = data.as_of or _panel_end(info)
+    first = _first_year(nodes, edges, last.year)
+    link_colours = voc.link_colours()
+    # A large graph opens framed on the hubs of its largest component, so their labels are
+    # legible at first sight; the small components lie beside it, a zoom out away.
+    main = layout.main_component(g)
+    focus = (
+        [n for n in sorted(hub_rank, key=hub_rank.__getitem__) if n in main]
+        if len(nodes) > layout.FOCUS_MIN_NODES
+        else []
+    )
+    preview = layout.preview_svg(
+        pos,
+        [
+            (e["source"], e["target"], link_colours.get(e["type"], vocab.DEFAULT_COLOUR))
+            if e["relation"] == "regime-link"
+            else (e["source"], e["target"], "#b5b5b5")
+            for e in edges
+        ],
+        {n["id"]: KIND_COLOURS.get(n["kind"], KIND_COLOURS["entity"]) for n in nodes},
+        focus,
+    )
     return {
-        "meta": {**g.graph, "firstYear": min(years) if years else last.year, "lastYear": last.year},
+        "meta": {
+            **g.graph,
+            "firstYear": first,
+            "lastYear": last.year,
+            "focus": focus,
+        },
+        "preview": preview,
         "nodes": nodes,
         "edges": edges,
-        "colours": {"kinds": KIND_COLOURS, "links": voc.link_colours()},
+        "colours": {"kinds": KIND_COLOURS, "links": voc.link_colours(), "membership": "#b5b5b5"},
         "kindLabels": {k: {"en": v[0], "zh": v[1]} for k, v in KIND_LABELS.items()},
+        "roleLabels": {k: {"en": v[0], "zh": v[1]} for k, v in roles.items()},
+        "linkLabels": {k: {"en": v[0], "zh": v[1]} for k, v in link_types.items()},
     }
+
+
+def _first_year(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], last: int) -> int:
+    """First year of the viewer's time control: when the first governance instrument becomes
+    known (the AI era: the data's own instruments, not a fixed year), else the first year
+    anything does. Before it only the century-old bodies and their members exist, which
+    would take most of the slider's width for nothing that changes."""
+    instruments = [int(n["from"][:4]) for n in nodes if n["kind"] == "instrument" and n["from"]]
+    every = [int(x["from"][:4]) for x in (*nodes, *edges) if x["from"]]
+    years = instruments or every
+    return min(min(years), last) if years else last
 
 
 def _ev(items: list[Evidence]) -> list[dict[str, str]]:
@@ -728,7 +776,11 @@ def viewer_html(payload: dict[str, Any], *, lang: str) -> str:
         "connect-src 'none'; form-action 'none'; base-uri 'none'"
     )
     page = _asset("template.html")
+    preview = str(payload.get("preview", ""))
+    payload = {k: v for k, v in payload.items() if k != "preview"}
+    svg64 = base64.b64encode(preview.encode("utf-8")).decode("ascii")
     parts = {
+        "{{PREVIEW}}": f"data:image/svg+xml;base64,{svg64}" if preview else "",
         "{{LANG}}": "zh-Hans" if lang == "zh" else "en",
         "{{CSP}}": csp,
         "{{STYLE}}": _asset("viewer.css"),
@@ -757,8 +809,12 @@ def export(
     as_of: str | None = None,
     lang: str = "en",
     network: str = "all",
+    subgraph: figures.Subgraph | None = None,
 ) -> Path:
     """``regimekg export``: write the graph as it stood at *as_of* to *out* in *fmt*.
+
+    With *subgraph* (``--ego``, ``--members-of``, ``--top``) a picture format draws only that
+    part of the network as a page-sized figure with a legend (:mod:`regimekg.figures`).
 
     *network* picks what the network formats contain: ``all`` (memberships and regime
     links), ``membership`` or ``links``. CSV writes a directory; every other format one file.
@@ -771,6 +827,8 @@ def export(
         raise UserError(f"Unknown language {lang!r}; use en or zh.")
     if network not in NETWORK_CHOICES:
         raise UserError(f"Unknown network {network!r}; use one of {', '.join(NETWORK_CHOICES)}.")
+    if subgraph is not None:
+        subgraph.check(fmt)
     day = asof.resolve(as_of)
     out = Path(out)
     if not out.parent.is_dir():
@@ -790,7 +848,7 @@ def export(
                     _write(st, fmt, tmp, day, lang, network, info)
             else:
                 with files.atomic_path(out) as tmp:
-                    _write(st, fmt, tmp, day, lang, network, info)
+                    _write(st, fmt, tmp, day, lang, network, info, subgraph)
     except OSError as e:
         raise UserError(f"Cannot write {out}: {e.strerror or e}; choose another path.") from None
     finally:
@@ -806,6 +864,7 @@ def _write(
     lang: str,
     network: str,
     info: dict[str, Any],
+    subgraph: figures.Subgraph | None = None,
 ) -> None:
     select = oxigraph_select(st)
     full = read_graph(select)
@@ -822,6 +881,9 @@ def _write(
         out.write_text(page, encoding="utf-8")
         return
     g = snapshot(data, lang=lang, info=info, network=network)
+    if subgraph is not None:
+        _write_figure(st, g, subgraph, fmt, out, lang)
+        return
     writers = {"graphml": write_graphml, "gexf": write_gexf, "cyjs": write_cyjs, "d3": write_d3}
     if fmt in writers:
         writers[fmt](g, out)
@@ -829,6 +891,33 @@ def _write(
         out.write_text(to_dot(g, lang=lang), encoding="utf-8")
     else:
         render(to_dot(g, lang=lang), fmt, out, nodes=g.number_of_nodes())
+
+
+def _write_figure(
+    st: ox.Store,
+    g: nx.MultiDiGraph,
+    spec: figures.Subgraph,
+    fmt: str,
+    out: Path,
+    lang: str,
+) -> None:
+    """A page-sized figure of the subgraph *spec* names (see :mod:`regimekg.figures`)."""
+
+    def resolve(value: str) -> str:
+        # Imported here: the query layer loads rdflib's SPARQL parser, which --top never needs.
+        from .query import KG
+        from .query.backends import OxigraphBackend
+
+        return str(KG(OxigraphBackend(st), None).resolve(value))
+
+    sub, title, outline = figures.select(g, spec, resolve, lang=lang)
+    dot = figures.figure_dot(
+        sub, lang=lang, title=title, highlight=outline, to_dot=to_dot, kind_colours=KIND_COLOURS
+    )
+    if fmt == "dot":
+        out.write_text(dot, encoding="utf-8")
+    else:
+        render(dot, fmt, out, nodes=sub.number_of_nodes(), dpi=figures.PNG_DPI)
 
 
 __all__ = [

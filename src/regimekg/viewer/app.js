@@ -1,5 +1,7 @@
-/* regimekg offline viewer: the network, search in Chinese or English, a language toggle,
- * a date slider and a side panel with each node's facts and the evidence quotes behind them.
+/* regimekg offline viewer: the network (positions computed at export), search in Chinese or
+ * English, a language toggle, filters that double as the colour legend, a time control with
+ * a play button, an ego view, PNG/SVG pictures, the view's state in the URL, and a side panel
+ * with each node's facts and the evidence quotes behind them.
  * Everything it needs is inline in the page; it never requests anything (the page's CSP
  * forbids it, and any attempt is counted in body[data-csp-violations]). */
 (function () {
@@ -31,8 +33,13 @@
       memberOf: "member of", members: "members", linksOut: "regime links", linksIn: "linked from",
       evidence: "evidence", noEvidence: "no evidence quote recorded",
       since: "since {s}", until: "until {e}", from: "{s}–{e}",
-      legendInst: "institution", legendState: "state", legendInstr: "instrument", legendPerson: "person",
-      noMatch: "no match"
+      noMatch: "no match",
+      play: "▶", pause: "⏸", playTitle: "play the years", relayout: "re-layout", fit: "fit",
+      ego: "ego view", egoOff: "off", began: "began", ended: "ended",
+      kinds: "kinds (node colour)", classes: "classes", links: "regime links (edge colour)",
+      roles: "memberships (grey edges)",
+      months: ["January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December"]
     },
     zh: {
       title: "人工智能治理机制复合体",
@@ -49,8 +56,11 @@
       memberOf: "所属机制", members: "成员", linksOut: "机制间联系", linksIn: "被联系",
       evidence: "证据", noEvidence: "未记录证据原文",
       since: "{s}起", until: "至{e}", from: "{s}至{e}",
-      legendInst: "机制", legendState: "国家", legendInstr: "治理文书", legendPerson: "人物",
-      noMatch: "无匹配结果"
+      noMatch: "无匹配结果",
+      play: "▶", pause: "⏸", playTitle: "逐年播放", relayout: "重新布局", fit: "适应窗口",
+      ego: "自我中心网络", egoOff: "关", began: "开始", ended: "结束",
+      kinds: "类别（节点颜色）", classes: "类型", links: "机制间联系（边的颜色）",
+      roles: "成员关系（灰色边）", months: null
     }
   };
 
@@ -58,8 +68,11 @@
     lang: document.body.getAttribute("data-ui-lang") === "zh" ? "zh" : "en",
     year: META.lastYear,
     allDates: true,
-    selected: null
+    selected: null,
+    ego: 0,
+    hidden: { kind: {}, cls: {}, link: {}, role: {} }
   };
+  var firstContent = null;
 
   var byId = {};
   DATA.nodes.forEach(function (n) { byId[n.id] = n; });
@@ -100,30 +113,42 @@
 
   var elements = [];
   DATA.nodes.forEach(function (n) {
-    elements.push({ group: "nodes", data: {
-      id: n.id, label: nodeLabel(n), kind: n.kind,
+    elements.push({ group: "nodes", position: { x: n.x, y: n.y }, classes: n.hub ? "hub" : "", data: {
+      id: n.id, label: n.hub ? nodeLabel(n) : "", name: nodeLabel(n), kind: n.kind, hub: n.hub,
       colour: DATA.colours.kinds[n.kind] || DATA.colours.kinds.entity,
       size: 14 + 5 * Math.sqrt(degree[n.id] || 0)
     } });
   });
+  function edgeColour(e) {
+    return e.relation === "regime-link" ? (DATA.colours.links[e.type] || "#333") : DATA.colours.membership;
+  }
   DATA.edges.forEach(function (e) {
     elements.push({ group: "edges", data: {
       id: e.id, source: e.source, target: e.target, relation: e.relation, type: e.type,
-      label: e.relation === "regime-link" ? edgeLabel(e) : "",
-      colour: e.relation === "regime-link" ? (DATA.colours.links[e.type] || "#333") : "#b5b5b5"
+      label: "", name: e.relation === "regime-link" ? edgeLabel(e) : "", colour: edgeColour(e)
     } });
   });
 
+  /* Positions come from the export (networkx, seeded), so the first frame is the final
+   * picture: no layout runs here unless asked for ("re-layout"). Labels of the most
+   * connected nodes (the hubs, ranked at export) are drawn at any zoom; the others appear
+   * once zooming in makes them readable. */
   var FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   var cy = cytoscape({
     container: document.getElementById("cy"),
     elements: elements,
+    layout: { name: "preset", fit: true, padding: 30 },
+    minZoom: 0.05,
+    maxZoom: 6,
     style: [
       { selector: "node", style: {
         "background-color": "data(colour)", "label": "data(label)", "width": "data(size)",
         "height": "data(size)", "font-family": FONT, "font-size": 10, "color": "#222",
-        "text-valign": "bottom", "text-margin-y": 2, "text-wrap": "wrap", "text-max-width": 140,
-        "min-zoomed-font-size": 6, "border-width": 1, "border-color": "#fff" } },
+        "text-valign": "bottom", "text-margin-y": 2,
+        "min-zoomed-font-size": 12, "border-width": 1, "border-color": "#fff" } },
+      { selector: "node.hub", style: {
+        "text-wrap": "wrap", "font-size": 17, "font-weight": 600, "min-zoomed-font-size": 0, "z-index": 10,
+        "text-outline-color": "#fff", "text-outline-width": 2, "text-max-width": 220 } },
       { selector: "node[kind = 'institution']", style: { "shape": "round-rectangle" } },
       { selector: "node[kind = 'instrument']", style: { "shape": "tag" } },
       { selector: "edge", style: {
@@ -132,7 +157,7 @@
       { selector: "edge[relation = 'regime-link']", style: {
         "width": 2, "opacity": 0.95, "label": "data(label)", "font-size": 8, "font-family": FONT,
         "color": "data(colour)", "text-rotation": "autorotate", "text-background-color": "#fff",
-        "text-background-opacity": 0.8, "text-background-padding": 1 } },
+        "text-background-opacity": 0.8, "text-background-padding": 1, "min-zoomed-font-size": 7 } },
       { selector: "edge[type = 'observer']", style: { "line-style": "dashed" } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: ".faded", style: { "opacity": 0.12 } },
@@ -140,25 +165,48 @@
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#222" } }
     ]
   });
+  /* Measuring every label is most of Cytoscape's start-up time, so only the hubs have one
+   * in the first frame; the others are added right after it. */
+  var labelsDone = false;
+  function fillLabels() {
+    labelsDone = true;
+    cy.batch(function () {
+      cy.elements().forEach(function (el) { el.data("label", el.data("name")); });
+    });
+  }
 
-  /* cose places nodes randomly before it settles; a fixed seed keeps the picture the same
-   * each time the page is opened. */
-  function seeded(seed) {
-    return function () {
-      seed = (seed + 0x6D2B79F5) | 0;
-      var x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-    };
+  /* First content is the exported preview picture (Element Timing tells when it was
+   * painted); the live graph replaces it at its first render. Both times are kept on the
+   * body for the benchmark (benchmarks/viewer_first_content.py). */
+  function mark(name, value) {
+    if (!document.body.hasAttribute(name)) {
+      document.body.setAttribute(name, String(Math.round(value)));
+    }
   }
-  var random = Math.random;
-  Math.random = seeded(20240301);
   try {
-    cy.layout({ name: "cose", animate: false, randomize: true, nodeRepulsion: function () { return 9000; },
-      idealEdgeLength: function () { return 70; }, numIter: 1500, padding: 30 }).run();
-  } finally {
-    Math.random = random;
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) {
+        if (e.identifier === "preview") { mark("data-first-content", e.renderTime || e.loadTime); }
+      });
+    }).observe({ type: "element", buffered: true });
+  } catch (err) { /* no Element Timing: the live render counts */ }
+  cy.one("render", function () {
+    firstContent = performance.now();
+    mark("data-interactive", firstContent);
+    var preview = document.getElementById("preview");
+    if (!preview.getAttribute("src")) { mark("data-first-content", firstContent); }
+    preview.className = "done";
+    setTimeout(fillLabels, 0);
+  });
+  /* The whole graph, or on a large one the hubs of its largest component; run again once the header has its text
+   * (which can change the canvas's height). */
+  function fitStart() {
+    cy.resize();
+    var focus = cy.collection();
+    (META.focus || []).forEach(function (id) { focus = focus.union(cy.getElementById(id)); });
+    if (focus.length) { cy.fit(focus, 60); } else { cy.fit(cy.nodes(), 30); }
   }
+  fitStart();
 
   // ------------------------------------------------------------------ time
 
@@ -174,23 +222,50 @@
     return !!item.from && item.from <= day && (!item.to || item.to >= day);
   }
 
+  function nodeAllowed(n) { return !!n && !state.hidden.kind[n.kind] && !state.hidden.cls[n.cls]; }
+  function edgeAllowed(e) {
+    return !(e.relation === "membership" ? state.hidden.role[e.type] : state.hidden.link[e.type]);
+  }
+
   /* The same rule as the exports: an edge is shown when it and both its ends are known on the
-   * day, and a node when at least one of its edges is shown. */
+   * day, and a node when at least one of its edges is shown. Filters remove nodes (kind,
+   * class) and edges (link type, role) on top; the ego view keeps only what lies within the
+   * chosen number of shown edges of the selected node. */
   function applyDate() {
     var day = state.allDates ? null : dayOf(state.year);
-    var alive = {};
-    cy.batch(function () {
-      DATA.edges.forEach(function (e) {
-        var show = !day || (present(e, day) && present(byId[e.source], day) &&
-          present(byId[e.target], day));
-        cy.getElementById(e.id).toggleClass("hidden", !show);
-        if (show) { alive[e.source] = true; alive[e.target] = true; }
+    var shown = DATA.edges.filter(function (e) {
+      return edgeAllowed(e) && nodeAllowed(byId[e.source]) && nodeAllowed(byId[e.target]) &&
+        (!day || (present(e, day) && present(byId[e.source], day) && present(byId[e.target], day)));
+    });
+    var near = null;
+    if (state.ego && state.selected) {
+      near = {};
+      near[state.selected] = 0;
+      for (var step = 1; step <= state.ego; step++) {
+        shown.forEach(function (e) {
+          if (near[e.source] === step - 1 && near[e.target] === undefined) { near[e.target] = step; }
+          if (near[e.target] === step - 1 && near[e.source] === undefined) { near[e.source] = step; }
+        });
+      }
+      egoDepth = near;
+      shown = shown.filter(function (e) {
+        return near[e.source] !== undefined && near[e.target] !== undefined;
       });
+    }
+    var alive = {};
+    var show = {};
+    shown.forEach(function (e) { show[e.id] = true; alive[e.source] = true; alive[e.target] = true; });
+    cy.batch(function () {
+      cy.edges().forEach(function (el) { el.toggleClass("hidden", !show[el.id()]); });
       cy.nodes().forEach(function (el) {
-        el.toggleClass("hidden", !(alive[el.id()] || (!day && !degree[el.id()])));
+        var id = el.id();
+        var visible = nodeAllowed(byId[id]) && (alive[id] || (!day && !degree[id] && !near) ||
+          (!!near && id === state.selected));
+        el.toggleClass("hidden", !visible);
       });
     });
     updateCounts();
+    writeHash();
   }
 
   function updateCounts() {
@@ -205,22 +280,49 @@
   slider.min = String(META.firstYear);
   slider.max = String(META.lastYear);
   slider.value = String(state.year);
+  document.getElementById("year-min").textContent = String(META.firstYear);
+  document.getElementById("year-max").textContent = String(META.lastYear);
   var allBox = document.getElementById("all-dates");
   allBox.checked = state.allDates;
+  function showYear() {
+    document.getElementById("year-value").textContent = state.allDates ? "" : String(state.year);
+  }
   function setYear(year) {
     state.year = Number(year);
     state.allDates = false;
     allBox.checked = false;
     slider.value = String(state.year);
-    document.getElementById("year-value").textContent = String(state.year);
+    showYear();
     applyDate();
   }
-  slider.addEventListener("input", function () { setYear(slider.value); });
-  allBox.addEventListener("change", function () {
-    state.allDates = allBox.checked;
-    document.getElementById("year-value").textContent = state.allDates ? "" : String(state.year);
+  function setAllDates(all) {
+    state.allDates = !!all;
+    allBox.checked = state.allDates;
+    showYear();
     applyDate();
-  });
+  }
+  slider.addEventListener("input", function () { stop(); setYear(slider.value); });
+  allBox.addEventListener("change", function () { stop(); setAllDates(allBox.checked); });
+
+  /* Play steps through the years once, from the first (or the one shown) to the last. */
+  var playButton = document.getElementById("play");
+  var timer = null;
+  function stop() {
+    if (timer) { clearInterval(timer); timer = null; }
+    playButton.textContent = t("play");
+    playButton.setAttribute("aria-pressed", "false");
+  }
+  function play() {
+    if (timer) { stop(); return; }
+    if (state.allDates || state.year >= META.lastYear) { setYear(META.firstYear); }
+    playButton.textContent = t("pause");
+    playButton.setAttribute("aria-pressed", "true");
+    timer = setInterval(function () {
+      if (state.year >= META.lastYear) { stop(); return; }
+      setYear(state.year + 1);
+    }, 800);
+  }
+  playButton.addEventListener("click", play);
 
   // ------------------------------------------------------------------ search
 
@@ -322,10 +424,25 @@
     return a;
   }
 
+  /* A date as the sources gave it, at its own precision: 2019, May 2019, 22 May 2019 (or
+   * 2019年, 2019年5月, 2019年5月22日); anything else is shown as it is. */
+  function fmtDate(value) {
+    var m = /^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec((value || "").trim());
+    if (!m) { return value; }
+    var y = m[1], mo = m[2] ? Number(m[2]) : 0, d = m[3] ? Number(m[3]) : 0;
+    if (state.lang === "zh") { return y + "年" + (mo ? mo + "月" : "") + (d ? d + "日" : ""); }
+    var months = UI.en.months;
+    return (d ? d + " " : "") + (mo ? months[mo - 1] + " " : "") + y;
+  }
+  function fmtDates(value) {
+    return (value || "").split(";").filter(Boolean).map(fmtDate).join(", ");
+  }
+
   function period(item) {
-    if (item.start && item.end) { return t("from", { s: item.start, e: item.end }); }
-    if (item.start) { return t("since", { s: item.start }); }
-    if (item.end) { return t("until", { e: item.end }); }
+    var s = fmtDates(item.start), e = fmtDates(item.end);
+    if (s && e) { return t("from", { s: s, e: e }); }
+    if (s) { return t("since", { s: s }); }
+    if (e) { return t("until", { e: e }); }
     return "";
   }
 
@@ -390,7 +507,13 @@
     var kl = DATA.kindLabels[n.kind] || {};
     row(t("kind"), kl[state.lang] || n.kind);
     row(t("cls"), (state.lang === "zh" ? n.clsZh : n.clsEn) || n.clsEn || n.cls);
-    row(t("dates"), period(n));
+    function lines(values) {
+      if (!values || !values.length) { return ""; }
+      var dd = el("span", values.map(fmtDate).join("\n"), "lines");
+      return dd;
+    }
+    row(t("began"), lines(n.starts));
+    row(t("ended"), lines(n.ends));
     row(t("acronyms"), (n.acronyms || []).join(", "));
     row(t("aliases"), (n.alt || []).join("; "));
     if (n.issuers && n.issuers.length) {
@@ -440,19 +563,268 @@
       node.closedNeighborhood().removeClass("faded");
     });
     node.select();
+    egoBox.disabled = false;
     if (node.hasClass("hidden") && !state.allDates) {
       state.allDates = true;
       allBox.checked = true;
-      applyDate();
+      showYear();
     }
-    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 200 });
+    applyDate();
+    if (state.ego) {
+      cy.elements().removeClass("faded");
+      egoLayout();
+    } else {
+      cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 200 });
+    }
     renderPanel();
   }
 
+  function clearSelection() {
+    state.selected = null;
+    cy.nodes().unselect();
+    cy.elements().removeClass("faded");
+    egoBox.disabled = true;
+    if (state.ego) { setEgo(0); } else { applyDate(); }
+    renderPanel();
+  }
+
+  // ------------------------------------------------------------------ ego view
+
+  /* The neighbourhood is drawn in rings around the selected node (its distance in edges),
+   * since in the whole picture neighbours may sit far apart or on top of each other; the
+   * exported positions come back when the ego view is left. */
+  var egoBox = document.getElementById("ego");
+  egoBox.disabled = true;
+  var egoDepth = {};
+  var savedPositions = null;
+  function egoLayout() {
+    if (!state.ego || !state.selected) {
+      if (savedPositions) {
+        var saved = savedPositions;
+        savedPositions = null;
+        cy.nodes().positions(function (n) { return saved[n.id()] || n.position(); });
+      }
+      return;
+    }
+    cy.stop(true, false);  // a running "centre on the selection" would pan away
+    if (!savedPositions) {
+      savedPositions = {};
+      cy.nodes().forEach(function (n) { savedPositions[n.id()] = { x: n.position("x"), y: n.position("y") }; });
+    }
+    cy.elements().not(".hidden").layout({
+      name: "concentric", animate: false, fit: true, padding: 40, minNodeSpacing: 50,
+      concentric: function (n) { return 10 - (egoDepth[n.id()] || 0); },
+      levelWidth: function () { return 1; }
+    }).run();
+    if (cy.zoom() > 1.5) {  // a small neighbourhood is not blown up to giant discs
+      cy.zoom({ level: 1.5, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    }
+  }
+  function setEgo(radius) {
+    state.ego = Math.max(0, Math.min(2, Number(radius) || 0));
+    egoBox.value = String(state.ego);
+    applyDate();
+    cy.elements().removeClass("faded");
+    egoLayout();
+    if (!state.ego) { fitStart(); }
+  }
+  egoBox.addEventListener("change", function () { setEgo(egoBox.value); });
+
   cy.on("tap", "node", function (ev) { select(ev.target.id()); });
   cy.on("tap", function (ev) {
-    if (ev.target === cy) { cy.elements().removeClass("faded"); }
+    if (ev.target === cy) { clearSelection(); }
   });
+
+  // ------------------------------------------------------------------ legend and filters
+
+  /* Every colour on the canvas has an entry here, and each entry is also a filter: untick it
+   * to hide that kind, class, link type or role. Only values present in the data are listed;
+   * colours and labels come from the export (the project's vocabularies). */
+  var legendBox = document.getElementById("legend");
+  function counted(list, key) {
+    var c = {};
+    list.forEach(function (x) { c[key(x)] = (c[key(x)] || 0) + 1; });
+    return c;
+  }
+  var kindCount = counted(DATA.nodes, function (n) { return n.kind; });
+  var clsCount = counted(DATA.nodes, function (n) { return n.cls; });
+  var clsLabel = {};
+  DATA.nodes.forEach(function (n) { clsLabel[n.cls] = { en: n.clsEn || n.cls, zh: n.clsZh || n.clsEn || n.cls }; });
+  var linkCount = counted(DATA.edges.filter(function (e) { return e.relation === "regime-link"; }),
+    function (e) { return e.type; });
+  var roleCount = counted(DATA.edges.filter(function (e) { return e.relation === "membership"; }),
+    function (e) { return e.type; });
+
+  function renderLegend() {
+    legendBox.textContent = "";
+    function group(title, name, counts, label, swatch) {
+      var keys = Object.keys(counts).filter(Boolean).sort(function (a, b) {
+        return label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0;
+      });
+      if (!keys.length) { return; }
+      legendBox.appendChild(el("h3", title));
+      keys.forEach(function (k) {
+        var lab = el("label");
+        lab.setAttribute("data-filter", name + ":" + k);
+        var box = el("input");
+        box.type = "checkbox";
+        box.checked = !state.hidden[name][k];
+        box.addEventListener("change", function () { setFilter(name, k, box.checked); });
+        lab.appendChild(box);
+        if (swatch) { lab.appendChild(swatch(k)); }
+        lab.appendChild(el("span", label(k)));
+        lab.appendChild(el("span", String(counts[k]), "n"));
+        legendBox.appendChild(lab);
+      });
+    }
+    function box(colour) {
+      var sw = el("span", null, "swatch");
+      sw.style.background = colour;
+      sw.setAttribute("data-colour", colour);
+      return sw;
+    }
+    function line(colour, dashed) {
+      var sw = el("span", null, "swatch line" + (dashed ? " dashed" : ""));
+      sw.style.borderTopColor = colour;
+      sw.setAttribute("data-colour", colour);
+      return sw;
+    }
+    function pick(labels, k) { var l = labels[k] || {}; return l[state.lang] || l.en || k; }
+    group(t("kinds"), "kind", kindCount, function (k) { return pick(DATA.kindLabels, k); },
+      function (k) { return box(DATA.colours.kinds[k] || DATA.colours.kinds.entity); });
+    group(t("links"), "link", linkCount, function (k) { return pick(DATA.linkLabels, k); },
+      function (k) { return line(DATA.colours.links[k] || "#333"); });
+    group(t("roles"), "role", roleCount, function (k) { return pick(DATA.roleLabels, k); },
+      function (k) { return line(DATA.colours.membership, k === "observer"); });
+    group(t("classes"), "cls", clsCount, function (k) { return pick(clsLabel, k); }, null);
+  }
+
+  function setFilter(name, value, shown) {
+    if (shown) { delete state.hidden[name][value]; } else { state.hidden[name][value] = true; }
+    var box = legendBox.querySelector('label[data-filter="' + name + ":" + value + '"] input');
+    if (box) { box.checked = !!shown; }
+    applyDate();
+  }
+
+  // ------------------------------------------------------------------ layout and pictures
+
+  /* Re-layout places only what is shown (after a filter, a year or the ego view), with
+   * Cytoscape's force layout starting from the exported positions. */
+  function relayout() {
+    var shown = cy.elements().not(".hidden");
+    shown.layout({ name: "cose", animate: false, randomize: false, fit: true, padding: 30,
+      nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 70; },
+      numIter: 1000 }).run();
+  }
+  document.getElementById("relayout").addEventListener("click", relayout);
+  document.getElementById("fit").addEventListener("click", function () {
+    cy.fit(cy.elements().not(".hidden"), 30);
+  });
+
+  function download(name, url) {
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  function pngData() { return cy.png({ full: false, scale: 2, bg: "#ffffff" }); }
+
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;");
+  }
+  /* A vector picture of what is shown, in model coordinates: lines, coloured node discs and
+   * the labels that are visible on screen (hubs, and the others once zoomed in). */
+  function svgText() {
+    var nodes = cy.nodes().not(".hidden"), edges = cy.edges().not(".hidden");
+    var bb = nodes.boundingBox({ includeLabels: true });
+    var pad = 20, w = Math.max(1, bb.w) + 2 * pad, h = Math.max(1, bb.h) + 2 * pad;
+    var out = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="' + (bb.x1 - pad) + " " +
+      (bb.y1 - pad) + " " + w + " " + h + '" width="' + Math.round(w) + '" height="' +
+      Math.round(h) + '" font-family="Noto Sans CJK SC, sans-serif">',
+      '<rect x="' + (bb.x1 - pad) + '" y="' + (bb.y1 - pad) + '" width="' + w + '" height="' + h +
+      '" fill="#fff"/>'];
+    edges.forEach(function (e) {
+      var a = e.source().position(), b = e.target().position();
+      out.push('<line x1="' + a.x + '" y1="' + a.y + '" x2="' + b.x + '" y2="' + b.y +
+        '" stroke="' + esc(e.data("colour")) + '" stroke-width="' +
+        (e.data("relation") === "regime-link" ? 2 : 1) + '" opacity="0.8"' +
+        (e.data("type") === "observer" ? ' stroke-dasharray="4 3"' : "") + "/>");
+    });
+    var zoom = cy.zoom();
+    nodes.forEach(function (n) {
+      var p = n.position(), r = n.data("size") / 2;
+      out.push('<circle cx="' + p.x + '" cy="' + p.y + '" r="' + r + '" fill="' +
+        esc(n.data("colour")) + '" stroke="#fff"/>');
+      var size = n.hasClass("hub") ? 17 : 10;
+      if (n.hasClass("hub") || size * zoom >= 9) {
+        out.push('<text x="' + p.x + '" y="' + (p.y + r + size) + '" font-size="' + size +
+          '" text-anchor="middle">' + esc(n.data("label")) + "</text>");
+      }
+    });
+    out.push("</svg>");
+    return out.join("\n");
+  }
+  document.getElementById("save-png").addEventListener("click", function () {
+    download("regimekg.png", pngData());
+  });
+  document.getElementById("save-svg").addEventListener("click", function () {
+    var blob = new Blob([svgText()], { type: "image/svg+xml" });
+    download("regimekg.svg", URL.createObjectURL(blob));
+  });
+
+  // ------------------------------------------------------------------ the view in the URL
+
+  /* The fragment holds everything that makes a view (language, year, filters, selection,
+   * ego radius), so a copied address opens the same view; it never leaves the browser. */
+  var ID_BASE = "https://w3id.org/regimekg/id/";
+  function shortId(id) { return id.indexOf(ID_BASE) === 0 ? id.slice(ID_BASE.length) : id; }
+  function longId(id) { return byId[id] ? id : ID_BASE + id; }
+  var reading = false;
+  function hashText() {
+    var p = new URLSearchParams();
+    p.set("lang", state.lang);
+    p.set("year", state.allDates ? "all" : String(state.year));
+    var hide = [];
+    ["kind", "cls", "link", "role"].forEach(function (g) {
+      Object.keys(state.hidden[g]).sort().forEach(function (k) { hide.push(g + ":" + k); });
+    });
+    if (hide.length) { p.set("hide", hide.join(",")); }
+    if (state.selected) { p.set("sel", shortId(state.selected)); }
+    if (state.ego) { p.set("ego", String(state.ego)); }
+    return p.toString();
+  }
+  function writeHash() {
+    if (reading) { return; }
+    var text = "#" + hashText();
+    if (location.hash === text) { return; }
+    try { history.replaceState(null, "", text); } catch (err) { location.hash = text; }
+  }
+  function readHash(text) {
+    var p = new URLSearchParams((text || "").replace(/^#/, ""));
+    reading = true;
+    try {
+      if (p.get("lang")) { setLang(p.get("lang")); }
+      ["kind", "cls", "link", "role"].forEach(function (g) { state.hidden[g] = {}; });
+      (p.get("hide") || "").split(",").filter(Boolean).forEach(function (item) {
+        var i = item.indexOf(":");
+        var g = item.slice(0, i);
+        if (state.hidden[g]) { state.hidden[g][item.slice(i + 1)] = true; }
+      });
+      renderLegend();
+      var year = p.get("year");
+      if (year && year !== "all" && /^\d{4}$/.test(year)) { setYear(year); } else { setAllDates(true); }
+      state.ego = Math.max(0, Math.min(2, Number(p.get("ego")) || 0));
+      egoBox.value = String(state.ego);
+      var sel = p.get("sel");
+      if (sel && byId[longId(sel)]) { select(longId(sel)); } else { applyDate(); }
+    } finally {
+      reading = false;
+    }
+    writeHash();
+  }
 
   // ------------------------------------------------------------------ language
 
@@ -466,30 +838,36 @@
     document.getElementById("build").textContent = t("build", {
       v: META.build_version, b: (META.build_date || "").slice(0, 10), a: META.as_of || t("allTime")
     });
-    var legend = document.getElementById("legend");
-    legend.textContent = "";
-    [["institution", "legendInst"], ["state", "legendState"], ["instrument", "legendInstr"],
-      ["person", "legendPerson"]].forEach(function (k) {
-      var sw = el("span", null, "swatch");
-      sw.style.background = DATA.colours.kinds[k[0]];
-      legend.appendChild(sw);
-      legend.appendChild(document.createTextNode(t(k[1])));
-    });
-    legend.appendChild(document.createTextNode(" · "));
+    document.querySelector("#ego-label span").textContent = t("ego");
+    egoBox.options[0].textContent = t("egoOff");
+    document.getElementById("relayout").textContent = t("relayout");
+    document.getElementById("fit").textContent = t("fit");
+    playButton.textContent = timer ? t("pause") : t("play");
+    playButton.title = t("playTitle");
+    renderLegend();
     updateCounts();
   }
 
   function setLang(lang) {
     state.lang = lang === "zh" ? "zh" : "en";
     cy.batch(function () {
-      cy.nodes().forEach(function (n) { n.data("label", nodeLabel(byId[n.id()])); });
+      cy.nodes().forEach(function (n) {
+        var name = nodeLabel(byId[n.id()]);
+        n.data("name", name);
+        n.data("label", labelsDone || n.hasClass("hub") ? name : "");
+      });
       DATA.edges.forEach(function (e) {
-        if (e.relation === "regime-link") { cy.getElementById(e.id).data("label", edgeLabel(e)); }
+        if (e.relation === "regime-link") {
+          var edge = cy.getElementById(e.id);
+          edge.data("name", edgeLabel(e));
+          edge.data("label", labelsDone ? edgeLabel(e) : "");
+        }
       });
     });
     renderText();
     renderPanel();
     if (input.value) { showResults(); }
+    writeHash();
   }
 
   document.getElementById("lang-toggle").addEventListener("click", function () {
@@ -497,12 +875,18 @@
   });
 
   renderText();
-  applyDate();
   renderPanel();
-  document.getElementById("year-value").textContent = "";
+  fitStart();
+  readHash(location.hash);
+  window.addEventListener("hashchange", function () {
+    if (location.hash !== "#" + hashText()) { readHash(location.hash); }
+  });
 
   window.regimekg = {
     cy: cy, data: DATA, search: search, select: select, setLang: setLang, setYear: setYear,
+    setAllDates: setAllDates, setFilter: setFilter, setEgo: setEgo, relayout: relayout,
+    clearSelection: clearSelection, play: play, stop: stop, png: pngData, svg: svgText,
+    hash: hashText, state: state, firstContent: function () { return firstContent; },
     violations: violations
   };
   document.body.setAttribute("data-ready", "1");
