@@ -16,7 +16,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -147,11 +147,37 @@ FIRST_METRICS_YEAR = 2016
 GRAPHS_FILE = "graphs.nq"
 
 
-def metric_slices(today: dt.date | None = None) -> list[str | None]:
-    """``None`` (the whole graph, uncut) and every year from :data:`FIRST_METRICS_YEAR` to
-    last year."""
-    year = (today or dt.date.today()).year
-    return [None, *(str(y) for y in range(FIRST_METRICS_YEAR, year))]
+def metric_slices(sources: Sequence[Source]) -> list[str | None]:
+    """``None`` (the whole graph, uncut) and every year from :data:`FIRST_METRICS_YEAR` to the
+    year of the newest source document.
+
+    The last year comes from the data, never from the clock: the same commit must give the
+    same graph next January (docs/decisions/20261207-reproducible-builds.md). The newest
+    document is the last year the sources speak for.
+    """
+    years = [int(s.date[:4]) for s in sources if s.date and s.date[:4].isdigit()]
+    last = max(years, default=FIRST_METRICS_YEAR - 1)
+    return [None, *(str(y) for y in range(FIRST_METRICS_YEAR, last + 1))]
+
+
+def built_at() -> str:
+    """The ``built`` time of build-info.json: ``SOURCE_DATE_EPOCH`` when set, else now.
+
+    ``SOURCE_DATE_EPOCH`` is the reproducible-builds.org convention for pinning a build's
+    time; it is only read here, as nothing in the dump depends on the time.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UserError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since "
+                "1970-01-01 UTC; set it to one (e.g. `git log -1 --format=%ct`) or unset it."
+            ) from None
+    else:
+        when = dt.datetime.now(dt.UTC)
+    return when.isoformat(timespec="seconds")
 
 
 def _writer(conn: Connection, staging: str) -> None:
@@ -206,14 +232,15 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
     # The writer process does everything but SHACL once the graphs are assembled; the two
     # take about as long, so both cores stay busy (docs/decisions/20261123-one-writer-process-
     # beside-shacl.md). Started first, it imports its modules while the graphs are loaded.
+    built = built_at()  # first: a bad SOURCE_DATE_EPOCH fails before any work
     ctx = multiprocessing.get_context("spawn")
     conn, child_conn = ctx.Pipe()
     writer = ctx.Process(target=_writer, args=(child_conn, str(staging)), daemon=True)
     writer.start()
     child_conn.close()
-    slices = metric_slices()
     try:
         parts = _assemble(project, step)
+        slices = metric_slices(parts.sources)
         step("writing store, metrics graph and N-Quads dump in a second process")
         (staging / GRAPHS_FILE).write_bytes(store.nquads(parts.graphs))
         conn.send(slices)
@@ -243,7 +270,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
         staging,
         {
             "version": __version__,
-            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "built": built,
             "quads": n,
             "graphs": counts,
             "metrics_as_of": [s or "whole graph" for s in slices],
