@@ -756,8 +756,11 @@ def export(
     as_of: str | None = None,
     lang: str = "en",
     network: str = "all",
+    build: str | Path | None = None,
 ) -> Path:
     """``regimekg export``: write the graph as it stood at *as_of* to *out* in *fmt*.
+
+    *build* is the build directory to read (default ``build/``), as ``--build`` gives it.
 
     *network* picks what the network formats contain: ``all`` (memberships and regime
     links), ``membership`` or ``links``. CSV writes a directory; every other format one file.
@@ -777,7 +780,7 @@ def export(
             f"Cannot write {out}: directory {out.parent} does not exist; create it first."
         )
     project.check_output(out, "-o", whole_dir=fmt == "csv")
-    build_dir = project.build_dir()
+    build_dir = project.build_dir(build)
     st = store.open_store(build_dir)
     try:
         # Written beside *out* and renamed into place only once complete, so a failure
