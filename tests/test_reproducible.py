@@ -32,6 +32,10 @@ FAKE_CLOCK = """
 import datetime as _dt
 import time as _time
 
+# pandas' C extensions (country_converter's tables) hang on subclassed date types: let them
+# bind the real ones first. date.today() still moves, as it reads time.time().
+import pandas
+
 _SHIFT = 5 * 365 * 86400 + 97 * 86400
 _real_time, _real_time_ns = _time.time, _time.time_ns
 _time.time = lambda: _real_time() + _SHIFT
