@@ -24,7 +24,7 @@ demo: $(BIN)/regimekg
 ## One worker, as a debugger wants it: make test PYTEST_WORKERS=0
 PYTEST_WORKERS ?= auto
 test: $(BIN)/regimekg
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadscope
 
 lint: $(BIN)/regimekg
 	$(BIN)/ruff check src tests benchmarks
