@@ -222,8 +222,9 @@ def canonical_triples(name: URIRef, g: Graph) -> Iterator[tuple[Node, Node, Node
     (:func:`rdflib.compare.to_canonical_graph`, the one ``longturtle`` uses) names each blank
     node by a hash of the triples around it. Only the triples that hold a blank node are
     relabelled: the rest cannot tell two blank nodes apart, and it keeps the cost to the few
-    hundred triples of the evidence nodes (about 2.5 s on a busy 2-core machine). The graph name is hashed into each label, so equal structures in two graphs
-    stay two nodes (N-Quads labels are shared across a whole file).
+    hundred triples of the evidence nodes (about 2.5 s on a busy 2-core machine). The graph
+    name is hashed into each label, so equal structures in two graphs stay two nodes (N-Quads
+    labels are shared across a whole file).
     """
     touching = Graph()
     for t in g:
