@@ -25,21 +25,22 @@ demo: $(BIN)/regimekg
 	@echo; echo "(The UN Advisory Body's 2024 report counted 7 states in all seven of its sampled initiatives and 118 in none; why this graph differs: docs/data.md, \"Coverage\".)"
 	@echo; echo "Outputs: build/regimekg.nq (N-Quads), build/store/ (pyoxigraph), build/candidates.tsv"
 
-## The whole test suite.
+## The whole test suite, spread over every core (pytest-xdist; tests are parallel-safe).
+## One worker, as a debugger wants it: make test PYTEST_WORKERS=0
+PYTEST_WORKERS ?= auto
 test: $(BIN)/regimekg
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -q
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadscope
 
 lint: $(BIN)/regimekg
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/regimekg lint
-	$(BIN)/regimekg ontology reference --check
+	$(BIN)/regimekg generate --check
 
-## Regenerate what is generated from sources: RDF/XML, the ontology reference, the query catalogue.
+## Stamp the version and regenerate what is generated from sources: RDF/XML, the catalog,
+## vocab/metric.ttl, the ontology reference, the query catalogue.
 docs: $(BIN)/regimekg
-	$(BIN)/regimekg ontology export-owl
-	$(BIN)/regimekg ontology reference
-	$(BIN)/python -m regimekg.query --write-docs
+	$(BIN)/regimekg generate
 
 clean:
 	rm -rf build .build.lock

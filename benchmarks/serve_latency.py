@@ -7,8 +7,8 @@ Starts the endpoint on a free loopback port over STORE (a build or store directo
 * runs a named question through the query layer (``regimekg.query`` over HTTP, labels and
   all) for a fixed number of seconds from C client threads and reports answers per second.
 
-The server runs as its own process (``python -m regimekg.serve STORE --port N``), as
-``regimekg serve`` does, so the clients do not compete with it for this interpreter's lock.
+The server runs as its own process (``regimekg serve --build STORE --port N``), as a user
+starts it, so the clients do not compete with it for this interpreter's lock.
 It uses only that command line and the query layer, so the same script measures any version
 of the server::
 
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         port = s.getsockname()[1]
     t0 = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "regimekg.serve", args.store, "--port", str(port)],
+        [sys.executable, "-m", "regimekg.cli", "serve", "--build", args.store, "--port", str(port)],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -36,11 +37,28 @@ def project_copy(tmp_path: Path) -> Project:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One full build of the bundled project, shared by every test that only reads it."""
+    """One full build of the bundled project, shared by every test that only reads it.
+
+    Under pytest-xdist (``make test`` runs ``pytest -n``) the workers share one build too:
+    the first to get here builds it under the run's common temporary directory while the
+    others wait on a lock, instead of each worker spending a core-minute on its own copy.
+    Tests only read it (those that change a build copy it first), so sharing is safe.
+    """
+    from filelock import FileLock
+
+    from regimekg import store
     from regimekg.build import build
 
-    out = tmp_path_factory.mktemp("build") / "build"
-    build(Project(ROOT), out, progress=lambda _m: None)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp("build") / "build"
+        build(Project(ROOT), out, progress=lambda _m: None)
+        return out
+    shared = tmp_path_factory.getbasetemp().parent / "shared-build"
+    shared.mkdir(exist_ok=True)
+    out = shared / "build"
+    with FileLock(str(shared / "fixture.lock")):
+        if not store.is_build(out):
+            build(Project(ROOT), out, progress=lambda _m: None)
     return out
 
 

@@ -63,7 +63,9 @@ def test_store_and_dump_hold_the_same_quads(built: Path) -> None:
     )
 
 
-def test_metrics_graph_is_what_the_analysis_computes_from_the_build(built: Path) -> None:
+def test_metrics_graph_is_what_the_analysis_computes_from_the_build(
+    built: Path, repo: Project
+) -> None:
     """graph/metrics of the build equals :func:`analysis.metrics_ntriples` on the built store,
     for the slices build-info.json lists: the child process that writes it loses nothing."""
     info = json.loads((built / "build-info.json").read_text("utf-8"))

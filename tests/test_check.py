@@ -15,6 +15,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from regimekg import __version__
 from regimekg.check import CheckReport, lint_ontology, run_check
 from regimekg.ontology import generate_owl
 from regimekg.paths import Project
@@ -133,7 +134,7 @@ def test_stale_owl_file_fails(tmp_path: Path) -> None:
     edit(project, '"forum"@en', '"discussion forum"@en', regenerate=False)
     report = run_check(project, reasoner=False)
     hits = problems_naming(report, "regimekg.owl is missing or out of date")
-    assert hits and "python -m regimekg.ontology" in hits[0]
+    assert hits and "regimekg generate" in hits[0]
 
 
 def test_syntax_error_names_the_line(tmp_path: Path) -> None:
@@ -148,16 +149,16 @@ def test_syntax_error_names_the_line(tmp_path: Path) -> None:
 
 def test_version_stamp_must_match_the_package(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    edit(project, 'owl:versionInfo "0.1.0"', 'owl:versionInfo "0.0.9"')
+    edit(project, f'owl:versionInfo "{__version__}"', 'owl:versionInfo "0.0.9"')
     report = run_check(project, reasoner=False)
     assert problems_naming(report, "owl:versionInfo is 0.0.9")
 
 
 def test_catalog_must_map_the_version_iri(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    edit(project, "ontology/0.1.0>", "ontology/0.1.1>")
+    edit(project, f"ontology/{__version__}>", "ontology/0.0.9>")
     report = run_check(project, reasoner=False)
-    assert problems_naming(report, "does not map https://w3id.org/regimekg/ontology/0.1.1")
+    assert problems_naming(report, "does not map https://w3id.org/regimekg/ontology/0.0.9")
 
 
 def test_chinese_label_in_latin_script_fails(tmp_path: Path) -> None:
@@ -228,7 +229,7 @@ def test_stale_metric_vocabulary_fails(tmp_path: Path) -> None:
     path.write_text(text.replace('"betweenness centrality"@en', '"betweenness"@en'), "utf-8")
     report = run_check(project, reasoner=False)
     hits = problems_naming(report, "metric.ttl is missing or out of date")
-    assert hits and "python -m regimekg.ontology" in hits[0]
+    assert hits and "regimekg generate" in hits[0]
 
 
 # --------------------------------------------------------------------------------------------

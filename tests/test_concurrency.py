@@ -338,6 +338,9 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     timeouts: int = 0
+    #: ordinary queries stopped cleanly at the limit: allowed (a busy machine is slow), counted
+    stopped: int = 0
+    answered: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
 
 
@@ -364,10 +367,14 @@ def _client(url: str, queries: list[str], expected: dict[str, object], n: int, s
                 tally.timeouts += 1
             else:
                 tally.wrong.append(f"slow query answered {resp.status}: {data[:120]!r}")
+        elif resp.status == 504 and b"limit and was stopped" in data:
+            tally.stopped += 1
         elif resp.status != 200:
             tally.errors.append(f"HTTP {resp.status}: {data[:200]!r}")
         elif _answer(data) != expected[query]:
             tally.wrong.append(query)
+        else:
+            tally.answered.add(query)
     return tally
 
 
@@ -377,10 +384,16 @@ def load_store(built: Path) -> Iterator[Path]:
 
 
 def test_server_under_bounded_loopback_load(load_store: Path) -> None:
+    """Correctness under load, not speed: every request gets the right answer or a clean
+    timeout, the deliberately slow queries are always stopped, the server stays up.
+
+    The limit leaves ordinary queries (milliseconds when idle) wide headroom on a busy shared
+    machine; one stopped at it anyway is counted, not failed, as speed is not what this tests.
+    """
     queries = _load_queries()
     expected = {qt: _expected(load_store, qt) for qt in queries}
     assert all(expected[qt] not in ([], None) for qt in queries), expected
-    with running(load_store, timeout=3.0) as ep:
+    with running(load_store, timeout=10.0) as ep:
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
             tallies = list(
@@ -398,12 +411,15 @@ def test_server_under_bounded_loopback_load(load_store: Path) -> None:
     errors = [e for t in tallies for e in t.errors]
     wrong = [w for t in tallies for w in t.wrong]
     timeouts = sum(t.timeouts for t in tallies)
+    stopped = sum(t.stopped for t in tallies)
+    answered = set().union(*(t.answered for t in tallies))
     p50 = statistics.median(latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     print(
         f"\nload test: {requests} requests from {CLIENTS} clients in {elapsed:.1f} s "
         f"({requests / elapsed:.0f}/s); {len(errors)} errors, {len(wrong)} wrong answers, "
         f"{timeouts} clean timeouts (of {timeouts + len(wrong)} deliberately slow queries), "
+        f"{stopped} ordinary queries stopped at the limit, "
         f"{restarts} upstream restarts; latency p50 {p50 * 1000:.0f} ms, "
         f"p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
     )
@@ -411,4 +427,5 @@ def test_server_under_bounded_loopback_load(load_store: Path) -> None:
     assert wrong == [], wrong[:5]
     assert timeouts == 2
     assert len(latencies) == requests
+    assert answered == set(queries), "some question was never answered right"
     assert after.errors == [] and after.wrong == [] and len(after.latencies) == len(queries)

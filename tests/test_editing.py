@@ -20,10 +20,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
 
 from regimekg.check import java_available, run_check
+from regimekg.cli import main
 from regimekg.errors import UserError
 from regimekg.namespaces import ONTOLOGY_IRI, RKG
 from regimekg.ontology import generate_owl, load_ontology
-from regimekg.ontology_sync import import_owl, main, normalise, split_turtle, status
+from regimekg.ontology_sync import import_owl, normalise, split_turtle, status
 from regimekg.paths import Project
 from tests.conftest import ROOT, copy_project
 
@@ -37,7 +38,7 @@ def proj(tmp_path: Path) -> Project:
     """A copy of the project whose regimekg.owl is freshly generated from the Turtle."""
     p = copy_project(tmp_path / "proj")
     generate_owl(p)
-    # the Turtle is older than the RDF/XML, as after `python -m regimekg.ontology`
+    # the Turtle is older than the RDF/XML, as after `regimekg generate`
     os.utime(p.ontology_ttl, (1_000_000_000, 1_000_000_000))
     return p
 
@@ -183,12 +184,13 @@ def test_unreadable_owl_names_file_and_line(proj: Project) -> None:
 
 
 def test_status_command_exit_codes(proj: Project, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["status", "--root", str(proj.root)]) == 0
+    root = ["--root", str(proj.root), "ontology"]
+    assert main([*root, "status"]) == 0
     edit_owl(proj, NETWORK)
-    assert main(["status", "--root", str(proj.root)]) == 1
+    assert main([*root, "status"]) == 1
     assert "added: rkg:DigitalPolicyNetwork" in capsys.readouterr().out
-    assert main(["import", "--root", str(proj.root)]) == 0
-    assert main(["status", "--root", str(proj.root)]) == 0
+    assert main([*root, "import-owl"]) == 0
+    assert main([*root, "status"]) == 0
 
 
 # --- edits that break something: `regimekg check` names the term ---------------------------

@@ -269,7 +269,7 @@ def test_no_date_datatype_outside_the_owl2_datatype_map(onto: Graph) -> None:
 
 def test_owl_file_is_up_to_date_with_the_turtle(onto: Graph) -> None:
     owl = Graph().parse(PROJECT.ontology_owl, format="xml")
-    assert isomorphic(owl, onto), "run `python -m regimekg.ontology` to regenerate regimekg.owl"
+    assert isomorphic(owl, onto), "run `regimekg generate` to regenerate regimekg.owl"
     assert PROJECT.ontology_owl.read_text(encoding="utf-8") == to_rdfxml(onto)
 
 
@@ -636,7 +636,7 @@ def test_metric_vocabulary_is_generated_from_the_analysis_definitions() -> None:
 
     path = PROJECT.vocab_dir / METRIC_VOCAB_FILE
     assert path.read_text(encoding="utf-8") == metric_vocabulary_text(), (
-        "run `python -m regimekg.ontology` to regenerate ontology/vocab/metric.ttl"
+        "run `regimekg generate` to regenerate ontology/vocab/metric.ttl"
     )
     g = parse_turtle(path)
     s = scheme("metric")

@@ -95,9 +95,7 @@ def test_scoping_check_catches_what_breaks_engines() -> None:
 
 def test_docs_are_up_to_date() -> None:
     current = (ROOT / docs.DOC).read_text(encoding="utf-8")
-    assert current == docs.generate(ROOT), (
-        "docs/queries.md is stale: run `python -m regimekg.query --write-docs`"
-    )
+    assert current == docs.generate(ROOT), "docs/queries.md is stale: run `regimekg generate`"
 
 
 def test_docs_list_every_question_with_an_example() -> None:
@@ -109,10 +107,10 @@ def test_docs_list_every_question_with_an_example() -> None:
 
 def test_docs_command_checks_staleness() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "regimekg.query", "--check-docs", "--root", str(ROOT)],
+        [sys.executable, "-m", "regimekg.cli", "--root", str(ROOT), "generate", "--check"],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "up to date" in proc.stdout
+    assert "up to date" in proc.stdout, proc.stdout

@@ -25,7 +25,7 @@ def pages(repo: Project) -> dict[str, str]:
 def test_checked_in_reference_is_up_to_date(repo: Project) -> None:
     problems = stale(repo)
     assert not problems, (
-        f"docs/reference/ is stale ({'; '.join(problems)}): run `python -m regimekg.reference`."
+        f"docs/reference/ is stale ({'; '.join(problems)}): run `regimekg generate`."
     )
 
 

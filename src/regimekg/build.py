@@ -165,6 +165,26 @@ def metric_slices(time: Graph) -> list[str | None]:
     return [None, *(str(y) for y in asof.slice_years(time, FIRST_METRICS_YEAR))]
 
 
+def built_at() -> str:
+    """The ``built`` time of build-info.json: ``SOURCE_DATE_EPOCH`` when set, else now.
+
+    ``SOURCE_DATE_EPOCH`` is the reproducible-builds.org convention for pinning a build's
+    time; it is only read here, as nothing in the dump depends on the time.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UserError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since "
+                "1970-01-01 UTC; set it to one (e.g. `git log -1 --format=%ct`) or unset it."
+            ) from None
+    else:
+        when = dt.datetime.now(dt.UTC)
+    return when.isoformat(timespec="seconds")
+
+
 def _writer(conn: Connection, staging: str) -> None:
     """Child process: the metrics graph, the store and the dump, while the parent runs SHACL.
 
@@ -217,6 +237,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
     # The writer process does everything but SHACL once the graphs are assembled; the two
     # take about as long, so both cores stay busy (docs/decisions/20261123-one-writer-process-
     # beside-shacl.md). Started first, it imports its modules while the graphs are loaded.
+    built = built_at()  # first: a bad SOURCE_DATE_EPOCH fails before any work
     ctx = multiprocessing.get_context("spawn")
     conn, child_conn = ctx.Pipe()
     writer = ctx.Process(target=_writer, args=(child_conn, str(staging)), daemon=True)
@@ -254,7 +275,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
         staging,
         {
             "version": __version__,
-            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "built": built,
             "quads": n,
             "graphs": counts,
             "metrics_as_of": [s or "whole graph" for s in slices],

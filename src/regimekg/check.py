@@ -520,12 +520,13 @@ def version_problems(g: Graph, project: Project) -> list[str]:
     if info != [__version__]:
         out.append(
             f"{where}: owl:versionInfo is {', '.join(info) or 'missing'} but the package version "
-            f'is {__version__}; set owl:versionInfo "{__version__}".'
+            f"is {__version__}; run `regimekg generate` to stamp it (the version is set only in "
+            "src/regimekg/__init__.py)."
         )
     if iris != [expected_iri]:
         out.append(
-            f"{where}: owl:versionIRI is {', '.join(iris) or 'missing'}; set it to "
-            f"<{expected_iri}> to match the package version."
+            f"{where}: owl:versionIRI is {', '.join(iris) or 'missing'}, not <{expected_iri}>; "
+            "run `regimekg generate` to stamp the package version."
         )
     return out
 
@@ -558,8 +559,8 @@ def catalog_problems(project: Project, version_iri: str | None = None) -> list[s
     for iri in (str(ONTOLOGY_IRI), version_iri):
         if iri and iri not in names:
             out.append(
-                f'{where} does not map {iri}; add <uri name="{iri}" uri="regimekg.owl"/> so '
-                f"Protégé resolves it offline."
+                f"{where} does not map {iri}, so Protégé cannot resolve it offline; run "
+                "`regimekg generate` to regenerate the catalog."
             )
     return out
 
@@ -883,13 +884,13 @@ def run_check(
     if not owl_is_current(project):
         stale.append(
             f"{_rel(project, project.ontology_owl)} is missing or out of date with {where}: "
-            f"regenerate it with `python -m regimekg.ontology`."
+            "regenerate it with `regimekg generate`."
         )
     if not metric_vocabulary_is_current(project):
         stale.append(
             f"{_rel(project, project.vocab_dir / METRIC_VOCAB_FILE)} is missing or out of date "
             f"with the metric definitions in regimekg.analysis: regenerate it with "
-            f"`python -m regimekg.ontology`."
+            "`regimekg generate`."
         )
     version_iri = onto.value(ONTOLOGY_IRI, OWL.versionIRI)
     stale += catalog_problems(project, str(version_iri) if version_iri is not None else None)

@@ -335,7 +335,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_metrics(args: argparse.Namespace) -> int:
     from .analysis import run as run_metrics
 
-    print(run_metrics(project(args.root), as_of=args.as_of, fmt=args.format, lang=args.lang))
+    print(
+        run_metrics(
+            project(args.root), as_of=args.as_of, fmt=args.format, lang=args.lang, build=args.out
+        )
+    )
     return 0
 
 
@@ -354,6 +358,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         lang=args.lang,
         network=args.network,
         subgraph=spec,
+        build=args.out,
     )
     print(f"Wrote {path}")
     return 0
@@ -376,13 +381,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    serve(
-        project(args.root),
-        port=args.port,
-        timeout=_seconds(args.timeout),
-        cors_origins=args.cors_origin,
-    )
+    proj = project(args.root)
+    target = proj if args.out is None else proj.build_dir(args.out)
+    serve(target, port=args.port, timeout=_seconds(args.timeout), cors_origins=args.cors_origin)
     return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .generate import generate
+
+    result = generate(project(args.root), check=args.check)
+    print(result.summary())
+    return 1 if args.check and result.changed else 0
+
+
+def _build_option(sp: argparse.ArgumentParser) -> None:
+    """``--build DIR`` (or ``--out DIR``, as the build was given it): the build to read."""
+    sp.add_argument(
+        "--build",
+        "--out",
+        dest="out",
+        metavar="DIR",
+        help="build directory to read (default: build/)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -414,7 +435,7 @@ def parser() -> argparse.ArgumentParser:
 
     def endpoint(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--endpoint", help="query a SPARQL 1.1 endpoint instead of the build")
-        sp.add_argument("--out", help="build directory to read (default: build/)")
+        _build_option(sp)
 
     sp = add("build", cmd_build, "build sources + curated + ontology into a validated store")
     sp.add_argument("--out", help="build directory (default: build/)")
@@ -424,7 +445,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("paths", nargs="*", help="RDF files to validate (default: the whole project)")
 
     sp = add("check", cmd_check, "ontology QC: OWL 2 DL lint, HermiT, QC queries, bilingual labels")
-    sp.add_argument("--out", help="build directory whose store the QC queries also check")
+    sp.add_argument(
+        "--build", "--out", dest="out", metavar="DIR",
+        help="build directory whose store the QC queries also check",
+    )  # fmt: skip
 
     sp = add(
         "ontology",
@@ -452,7 +476,7 @@ def parser() -> argparse.ArgumentParser:
         cmd_coverage,
         "participation coverage of the build beside the published figure, and the map's gaps",
     )
-    sp.add_argument("--out", help="build directory to read (default: build/)")
+    _build_option(sp)
     sp.add_argument("--check", type=Path, metavar="PAGE", help="fail if PAGE quotes other numbers")
     sp.add_argument("--write", type=Path, metavar="PAGE", help="replace PAGE's coverage block")
 
@@ -480,7 +504,7 @@ def parser() -> argparse.ArgumentParser:
 
     sp = add("metrics", cmd_metrics, "regime-complexity network metrics")
     sp.add_argument("--as-of", help="compute on the graph as it stood at this date")
-    lang(sp), fmt(sp)
+    lang(sp), fmt(sp), _build_option(sp)
 
     sp = add("export", cmd_export, "export a graph snapshot for visualisation")
     sp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
@@ -503,7 +527,7 @@ def parser() -> argparse.ArgumentParser:
         default="degree",
         help="centrality for --top (default: degree)",
     )
-    lang(sp)
+    lang(sp), _build_option(sp)
 
     sp = add("ingest", cmd_ingest, "add a new document (text, Markdown, CSV/JSON table)")
     sp.add_argument("paths", nargs="+")
@@ -522,11 +546,21 @@ def parser() -> argparse.ArgumentParser:
         help="let web pages on ORIGIN (scheme://host[:port], or *) query /query; repeatable; "
         "default: none (the query page at / needs none)",
     )
+    _build_option(sp)
 
     sp = add("stats", cmd_stats, "triples per graph, entities per class, label coverage")
     lang(sp)
     sp.add_argument("--endpoint", help="read a SPARQL 1.1 endpoint instead of the build")
-    sp.add_argument("--out", help="build directory to read (default: build/)")
+    _build_option(sp)
+
+    sp = add(
+        "generate",
+        cmd_generate,
+        "stamp the version and regenerate every generated artefact (RDF/XML, reference, docs)",
+    )
+    sp.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 naming each stale artefact"
+    )
     return p
 
 

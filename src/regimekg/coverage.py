@@ -208,7 +208,7 @@ def run(build_dir: Path, *, check: Path | None = None, write: Path | None = None
         if quoted(check) != block:
             print(
                 f"{check}: the coverage block differs from build {build_dir}; run "
-                f"`regimekg coverage --out {build_dir} --write {check}`.",
+                f"`regimekg coverage --build {build_dir} --write {check}`.",
                 file=sys.stderr,
             )
             return 1

@@ -810,11 +810,13 @@ def export(
     lang: str = "en",
     network: str = "all",
     subgraph: figures.Subgraph | None = None,
+    build: str | Path | None = None,
 ) -> Path:
     """``regimekg export``: write the graph as it stood at *as_of* to *out* in *fmt*.
 
     With *subgraph* (``--ego``, ``--members-of``, ``--top``) a picture format draws only that
     part of the network as a page-sized figure with a legend (:mod:`regimekg.figures`).
+    *build* is the build directory to read (default ``build/``), as ``--build`` gives it.
 
     *network* picks what the network formats contain: ``all`` (memberships and regime
     links), ``membership`` or ``links``. CSV writes a directory; every other format one file.
@@ -836,7 +838,7 @@ def export(
             f"Cannot write {out}: directory {out.parent} does not exist; create it first."
         )
     project.check_output(out, "-o", whole_dir=fmt == "csv")
-    build_dir = project.build_dir()
+    build_dir = project.build_dir(build)
     st = store.open_store(build_dir)
     try:
         # Written beside *out* and renamed into place only once complete, so a failure

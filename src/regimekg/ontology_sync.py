@@ -17,15 +17,13 @@ undo the Turtle edits, so it is refused unless forced.
 
 Command line::
 
-    python -m regimekg.ontology_sync status      # what regimekg.owl changes compared to the Turtle
-    python -m regimekg.ontology_sync import      # write those changes into regimekg.ttl
+    regimekg ontology status      # what regimekg.owl changes compared to the Turtle
+    regimekg ontology import-owl      # write those changes into regimekg.ttl
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -68,20 +66,20 @@ def read_owl(project: Project) -> Graph:
     path = project.ontology_owl
     if not path.is_file():
         raise UserError(
-            f"{path} is missing: generate it with `python -m regimekg.ontology` before editing it."
+            f"{path} is missing: generate it with `regimekg generate` before editing it."
         )
     try:
         g = Graph().parse(path, format="xml")
     except SAXParseException as e:
         raise UserError(
             f"{path} line {e.getLineNumber()}: malformed RDF/XML ({e.getMessage()}); fix the "
-            f"file or regenerate it from the Turtle with `python -m regimekg.ontology`."
+            f"file or regenerate it from the Turtle with `regimekg generate`."
         ) from None
     except Exception as e:  # rdflib raises several types for bad RDF/XML
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise UserError(
             f"{path}: cannot read RDF/XML ({first}); fix the file or regenerate it with "
-            f"`python -m regimekg.ontology`."
+            f"`regimekg generate`."
         ) from None
     return normalise(g)
 
@@ -580,41 +578,9 @@ def import_owl(project: Project, *, dry_run: bool = False, force: bool = False) 
         raise UserError(
             f"{ttl_path} was modified after {owl_path.name}, so importing would undo the Turtle "
             f"edits ({drift.summary().splitlines()[0]}); regenerate the RDF/XML with "
-            f"`python -m regimekg.ontology` to keep the Turtle, or pass --force to import."
+            f"`regimekg generate` to keep the Turtle, or pass --force to import."
         )
     if not dry_run:
         files.write_text(ttl_path, merged)
         generate_owl(project)
     return ImportResult(drift, not dry_run, ttl_path)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m regimekg.ontology_sync (status|import) [--dry-run] [--force] [--root DIR]``."""
-    from .paths import project as find_project
-
-    ap = argparse.ArgumentParser(
-        prog="python -m regimekg.ontology_sync",
-        description="Bring edits of ontology/regimekg.owl (Protégé, owlready2) back into "
-        "ontology/regimekg.ttl (将 RDF/XML 中的修改同步回 Turtle 源文件).",
-    )
-    ap.add_argument("action", choices=("status", "import"))
-    ap.add_argument("--root", help="project directory (default: found from the current directory)")
-    ap.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
-    ap.add_argument("--force", action="store_true", help="import even if the Turtle is newer")
-    args = ap.parse_args(argv)
-    try:
-        proj = find_project(args.root)
-        if args.action == "status":
-            drift = status(proj)
-            print(drift.summary())
-            return 0 if drift.empty else 1
-        result = import_owl(proj, dry_run=args.dry_run, force=args.force)
-    except UserError as e:
-        print(f"regimekg: {e}", file=sys.stderr)
-        return 2
-    print(result.summary())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -41,7 +41,6 @@ import ipaddress
 import math
 import os
 import signal
-import sys
 import threading
 import time
 import urllib.parse
@@ -1061,36 +1060,3 @@ def running(root_or_store: Project | str | os.PathLike[str], **kwargs: Any) -> I
     kwargs.setdefault("queries_dir", queries_dir(root_or_store))
     with Endpoint(store_path(root_or_store), **kwargs) as ep:
         yield ep
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m regimekg.serve STORE [--port N] [--timeout S]`` (the CLI's ``serve`` verb
-    for scripts that have a store but no project)."""
-    import argparse
-
-    p = argparse.ArgumentParser(prog="python -m regimekg.serve")
-    p.add_argument("store", help="build directory or store directory")
-    p.add_argument("--port", type=int, default=7878)
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
-    p.add_argument("--result-cap", type=int, default=RESULT_CAP)
-    p.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
-    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN")
-    args = p.parse_args(argv)
-    try:
-        serve(
-            args.store,
-            port=args.port,
-            timeout=args.timeout,
-            result_cap=args.result_cap,
-            workers=args.workers,
-            cors_origins=args.cors_origin,
-            log=lambda line: print(line, flush=True),
-        )
-    except UserError as e:
-        print(f"regimekg: {e}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
