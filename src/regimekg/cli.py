@@ -343,6 +343,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         lang=args.lang,
         network=args.network,
+        excel=args.excel,
     )
     print(f"Wrote {path}")
     return 0
@@ -471,6 +472,11 @@ def parser() -> argparse.ArgumentParser:
         choices=("all", "membership", "links"),
         default="all",
         help="which network to export (default: both)",
+    )
+    sp.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV only: write UTF-8 with a byte-order mark so Excel shows Chinese correctly",
     )
     lang(sp)
 
