@@ -292,8 +292,15 @@ def typed(
 
 
 def write_graphml(g: nx.MultiDiGraph, out: Path) -> None:
+    """GraphML with typed keys. An edge's IRI is its ``<edge id>`` (networkx writes the key
+    there) and, like a node's, its ``iri`` data: igraph refuses an ``id`` data key beside
+    the element id and does not keep edge element ids, so ``iri`` is what it reads."""
     check_xml_values(g, "GraphML")
-    nx.write_graphml(_sorted_copy(g), out, encoding="utf-8", prettyprint=True)
+    h = _sorted_copy(g)
+    for _, _, k, d in h.edges(keys=True, data=True):
+        d.pop("id", None)
+        d["iri"] = k
+    nx.write_graphml(h, out, encoding="utf-8", prettyprint=True)
 
 
 GEXF_NS = "http://gexf.net/1.3"
