@@ -517,3 +517,35 @@ def test_csv_has_days_codes_and_an_excel_option(project: Project, tmp_path: Path
     assert (estoria["start"], estoria["start_day"]) == ("2020-06", "2020-06-30")
     with pytest.raises(UserError, match="--excel"):
         export(project, "gexf", tmp_path / "x.gexf", excel=True)
+
+
+@pytest.mark.parametrize("which", ["institutions", "actors"])
+def test_projections_carry_co_membership_weights(project: Project, tmp_path: Path, which) -> None:
+    out = export(project, "graphml", tmp_path / "p.graphml", as_of="2025", network=which)
+    g = nx.read_graphml(out, force_multigraph=True)
+    m = analysis.compute(
+        read_graph(oxigraph_select(ox.Store.read_only(str(project.build_dir() / "store")))).at(
+            dt.date(2025, 12, 31)
+        )
+    )
+    name = "institution-projection" if which == "institutions" else "actor-projection"
+    assert g.number_of_nodes() == m.value("node-count", name)
+    assert g.number_of_edges() == m.value("edge-count", name)
+    weights = {tuple(sorted((u, v))): d["weight"] for u, v, d in g.edges(data=True)}
+    assert all(isinstance(w, int) and w > 0 for w in weights.values())
+    if which == "institutions":
+        assert weights[tuple(sorted((ALPHA, BETA)))] == 4  # A B C D
+        assert weights[tuple(sorted((BETA, DELTA)))] == 2  # E F
+        assert tuple(sorted((ALPHA, EPSILON))) not in weights
+        for (a, b), w in weights.items():
+            assert w == m.value("shared-members", name, a, b)
+    else:
+        assert weights[tuple(sorted((A, B)))] == 2  # alpha, beta
+        assert tuple(sorted((A, H))) not in weights
+    gexf = export(project, "gexf", tmp_path / "p.gexf", as_of="2025", network=which)
+    assert gexf_validator().validate(etree.parse(str(gexf)))
+    assert {float(e.get("weight")) for e in etree.parse(str(gexf)).iterfind(".//{*}edge")} == {
+        float(w) for w in weights.values()
+    }
+    with pytest.raises(UserError, match="projection"):
+        export(project, "csv", tmp_path / "c", network=which)

@@ -469,9 +469,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True, help="output file")
     sp.add_argument(
         "--network",
-        choices=("all", "membership", "links"),
+        choices=("all", "membership", "links", "institutions", "actors"),
         default="all",
-        help="which network to export (default: both)",
+        help="which network to export (default: memberships and regime links); institutions"
+        " and actors are the co-membership projections with weights",
     )
     sp.add_argument(
         "--excel",

@@ -42,6 +42,7 @@ from .analysis import (
     Select,
     compute,
     iter_years,
+    networks,
     oxigraph_select,
     read_graph,
 )
@@ -52,7 +53,11 @@ from .outputs import check_xml_values, csv_row
 from .paths import Project
 
 FORMATS = ("graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "html")
-NETWORK_CHOICES = ("all", "membership", "links")
+#: One-mode projections of the membership network, with co-membership weights.
+PROJECTIONS = ("institutions", "actors")
+NETWORK_CHOICES = ("all", "membership", "links", *PROJECTIONS)
+#: The formats that can carry a projection (the others draw or list the two-mode network).
+PROJECTION_FORMATS = ("graphml", "gexf", "cyjs", "d3")
 LANGS = ("en", "zh")
 
 KIND_LABELS = {
@@ -166,6 +171,51 @@ def snapshot(
                 "start_day": first,
                 "end_day": last,
             }
+        )
+    return g
+
+
+def projection(
+    data: RegimeData,
+    which: str,
+    *,
+    lang: str = "en",
+    info: dict[str, Any] | None = None,
+) -> nx.MultiDiGraph:
+    """The institution or actor projection of the membership network, weighted.
+
+    The projections are those ``regimekg metrics`` measures (docs/metrics.md; member roles
+    only, observers left out): two bodies are joined when they share members, two actors
+    when they belong to the same bodies, and ``weight`` is how many they share. Each pair
+    is one edge from the IRI that sorts first to the other, with the id ``IRI|IRI`` (the
+    same on every run); read it as undirected. Nodes carry the attributes of
+    :func:`snapshot`.
+    """
+    base = snapshot(data, lang=lang, info=info, network="membership")
+    net = networks(data)
+    proj = net.institutions if which == "institutions" else net.actors
+    what = {"institutions": ("shared members", "共同成员"), "actors": ("shared bodies", "共同机制")}
+    g = nx.MultiDiGraph()
+    g.graph.update(base.graph)
+    g.graph["network"] = which
+    for n in sorted(proj):
+        g.add_node(n, **base.nodes[n])
+    for a, b, d in sorted(proj.edges(data=True), key=lambda e: tuple(sorted(e[:2]))):
+        u, v = sorted((a, b))
+        weight = int(d["weight"])
+        g.add_edge(
+            u,
+            v,
+            key=f"{u}|{v}",
+            relation="co-membership",
+            role="",
+            link_type="",
+            label=f"{weight} {_label(what[which], lang)}",
+            start="",
+            end="",
+            start_day="",
+            end_day="",
+            weight=weight,
         )
     return g
 
@@ -940,6 +990,11 @@ def export(
         raise UserError(f"Unknown language {lang!r}; use en or zh.")
     if network not in NETWORK_CHOICES:
         raise UserError(f"Unknown network {network!r}; use one of {', '.join(NETWORK_CHOICES)}.")
+    if network in PROJECTIONS and fmt not in PROJECTION_FORMATS:
+        raise UserError(
+            f"--network {network} is a weighted projection that --format {fmt} cannot hold; "
+            f"use --format {', '.join(PROJECTION_FORMATS)}."
+        )
     if excel and fmt != "csv":
         raise UserError(f"--excel applies to --format csv only, not {fmt}; drop --excel.")
     day = asof.resolve(as_of)
@@ -995,7 +1050,10 @@ def _write(
         page = viewer_html(viewer_data(select, data, lang=lang, info=info), lang=lang)
         out.write_text(page, encoding="utf-8")
         return
-    g = snapshot(data, lang=lang, info=info, network=network)
+    if network in PROJECTIONS:
+        g = projection(data, network, lang=lang, info=info)
+    else:
+        g = snapshot(data, lang=lang, info=info, network=network)
     writers = {"graphml": write_graphml, "gexf": write_gexf, "cyjs": write_cyjs, "d3": write_d3}
     if fmt in writers:
         extras: dict[str, dict[str, Any]] = defaultdict(dict)
@@ -1013,6 +1071,7 @@ __all__ = [
     "FORMATS",
     "export",
     "node_metrics",
+    "projection",
     "read_join_keys",
     "slice_quads",
     "snapshot",
