@@ -8,25 +8,31 @@ among 14 entities; at the end of 2019, 15 memberships and 4 links among 11 entit
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import shutil
 import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import igraph
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from lxml import etree
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from regimekg import analysis
+from regimekg.analysis import oxigraph_select, read_graph
 from regimekg.errors import UserError
 from regimekg.export import FORMATS, export
 from regimekg.paths import Project
 
-from .test_analysis import ALPHA, BETA, DELTA, EPSILON, GAMMA, OMEGA, ZETA, B, H, make_project
+from .test_analysis import ALPHA, BETA, DELTA, EPSILON, GAMMA, OMEGA, ZETA, A, B, E, H, make_project
 
 RKG = "https://w3id.org/regimekg/ontology#"
+ID = "https://w3id.org/regimekg/id/"
 SLICES = {
     # as_of: (nodes, edges)
     "2025": (14, 18 + 8),
@@ -34,9 +40,29 @@ SLICES = {
 }
 
 
+#: Join keys added to the fixture's build (made-up values for made-up states).
+CODES = {
+    "iso3166Alpha2": "AR",
+    "iso3166Alpha3": "ARD",
+    "iso3166Numeric": "004",
+    "gleditschWardCode": "700",
+}
+QID = "Q123"
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    return make_project(tmp_path_factory.mktemp("export") / "proj")
+    proj = make_project(tmp_path_factory.mktemp("export") / "proj")
+    st = ox.Store(str(proj.build_dir() / "store"))
+    graph = ox.NamedNode("https://w3id.org/regimekg/graph/curated")
+    for prop, value in CODES.items():
+        st.add(ox.Quad(ox.NamedNode(A), ox.NamedNode(RKG + prop), ox.Literal(value), graph))
+    skos = "http://www.w3.org/2004/02/skos/core#exactMatch"
+    wd = ox.NamedNode(f"http://www.wikidata.org/entity/{QID}")
+    st.add(ox.Quad(ox.NamedNode(ALPHA), ox.NamedNode(skos), wd, graph))
+    st.flush()
+    del st
+    return proj
 
 
 @pytest.fixture(scope="module")
@@ -356,3 +382,170 @@ def test_exports_never_go_into_the_project_folders(project: Project) -> None:
     ):
         with pytest.raises(UserError, match="project"):
             export(project, fmt, target)
+
+
+# --------------------------------------------------------------------------- loads cleanly
+
+GEXF_GRAMMAR = Path(__file__).parent / "fixtures" / "gexf-1.3" / "gexf.rng"
+
+
+def gexf_validator() -> etree.RelaxNG:
+    """The published GEXF 1.3 grammar without its viz include (see fixtures/gexf-1.3)."""
+    doc = etree.parse(str(GEXF_GRAMMAR))
+    for inc in doc.getroot().findall("{http://relaxng.org/ns/structure/1.0}include"):
+        if inc.get("href") == "viz.rng":
+            doc.getroot().remove(inc)
+    return etree.RelaxNG(doc)
+
+
+def test_gexf_is_valid_gexf_1_3(project: Project, tmp_path: Path) -> None:
+    rng = gexf_validator()
+    for as_of in (None, "2019"):
+        out = export(project, "gexf", tmp_path / f"g-{as_of}.gexf", as_of=as_of, lang="zh")
+        doc = etree.parse(str(out))
+        assert rng.validate(doc), rng.error_log.last_error
+        assert doc.getroot().get("version") == "1.3"
+    # the validator is strict: the graph name networkx writes is rejected
+    doc.getroot().find("{*}graph").set("name", "regimekg")
+    assert not rng.validate(doc)
+
+
+def test_gexf_attributes_are_typed(project: Project, tmp_path: Path) -> None:
+    out = export(project, "gexf", tmp_path / "g.gexf", as_of="2025")
+    types = {
+        a.get("title"): a.get("type")
+        for a in ET.parse(out).getroot().iterfind(".//{*}attributes/{*}attribute")
+    }
+    assert types["start_year"] in ("integer", "long")
+    assert types["member_count"] in ("integer", "long")
+    assert types["institution_betweenness"] == "double"
+    assert types["gw_code"] in ("integer", "long")
+    assert types["iso3166_numeric"] == "string"  # leading zeros survive
+    g = nx.read_gexf(out)
+    assert g.nodes[BETA]["member_count"] == 6
+    assert g.nodes[E]["membership_count"] == 3  # beta, gamma, delta
+    assert g.nodes[A]["gw_code"] == 700 and g.nodes[A]["iso3166_numeric"] == "004"
+
+
+def _metric(m: analysis.Metrics, metric: str, network: str, node: str) -> float | int | None:
+    return m.value(metric, network, node)
+
+
+def test_graphml_typed_attributes_match_the_metrics(project: Project, tmp_path: Path) -> None:
+    out = export(project, "graphml", tmp_path / "g.graphml", as_of="2025")
+    g = nx.read_graphml(out, force_multigraph=True)
+    m = analysis.compute(
+        read_graph(oxigraph_select(ox.Store.read_only(str(project.build_dir() / "store")))).at(
+            dt.date(2025, 12, 31)
+        )
+    )
+    for node, d in g.nodes(data=True):
+        assert isinstance(d["degree"], int) and d["degree"] == g.degree(node)
+        assert isinstance(d["member_count"], int) and isinstance(d["membership_count"], int)
+        assert ";" not in d["start"] and ";" not in d["end"]
+        if d["start_day"]:
+            assert d["start_year"] == int(d["start_day"][:4])
+        else:
+            assert "start_year" not in d
+    for inst in (ALPHA, BETA, GAMMA):
+        d = g.nodes[inst]
+        assert isinstance(d["institution_betweenness"], float)
+        assert d["institution_betweenness"] == _metric(
+            m, "betweenness-centrality", "institution-projection", inst
+        )
+        assert d["institution_eigenvector"] == _metric(
+            m, "eigenvector-centrality", "institution-projection", inst
+        )
+    assert g.nodes[BETA]["member_count"] == 6
+    assert g.nodes[E]["actor_degree_centrality"] == _metric(
+        m, "degree-centrality", "actor-projection", E
+    )
+    assert g.nodes[A]["iso3166_alpha3"] == "ARD" and g.nodes[A]["gw_code"] == 700
+    assert g.nodes[ALPHA]["wikidata"] == QID
+    assert g.nodes[DELTA]["start"] == "2020-03" and g.nodes[DELTA]["start_year"] == 2020
+    estoria = f"{ID}membership/delta-partnership/estoria/member"
+    (edge,) = [d for _, _, k, d in g.edges(keys=True, data=True) if k == estoria]
+    assert edge["start"] == "2020-06" and edge["start_day"] == "2020-06-30"
+    assert edge["start_year"] == 2020
+
+
+@pytest.mark.parametrize("as_of", [None, "2019"])
+def test_graphml_read_by_igraph(project: Project, tmp_path: Path, as_of, whole_counts) -> None:
+    out = export(project, "graphml", tmp_path / "g.graphml", as_of=as_of)
+    g = igraph.Graph.Read_GraphML(str(out))
+    assert (g.vcount(), g.ecount()) == expected(as_of, whole_counts)
+    assert g.is_directed()
+    by_iri = {v["id"]: v for v in g.vs}
+    beta = by_iri[BETA]
+    assert beta["member_count"] == 6 and isinstance(beta["member_count"], float | int)
+    assert beta["start_year"] == 2005
+    assert isinstance(by_iri[ALPHA]["institution_betweenness"], float)
+    assert by_iri[A]["gw_code"] == 700 and by_iri[A]["iso3166_alpha2"] == "AR"
+    keys = {k for _, _, k in nx.read_graphml(out, force_multigraph=True).edges(keys=True)}
+    assert {e["iri"] for e in g.es} == keys
+
+
+@pytest.mark.parametrize("as_of", [None, "2019"])
+def test_cytoscape_edges_have_stable_ids(project: Project, tmp_path: Path, as_of) -> None:
+    docs = [
+        json.loads(export(project, "cyjs", tmp_path / f"{i}.cyjs", as_of=as_of).read_text("utf-8"))
+        for i in range(2)
+    ]
+    ids = [[e["data"]["id"] for e in d["elements"]["edges"]] for d in docs]
+    assert ids[0] == ids[1]
+    assert len(set(ids[0])) == len(ids[0])
+    node_ids = {n["data"]["id"] for n in docs[0]["elements"]["nodes"]}
+    assert not node_ids & set(ids[0])  # Cytoscape needs ids unique across the whole graph
+    assert all(e["data"]["id"] == e["data"]["key"] for e in docs[0]["elements"]["edges"])
+
+
+def test_csv_has_days_codes_and_an_excel_option(project: Project, tmp_path: Path) -> None:
+    plain = export(project, "csv", tmp_path / "plain", as_of="2025")
+    excel = export(project, "csv", tmp_path / "excel", as_of="2025", excel=True)
+    for name in ("nodes.csv", "edges.csv", "edges-panel.csv", "panel/edges-2019.csv"):
+        assert not (plain / name).read_bytes().startswith(b"\xef\xbb\xbf")
+        assert (excel / name).read_bytes().startswith(b"\xef\xbb\xbf")
+        assert (excel / name).read_text("utf-8-sig") == (plain / name).read_text("utf-8")
+    with (plain / "nodes.csv").open(encoding="utf-8") as f:
+        nodes = {r["iri"]: r for r in csv.DictReader(f)}
+    assert nodes[DELTA]["start_day"] == "2020-03-31"
+    assert nodes[A]["iso3166_alpha2"] == "AR" and nodes[A]["iso3166_numeric"] == "004"
+    assert nodes[ALPHA]["wikidata"] == QID
+    with (plain / "edges.csv").open(encoding="utf-8") as f:
+        edges = {r["id"]: r for r in csv.DictReader(f)}
+    estoria = edges[f"{ID}membership/delta-partnership/estoria/member"]
+    assert (estoria["start"], estoria["start_day"]) == ("2020-06", "2020-06-30")
+    with pytest.raises(UserError, match="--excel"):
+        export(project, "gexf", tmp_path / "x.gexf", excel=True)
+
+
+@pytest.mark.parametrize("which", ["institutions", "actors"])
+def test_projections_carry_co_membership_weights(project: Project, tmp_path: Path, which) -> None:
+    out = export(project, "graphml", tmp_path / "p.graphml", as_of="2025", network=which)
+    g = nx.read_graphml(out, force_multigraph=True)
+    m = analysis.compute(
+        read_graph(oxigraph_select(ox.Store.read_only(str(project.build_dir() / "store")))).at(
+            dt.date(2025, 12, 31)
+        )
+    )
+    name = "institution-projection" if which == "institutions" else "actor-projection"
+    assert g.number_of_nodes() == m.value("node-count", name)
+    assert g.number_of_edges() == m.value("edge-count", name)
+    weights = {tuple(sorted((u, v))): d["weight"] for u, v, d in g.edges(data=True)}
+    assert all(isinstance(w, int) and w > 0 for w in weights.values())
+    if which == "institutions":
+        assert weights[tuple(sorted((ALPHA, BETA)))] == 4  # A B C D
+        assert weights[tuple(sorted((BETA, DELTA)))] == 2  # E F
+        assert tuple(sorted((ALPHA, EPSILON))) not in weights
+        for (a, b), w in weights.items():
+            assert w == m.value("shared-members", name, a, b)
+    else:
+        assert weights[tuple(sorted((A, B)))] == 2  # alpha, beta
+        assert tuple(sorted((A, H))) not in weights
+    gexf = export(project, "gexf", tmp_path / "p.gexf", as_of="2025", network=which)
+    assert gexf_validator().validate(etree.parse(str(gexf)))
+    assert {float(e.get("weight")) for e in etree.parse(str(gexf)).iterfind(".//{*}edge")} == {
+        float(w) for w in weights.values()
+    }
+    with pytest.raises(UserError, match="projection"):
+        export(project, "csv", tmp_path / "c", network=which)

@@ -359,6 +359,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         network=args.network,
         subgraph=spec,
         build=args.out,
+        excel=args.excel,
     )
     print(f"Wrote {path}")
     return 0
@@ -512,9 +513,15 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True, help="output file")
     sp.add_argument(
         "--network",
-        choices=("all", "membership", "links"),
+        choices=("all", "membership", "links", "institutions", "actors"),
         default="all",
-        help="which network to export (default: both)",
+        help="which network to export (default: memberships and regime links); institutions"
+        " and actors are the co-membership projections with weights",
+    )
+    sp.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV only: write UTF-8 with a byte-order mark so Excel shows Chinese correctly",
     )
     fig = sp.add_argument_group("figures (png, svg, pdf: one subgraph, page-sized, with a legend)")
     fig.add_argument("--ego", metavar="ENTITY", help="an entity and its neighbours")

@@ -40,7 +40,9 @@ from . import __version__, asof, figures, files, layout, store, vocab
 from .analysis import (
     RegimeData,
     Select,
+    compute,
     iter_years,
+    networks,
     oxigraph_select,
     read_graph,
 )
@@ -53,7 +55,11 @@ from .paths import Project
 FORMATS = (
     "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "pdf", "html",
 )  # fmt: skip
-NETWORK_CHOICES = ("all", "membership", "links")
+#: One-mode projections of the membership network, with co-membership weights.
+PROJECTIONS = ("institutions", "actors")
+NETWORK_CHOICES = ("all", "membership", "links", *PROJECTIONS)
+#: The formats that can carry a projection (the others draw or list the two-mode network).
+PROJECTION_FORMATS = ("graphml", "gexf", "cyjs", "d3")
 LANGS = ("en", "zh")
 
 KIND_LABELS = {
@@ -171,6 +177,51 @@ def snapshot(
     return g
 
 
+def projection(
+    data: RegimeData,
+    which: str,
+    *,
+    lang: str = "en",
+    info: dict[str, Any] | None = None,
+) -> nx.MultiDiGraph:
+    """The institution or actor projection of the membership network, weighted.
+
+    The projections are those ``regimekg metrics`` measures (docs/metrics.md; member roles
+    only, observers left out): two bodies are joined when they share members, two actors
+    when they belong to the same bodies, and ``weight`` is how many they share. Each pair
+    is one edge from the IRI that sorts first to the other, with the id ``IRI|IRI`` (the
+    same on every run); read it as undirected. Nodes carry the attributes of
+    :func:`snapshot`.
+    """
+    base = snapshot(data, lang=lang, info=info, network="membership")
+    net = networks(data)
+    proj = net.institutions if which == "institutions" else net.actors
+    what = {"institutions": ("shared members", "共同成员"), "actors": ("shared bodies", "共同机制")}
+    g = nx.MultiDiGraph()
+    g.graph.update(base.graph)
+    g.graph["network"] = which
+    for n in sorted(proj):
+        g.add_node(n, **base.nodes[n])
+    for a, b, d in sorted(proj.edges(data=True), key=lambda e: tuple(sorted(e[:2]))):
+        u, v = sorted((a, b))
+        weight = int(d["weight"])
+        g.add_edge(
+            u,
+            v,
+            key=f"{u}|{v}",
+            relation="co-membership",
+            role="",
+            link_type="",
+            label=f"{weight} {_label(what[which], lang)}",
+            start="",
+            end="",
+            start_day="",
+            end_day="",
+            weight=weight,
+        )
+    return g
+
+
 def _sorted_copy(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """The same graph with nodes and edges in IRI order, so every file is deterministic."""
     h = nx.MultiDiGraph()
@@ -182,54 +233,182 @@ def _sorted_copy(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return h
 
 
+# --------------------------------------------------------------------------- typed attributes
+
+#: State codes (ontology/regimekg.ttl, "State codes") → node attribute names. The ISO numeric
+#: code stays a string so that leading zeros (004) survive, as the ontology says; the
+#: Gleditsch–Ward code is a number in every dataset that uses it, so it is written as one.
+CODE_ATTRIBUTES = {
+    str(RKG.iso3166Alpha2): "iso3166_alpha2",
+    str(RKG.iso3166Alpha3): "iso3166_alpha3",
+    str(RKG.iso3166Numeric): "iso3166_numeric",
+    str(RKG.gleditschWardCode): "gw_code",
+}
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+
+Q_JOIN_KEYS = """
+SELECT ?e ?p ?v WHERE {
+  { VALUES ?p { rkg:iso3166Alpha2 rkg:iso3166Alpha3 rkg:iso3166Numeric rkg:gleditschWardCode }
+    ?e ?p ?v . }
+  UNION
+  { ?e skos:exactMatch ?v . BIND(skos:exactMatch AS ?p)
+    FILTER(STRSTARTS(STR(?v), "http://www.wikidata.org/entity/")) }
+}"""
+
+
+def read_join_keys(select: Select) -> dict[str, dict[str, str | int]]:
+    """State codes and Wikidata Q-ids by entity IRI: the keys that join an export to other
+    datasets (COW/V-Dem by GW code, World Bank by ISO alpha-3, Wikidata by Q-id)."""
+    out: dict[str, dict[str, str | int]] = defaultdict(dict)
+    for r in select(Q_JOIN_KEYS):
+        value = r["v"][0] if isinstance(r["v"], tuple) else r["v"]
+        if r["p"] in CODE_ATTRIBUTES:
+            name = CODE_ATTRIBUTES[r["p"]]
+            out[r["e"]][name] = int(value) if name == "gw_code" and value.isdigit() else value
+        elif value.startswith(WIKIDATA_ENTITY):
+            qid = value[len(WIKIDATA_ENTITY) :]
+            old = str(out[r["e"]].get("wikidata", ""))
+            out[r["e"]]["wikidata"] = ";".join(sorted({*filter(None, old.split(";")), qid}))
+    return dict(out)
+
+
+#: Per-entity values of ``regimekg metrics`` (docs/metrics.md) → node attribute names.
+METRIC_ATTRIBUTES = {
+    ("member-count", "membership"): "member_count",
+    ("institution-membership-count", "membership"): "membership_count",
+    ("degree-centrality", "institution-projection"): "institution_degree_centrality",
+    ("betweenness-centrality", "institution-projection"): "institution_betweenness",
+    ("eigenvector-centrality", "institution-projection"): "institution_eigenvector",
+    ("shared-member-strength", "institution-projection"): "shared_member_strength",
+    ("degree-centrality", "actor-projection"): "actor_degree_centrality",
+    ("betweenness-centrality", "actor-projection"): "actor_betweenness",
+    ("eigenvector-centrality", "actor-projection"): "actor_eigenvector",
+    ("link-in-degree", "regime-links"): "link_in_degree",
+    ("link-out-degree", "regime-links"): "link_out_degree",
+    ("betweenness-centrality", "regime-links"): "link_betweenness",
+}
+#: Counts every node has (0 when it has no member or belongs to nothing).
+ALWAYS_COUNTED = ("member_count", "membership_count")
+
+
+def node_metrics(data: RegimeData) -> dict[str, dict[str, int | float]]:
+    """The per-entity metrics of *data*, computed by :func:`regimekg.analysis.compute`, so an
+    export carries exactly the numbers ``regimekg metrics --as-of`` prints for that date."""
+    out: dict[str, dict[str, int | float]] = defaultdict(dict)
+    for o in compute(data).observations:
+        name = METRIC_ATTRIBUTES.get((o.metric, o.network))
+        if name and o.subject and o.related is None and o.value is not None:
+            out[o.subject][name] = o.value
+    return dict(out)
+
+
+def _year(day: str) -> int | None:
+    return int(day[:4]) if day else None
+
+
+def typed(
+    g: nx.MultiDiGraph,
+    extras: dict[str, dict[str, Any]] | None = None,
+) -> nx.MultiDiGraph:
+    """The snapshot with typed attributes for GraphML, GEXF and the JSON formats.
+
+    Each element gets one ``start``/``end`` as the source gave it (its precision kept, e.g.
+    ``2020-06``; the earliest when sources differ, as for memberships), the materialised
+    ``start_day``/``end_day`` (ISO days of docs/time.md) and integer ``start_year``/
+    ``end_year``; nodes get their degree in this export, the metrics of
+    :func:`node_metrics` and the join keys of :func:`read_join_keys` (*extras*); edges get
+    an ``id`` (the statement IRI, so it is the same on every run). A value that is unknown
+    is left out rather than written as an empty number, so tools read it as missing.
+    """
+    extras = extras or {}
+    h = _sorted_copy(g)
+    for n, d in h.nodes(data=True):
+        d["start"] = str(d["start"]).split(";")[0]
+        d["end"] = str(d["end"]).split(";")[0]
+        d["degree"] = g.degree(n)
+        for name in ALWAYS_COUNTED:
+            d[name] = 0
+        d.update(extras.get(n, {}))
+    for _, _, k, d in h.edges(keys=True, data=True):
+        d["id"] = k
+    items = [d for _, d in h.nodes(data=True)] + [d for _, _, d in h.edges(data=True)]
+    for d in items:
+        for side in ("start", "end"):
+            year = _year(d[f"{side}_day"])
+            if year is not None:
+                d[f"{side}_year"] = year
+    return h
+
+
 # --------------------------------------------------------------------------- writers
 
 
 def write_graphml(g: nx.MultiDiGraph, out: Path) -> None:
+    """GraphML with typed keys. An edge's IRI is its ``<edge id>`` (networkx writes the key
+    there) and, like a node's, its ``iri`` data: igraph refuses an ``id`` data key beside
+    the element id and does not keep edge element ids, so ``iri`` is what it reads."""
     check_xml_values(g, "GraphML")
-    nx.write_graphml(_sorted_copy(g), out, encoding="utf-8", prettyprint=True)
+    h = _sorted_copy(g)
+    for _, _, k, d in h.edges(keys=True, data=True):
+        d.pop("id", None)
+        d["iri"] = k
+    nx.write_graphml(h, out, encoding="utf-8", prettyprint=True)
+
+
+GEXF_NS = "http://gexf.net/1.3"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def write_gexf(g: nx.MultiDiGraph, out: Path) -> None:
-    """Dynamic GEXF 1.2: node and edge ``start``/``end`` are the known-from/until days.
+    """Dynamic GEXF 1.3: node and edge ``start``/``end`` are the known-from/until days.
 
     Gephi's timeline needs full dates; these are the materialised days of docs/time.md
     (a start of "2020-06" is known from 2020-06-30), so Gephi's timeline shows what
     ``--as-of`` shows. The dates as the sources gave them stay in ``start_given``/``end_given``.
+    networkx writes GEXF 1.2draft; the document is moved to the 1.3 namespace and stripped of
+    what the 1.3 grammar does not allow (a graph ``name``, ``mode`` on ``attributes``,
+    ``xsi:schemaLocation``), so it validates against the published schema
+    (tests/fixtures/gexf-1.3).
     """
     check_xml_values(g, "GEXF")
     h = _sorted_copy(g)
-    h.graph["mode"] = "dynamic"
-    h.graph["name"] = g.graph["title"]
-    for _, _, k, d in h.edges(keys=True, data=True):
-        d["id"] = k
+    h.graph = {"mode": "dynamic"}
     for items in (h.nodes(data=True), ((u, d) for u, _, d in h.edges(data=True))):
         for _, d in items:
             d["start_given"], d["end_given"] = d.pop("start"), d.pop("end")
-            first, last = d.pop("start_day"), d.pop("end_day")
+            first, last = d.get("start_day", ""), d.get("end_day", "")
             if first:
                 d["start"] = first
             if last:
                 d["end"] = last
-    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", prettyprint=True))
-    root = ET.fromstring(text)
-    ns = {"g": root.tag.split("}")[0].strip("{")}
-    ET.register_namespace("", ns["g"])
+    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", prettyprint=False))
+    old = ET.fromstring(text).tag.split("}")[0].strip("{")
+    root = ET.fromstring(text.replace(f'"{old}"', f'"{GEXF_NS}"', 1))
+    root.attrib.pop(f"{{{_XSI}}}schemaLocation", None)
+    root.set("version", "1.3")
+    ET.register_namespace("", GEXF_NS)
+    ns = {"g": GEXF_NS}
+    graph = root.find("g:graph", ns)
+    assert graph is not None
+    graph.attrib.pop("name", None)
+    for attrs in graph.findall("g:attributes", ns):
+        attrs.attrib.pop("mode", None)
     meta = root.find("g:meta", ns)
     if meta is None:
-        meta = ET.Element(f"{{{ns['g']}}}meta")
+        meta = ET.Element(f"{{{GEXF_NS}}}meta")
         root.insert(0, meta)
+    meta.attrib.clear()
     built = str(g.graph.get("build_date", ""))[:10]
     if built:
         meta.set("lastmodifieddate", built)
     for child in list(meta):
         meta.remove(child)
-    ET.SubElement(meta, f"{{{ns['g']}}}creator").text = g.graph["generator"]
+    ET.SubElement(meta, f"{{{GEXF_NS}}}creator").text = g.graph["generator"]
     desc = (
         f"{g.graph['title']}; build {g.graph['build_version']} of {g.graph['build_date']}; "
         f"as of {g.graph['as_of'] or 'all dates'}; labels {g.graph['lang']}"
     )
-    ET.SubElement(meta, f"{{{ns['g']}}}description").text = desc
+    ET.SubElement(meta, f"{{{GEXF_NS}}}description").text = desc
     ET.indent(root)
     out.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
@@ -249,12 +428,38 @@ def _write_json(data: Any, out: Path) -> None:
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
 
 
-NODE_COLUMNS = ("iri", "label", "label_en", "label_zh", "class", "kind", "acronym", "start", "end")
-EDGE_COLUMNS = ("id", "source", "target", "relation", "role", "link_type", "label", "start", "end")
+NODE_COLUMNS = (
+    "iri",
+    "label",
+    "label_en",
+    "label_zh",
+    "class",
+    "kind",
+    "acronym",
+    "start",
+    "end",
+    "start_day",
+    "end_day",
+    *CODE_ATTRIBUTES.values(),
+    "wikidata",
+)
+EDGE_COLUMNS = (
+    "id",
+    "source",
+    "target",
+    "relation",
+    "role",
+    "link_type",
+    "label",
+    "start",
+    "end",
+    "start_day",
+    "end_day",
+)
 
 
 def _node_rows(g: nx.MultiDiGraph) -> list[list[str]]:
-    return [[str(g.nodes[n][c]) for c in NODE_COLUMNS] for n in sorted(g.nodes)]
+    return [[str(g.nodes[n].get(c, "")) for c in NODE_COLUMNS] for n in sorted(g.nodes)]
 
 
 def _edge_rows(g: nx.MultiDiGraph) -> list[list[str]]:
@@ -280,17 +485,25 @@ def write_csv_dir(
     lang: str,
     info: dict[str, Any],
     network: str,
+    keys: dict[str, dict[str, str | int]] | None = None,
+    excel: bool = False,
 ) -> None:
     """``nodes.csv``, ``edges.csv``, a yearly panel and ``metadata.json`` in directory *out*.
 
     The panel has one edge list per year (``panel/edges-YYYY.csv``, the network on 31
     December of that year, or on the as-of day in its final year) and the same rows stacked
-    with a ``year`` column in ``edges-panel.csv`` for R/igraph and pandas.
+    with a ``year`` column in ``edges-panel.csv`` for R/igraph and pandas. Nodes carry the
+    join keys *keys* (state codes, Wikidata). With *excel* every CSV starts with a UTF-8
+    byte-order mark: Excel on Windows reads a file without one in the local code page and
+    garbles Chinese, while R, pandas and LibreOffice skip the mark.
     """
+    enc = "utf-8-sig" if excel else "utf-8"
     out.mkdir(parents=True, exist_ok=True)
     g = snapshot(full.at(day), lang=lang, info=info, network=network)
-    (out / "nodes.csv").write_text(_csv_text(NODE_COLUMNS, _node_rows(g)), "utf-8")
-    (out / "edges.csv").write_text(_csv_text(EDGE_COLUMNS, _edge_rows(g)), "utf-8")
+    for n, d in g.nodes(data=True):
+        d.update((keys or {}).get(n, {}))
+    (out / "nodes.csv").write_text(_csv_text(NODE_COLUMNS, _node_rows(g)), enc)
+    (out / "edges.csv").write_text(_csv_text(EDGE_COLUMNS, _edge_rows(g)), enc)
     panel = out / "panel"
     panel.mkdir()
     last = day or _panel_end(info)
@@ -300,11 +513,15 @@ def write_csv_dir(
         cut = min(dt.date(year, 12, 31), last)
         gy = snapshot(full.at(cut), lang=lang, info=info, network=network)
         rows = _edge_rows(gy)
-        (panel / f"edges-{year}.csv").write_text(_csv_text(EDGE_COLUMNS, rows), "utf-8")
+        (panel / f"edges-{year}.csv").write_text(_csv_text(EDGE_COLUMNS, rows), enc)
         stacked.extend([str(year), *r] for r in rows)
         years.append(year)
-    (out / "edges-panel.csv").write_text(_csv_text(("year", *EDGE_COLUMNS), stacked), "utf-8")
-    meta = {**g.graph, "panel_years": [years[0], years[-1]] if years else []}
+    (out / "edges-panel.csv").write_text(_csv_text(("year", *EDGE_COLUMNS), stacked), enc)
+    meta = {
+        **g.graph,
+        "panel_years": [years[0], years[-1]] if years else [],
+        "encoding": "UTF-8 with BOM" if excel else "UTF-8",
+    }
     _write_json(meta, out / CSV_MARKER)
 
 
@@ -811,6 +1028,7 @@ def export(
     network: str = "all",
     subgraph: figures.Subgraph | None = None,
     build: str | Path | None = None,
+    excel: bool = False,
 ) -> Path:
     """``regimekg export``: write the graph as it stood at *as_of* to *out* in *fmt*.
 
@@ -820,6 +1038,7 @@ def export(
 
     *network* picks what the network formats contain: ``all`` (memberships and regime
     links), ``membership`` or ``links``. CSV writes a directory; every other format one file.
+    *excel* (CSV only) writes the files with a UTF-8 byte-order mark for Excel.
     The CSV directory replaces only an empty directory or an earlier CSV export, never a
     folder of other files.
     """
@@ -831,6 +1050,13 @@ def export(
         raise UserError(f"Unknown network {network!r}; use one of {', '.join(NETWORK_CHOICES)}.")
     if subgraph is not None:
         subgraph.check(fmt)
+    if network in PROJECTIONS and fmt not in PROJECTION_FORMATS:
+        raise UserError(
+            f"--network {network} is a weighted projection that --format {fmt} cannot hold; "
+            f"use --format {', '.join(PROJECTION_FORMATS)}."
+        )
+    if excel and fmt != "csv":
+        raise UserError(f"--excel applies to --format csv only, not {fmt}; drop --excel.")
     day = asof.resolve(as_of)
     out = Path(out)
     if not out.parent.is_dir():
@@ -847,10 +1073,10 @@ def export(
         with vocab.using(project):
             if fmt == "csv":
                 with files.staged_dir(out, is_csv_export, "CSV export") as tmp:
-                    _write(st, fmt, tmp, day, lang, network, info)
+                    _write(st, fmt, tmp, day, lang, network, info, excel=excel)
             else:
                 with files.atomic_path(out) as tmp:
-                    _write(st, fmt, tmp, day, lang, network, info, subgraph)
+                    _write(st, fmt, tmp, day, lang, network, info, subgraph, excel=excel)
     except OSError as e:
         raise UserError(f"Cannot write {out}: {e.strerror or e}; choose another path.") from None
     finally:
@@ -867,6 +1093,8 @@ def _write(
     network: str,
     info: dict[str, Any],
     subgraph: figures.Subgraph | None = None,
+    *,
+    excel: bool = False,
 ) -> None:
     select = oxigraph_select(st)
     full = read_graph(select)
@@ -875,20 +1103,28 @@ def _write(
         (write_turtle if fmt == "ttl" else write_nquads)(quads, out)
         return
     if fmt == "csv":
-        write_csv_dir(full, day, out, lang=lang, info=info, network=network)
+        keys = read_join_keys(select)
+        write_csv_dir(full, day, out, lang=lang, info=info, network=network, keys=keys, excel=excel)
         return
     data = full.at(day)
     if fmt == "html":
         page = viewer_html(viewer_data(select, data, lang=lang, info=info), lang=lang)
         out.write_text(page, encoding="utf-8")
         return
-    g = snapshot(data, lang=lang, info=info, network=network)
+    if network in PROJECTIONS:
+        g = projection(data, network, lang=lang, info=info)
+    else:
+        g = snapshot(data, lang=lang, info=info, network=network)
     if subgraph is not None:
         _write_figure(st, g, subgraph, fmt, out, lang)
         return
     writers = {"graphml": write_graphml, "gexf": write_gexf, "cyjs": write_cyjs, "d3": write_d3}
     if fmt in writers:
-        writers[fmt](g, out)
+        extras: dict[str, dict[str, Any]] = defaultdict(dict)
+        for part in (node_metrics(data), read_join_keys(select)):
+            for node, values in part.items():
+                extras[node].update(values)
+        writers[fmt](typed(g, extras), out)
     elif fmt == "dot":
         out.write_text(to_dot(g, lang=lang), encoding="utf-8")
     else:
@@ -925,9 +1161,13 @@ def _write_figure(
 __all__ = [
     "FORMATS",
     "export",
+    "node_metrics",
+    "projection",
+    "read_join_keys",
     "slice_quads",
     "snapshot",
     "to_dot",
+    "typed",
     "viewer_data",
     "viewer_html",
 ]

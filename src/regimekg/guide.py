@@ -1,0 +1,448 @@
+"""The user guides' printed outputs, checked against and regenerated from real runs.
+
+``docs/guide.md`` and ``docs/guide.zh.md`` say their outputs are real runs. They stay so
+because :func:`run_guides` runs every command of their ``console`` blocks in a copy of the
+project and :func:`compare` holds each shown output to what the command printed — the
+numbers included (quad counts, row counts, members), not only the column titles — and
+:func:`regenerate` rewrites the shown outputs from those runs when the data has changed.
+
+The markup (tests/test_guide.py runs it):
+
+- a fenced ``console`` block holds commands (lines starting with ``$ ``) and, under each, the
+  output a reader should expect; a line ``…`` stands for lines left out;
+- ``<!-- file: PATH -->`` before a fenced block means "the reader saves this text as PATH";
+- other fenced blocks (``sh``, ``python``, …) are illustrations and are not run.
+
+What differs from one machine or run to the next is masked before comparing: durations
+(``42.2 s``), the directory the project is in (shown as ``/…/regimekg/``) and the server port.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import Project
+
+GUIDE_NAMES = ("guide.md", "guide.zh.md")
+FENCE = re.compile(r"^```(\w*)\s*$")
+FILE_MARKER = re.compile(r"^<!-- file: (\S+) -->\s*$")
+ELISION = ("…", "...")
+#: The directories a guide run copies into a scratch project (everything a build reads).
+PROJECT_PARTS = ("data", "ontology", "queries", "pyproject.toml")
+
+_DURATION = re.compile(r"\b\d+(?:\.\d+)? s\b")
+_PATH = re.compile(r"(?<![\w/])/\S*?/regimekg/")
+_PORT = re.compile(r"127\.0\.0\.1:\d+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass
+class Command:
+    text: str
+    line: int  # 1-based line of the command in the guide
+    expected: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """A console block (commands) or a file the reader writes."""
+
+    guide: str
+    line: int
+    commands: list[Command] = field(default_factory=list)
+    file: str | None = None
+    content: str = ""
+
+    def key(self) -> tuple:
+        """Blocks with the same key do the same thing (the two guides share their steps)."""
+        if self.file is not None:
+            return ("file", self.file, self.content)
+        return ("console", tuple(c.text for c in self.commands))
+
+
+def parse_guide(path: Path) -> list[Block]:
+    """The tested blocks of a guide, in order."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blocks: list[Block] = []
+    pending_file: str | None = None
+    i = 0
+    while i < len(lines):
+        m = FILE_MARKER.match(lines[i])
+        if m:
+            pending_file = m.group(1)
+            i += 1
+            continue
+        fence = FENCE.match(lines[i])
+        if not fence:
+            if lines[i].strip():
+                pending_file = None
+            i += 1
+            continue
+        lang, start = fence.group(1), i + 1
+        end = next(j for j in range(start, len(lines)) if lines[j].startswith("```"))
+        body = lines[start:end]
+        if pending_file is not None:
+            content = "\n".join(body) + "\n"
+            blocks.append(Block(path.name, start, file=pending_file, content=content))
+        elif lang == "console":
+            block = Block(path.name, start)
+            for k, line in enumerate(body):
+                if line.startswith("$ "):
+                    block.commands.append(Command(line[2:].strip(), start + k + 1))
+                elif block.commands:
+                    block.commands[-1].expected.append(line)
+            blocks.append(block)
+        pending_file = None
+        i = end + 1
+    return blocks
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def normalise(line: str) -> str:
+    """*line* without what varies between runs and machines, spaces collapsed (table
+    columns widen and narrow with their content, and so do their ``----`` rules)."""
+    if line.strip() and set(line.replace(" ", "")) <= {"-"}:
+        return "---"
+    line = _PATH.sub("/…/regimekg/", line)
+    line = _DURATION.sub("N s", line)
+    line = _PORT.sub("127.0.0.1:PORT", line)
+    return " ".join(line.split())
+
+
+def numbers(line: str) -> list[str]:
+    """The numbers of *line* after :func:`normalise`, in order."""
+    return _NUMBER.findall(normalise(line))
+
+
+def _segments(expected: list[str]) -> list[list[str]]:
+    """The shown output split at ``…`` lines: the first segment is the start of the output,
+    each later one a run of lines further down."""
+    out: list[list[str]] = [[]]
+    for line in expected:
+        if not line.strip():
+            continue
+        if line.strip() in ELISION:
+            out.append([])
+        else:
+            out[-1].append(line)
+    return out
+
+
+def compare(expected: list[str], actual: str) -> str | None:
+    """None when *actual* is what the guide shows, else what differs.
+
+    The first shown lines must be the first lines printed, and every later run of shown
+    lines (after a ``…``) must appear further down in order; an output that does not end in
+    ``…`` is shown whole, so nothing may follow it. Lines compare by their normalised text,
+    so a changed count, date or name is reported, a wider column is not.
+    """
+    got = [normalise(x) for x in actual.splitlines() if x.strip()]
+    segments = _segments(expected)
+    if not any(segments):
+        return None
+    pos = 0
+    for n, seg in enumerate(segments):
+        want = [normalise(x) for x in seg]
+        if not want:
+            continue
+        if n == 0:
+            found = 0 if got[: len(want)] == want else -1
+        else:
+            found = next(
+                (i for i in range(pos, len(got) - len(want) + 1) if got[i : i + len(want)] == want),
+                -1,
+            )
+        if found < 0:
+            near = got[pos : pos + len(want)] if n == 0 else got[pos:]
+            for w in want:
+                if w not in near:
+                    m = next((g for g in near if g.split()[:1] == w.split()[:1]), None)
+                    was = f"; the run printed {m!r}" if m else ""
+                    return f"the guide shows {w!r}{was}"
+            return f"the guide shows {want[0]!r} … in another order than the run"
+        pos = found + len(want)
+    if segments[-1] and pos < len(got):
+        return f"the run printed more lines than the guide shows, from {got[pos]!r}"
+    return None
+
+
+def refresh(expected: list[str], actual: str) -> list[str]:
+    """The shown output of a command updated from *actual* (paths masked as the guide
+    shows them): an output shown whole is replaced whole; otherwise the first run of lines
+    is replaced by as many printed lines, and later runs after ``…`` are kept when they
+    still appear and otherwise replaced by the printed line that starts with the same word.
+    """
+    raw = [x for x in actual.splitlines() if x.strip()]
+    shown = [_PATH.sub("/…/regimekg/", x) for x in raw]
+    if not any(x.strip() in ELISION for x in expected):
+        return shown  # shown whole before, so shown whole again
+    out: list[str] = []
+    first = True
+    for seg in _segments(expected):
+        if not first:
+            out.append("…")
+        if first:
+            out.extend(shown[: len(seg)])
+        else:
+            got = {normalise(x): x for x in shown}
+            for line in seg:
+                if normalise(line) in got:
+                    out.append(line)
+                else:
+                    word = line.split()[:1]
+                    out.append(next((x for x in shown if x.split()[:1] == word), line))
+        first = False
+    if expected and expected[-1].strip() in ELISION and (not out or out[-1] != "…"):
+        out.append("…")
+    return out
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Runner:
+    """Runs guide blocks in one project directory, with `regimekg` on the PATH."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        bindir = str(Path(sys.executable).parent)
+        self.env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+        self.env.pop("REGIMEKG_ROOT", None)
+        self.background: list[subprocess.Popen[str]] = []
+        self.failures: list[str] = []
+        #: what each command printed, by (guide, line)
+        self.outputs: dict[tuple[str, int], str] = {}
+
+    def run_block(self, block: Block) -> None:
+        if block.file is not None:
+            target = self.root / block.file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(block.content, encoding="utf-8")
+            return
+        port = str(_free_port())
+        try:
+            for cmd in block.commands:
+                text = cmd.text.replace("7878", port)
+                where = f"{block.guide} line {cmd.line}: `{cmd.text}`"
+                if text.startswith("kill %"):
+                    self.stop()
+                elif text.endswith("&"):
+                    self.start(text[:-1].strip(), port, where, (block.guide, cmd.line))
+                else:
+                    self.run(text, where, (block.guide, cmd.line))
+                if self.failures:
+                    return
+        finally:
+            self.stop()
+
+    def run(self, text: str, where: str, key: tuple[str, int]) -> None:
+        proc = subprocess.run(
+            ["bash", "-c", text],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if proc.returncode != 0:
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+            self.failures.append(f"{where} exited {proc.returncode}: {' | '.join(tail)}")
+            return
+        self.outputs[key] = proc.stdout
+
+    def start(self, text: str, port: str, where: str, key: tuple[str, int]) -> None:
+        proc = subprocess.Popen(
+            ["bash", "-c", f"exec {text}"],
+            cwd=self.root,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.background.append(proc)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                out = proc.stdout.read() if proc.stdout else ""
+                self.failures.append(f"{where} stopped at once: {out.strip()[-300:]}")
+                return
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", int(port))) == 0:
+                    if proc.stdout is not None:
+                        self.outputs[key] = proc.stdout.readline()
+                    return
+            time.sleep(0.2)
+        self.failures.append(f"{where}: nothing listens on port {port} after 60 s")
+
+    def stop(self) -> None:
+        while self.background:
+            proc = self.background.pop()
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout:
+                proc.stdout.close()
+
+
+def copy_project(src: Project, dest: Path) -> Project:
+    """A scratch copy of the project's inputs at *dest* (named ``regimekg``, so paths in
+    outputs read ``/…/regimekg/``), for a guide run that builds and ingests."""
+    dest.mkdir(parents=True)
+    for name in PROJECT_PARTS:
+        path = src.root / name
+        if path.is_dir():
+            shutil.copytree(path, dest / name)
+        elif path.is_file():
+            shutil.copy2(path, dest / name)
+    return Project(dest)
+
+
+def run_guides(
+    guides: Iterable[Path],
+    root: Path,
+    *,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> Runner:
+    """Run every block of *guides* in order in the project at *root*.
+
+    A block identical to one already run (the Chinese guide repeats the English one's
+    builds, ingest and edits) runs once; what it printed is recorded for both. Every build
+    really runs, so the quad counts the guides show are checked too.
+    """
+    runner = Runner(root)
+    done: dict[tuple, list[str | None]] = {}
+    try:
+        for guide in guides:
+            for block in parse_guide(guide):
+                if block.key() not in done:
+                    progress(f"{guide.name} line {block.line}")
+                    runner.run_block(block)
+                    if runner.failures:
+                        return runner
+                    done[block.key()] = [
+                        runner.outputs.get((guide.name, c.line)) for c in block.commands
+                    ]
+                for cmd, out in zip(block.commands, done[block.key()], strict=True):
+                    if out is not None:
+                        runner.outputs[guide.name, cmd.line] = out
+    finally:
+        runner.stop()
+    return runner
+
+
+def run_each(
+    project: Project,
+    guides: Iterable[Path],
+    scratch: Path,
+    *,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> Runner:
+    """Run each guide from the start in its own copy of *project* under *scratch*, so each
+    shows what a reader who follows only that guide sees (the Chinese guide's statistics
+    come before its ingest, as in the English one); the outputs of all runs, merged."""
+    merged = Runner(scratch)
+    for n, guide in enumerate(guides):
+        proj = copy_project(project, scratch / str(n) / "regimekg")
+        runner = run_guides([guide], proj.root, progress=progress)
+        merged.outputs.update(runner.outputs)
+        merged.failures.extend(runner.failures)
+        if runner.failures:
+            break
+    return merged
+
+
+def stale(guides: Iterable[Path], runner: Runner) -> list[str]:
+    """Every shown output of *guides* that differs from what *runner* recorded."""
+    problems = []
+    for guide in guides:
+        for block in parse_guide(guide):
+            for cmd in block.commands:
+                out = runner.outputs.get((guide.name, cmd.line))
+                if out is None:
+                    continue
+                problem = compare(cmd.expected, out)
+                if problem:
+                    problems.append(f"{guide.name} line {cmd.line}: `{cmd.text}`: {problem}")
+    return problems
+
+
+def rewrite(guide: Path, runner: Runner) -> bool:
+    """Replace the shown outputs of *guide* by :func:`refresh` of the recorded runs;
+    whether the file changed."""
+    lines = guide.read_text(encoding="utf-8").splitlines()
+    edits = []
+    for block in parse_guide(guide):
+        for cmd in block.commands:
+            out = runner.outputs.get((guide.name, cmd.line))
+            if out is None or not cmd.expected or compare(cmd.expected, out) is None:
+                continue
+            n = len(cmd.expected)
+            while n and not cmd.expected[n - 1].strip():
+                n -= 1  # keep trailing blank lines of the block as they are
+            edits.append((cmd.line, n, refresh(cmd.expected[:n], out)))
+    for line, n, new in sorted(edits, reverse=True):
+        lines[line : line + n] = new
+    text = "\n".join(lines) + "\n"
+    if text == guide.read_text(encoding="utf-8"):
+        return False
+    guide.write_text(text, encoding="utf-8")
+    return True
+
+
+def regenerate(
+    project: Project,
+    *,
+    check: bool = False,
+    scratch: Path | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> list[str]:
+    """Run both guides in a scratch copy of *project* and bring their shown outputs up to
+    date (``check``: only report). Returns the stale outputs found, or the command that
+    failed (empty: the guides are up to date, or now are).
+    """
+    import tempfile
+
+    guides = [project.root / "docs" / name for name in GUIDE_NAMES]
+    with tempfile.TemporaryDirectory(dir=scratch) as tmp:
+        runner = run_each(project, guides, Path(tmp), progress=progress)
+        if runner.failures:
+            return runner.failures
+        problems = stale(guides, runner)
+        if problems and not check:
+            for guide in guides:
+                rewrite(guide, runner)
+    return problems
+
+
+__all__ = [
+    "Block",
+    "Command",
+    "Runner",
+    "compare",
+    "parse_guide",
+    "refresh",
+    "regenerate",
+    "run_each",
+    "run_guides",
+    "stale",
+]
