@@ -391,9 +391,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from .generate import generate
 
-    result = generate(project(args.root), check=args.check)
+    proj = project(args.root)
+    result = generate(proj, check=args.check)
     print(result.summary())
-    return 1 if args.check and result.changed else 0
+    stale_guides: list[str] = []
+    if args.guides:
+        from .build import stderr_progress
+        from .guide import regenerate
+
+        stale_guides = regenerate(proj, check=args.check, progress=stderr_progress)
+        for line in stale_guides:
+            print(f"guide: {line}")
+        if not stale_guides:
+            print("The guides' shown outputs match what the commands print.")
+    return 1 if args.check and (result.changed or stale_guides) else 0
 
 
 def _build_option(sp: argparse.ArgumentParser) -> None:
@@ -567,6 +578,12 @@ def parser() -> argparse.ArgumentParser:
     )
     sp.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 naming each stale artefact"
+    )
+    sp.add_argument(
+        "--guides",
+        action="store_true",
+        help="also run docs/guide.md and docs/guide.zh.md in a scratch copy and refresh their "
+        "shown outputs (slow: it builds the graph)",
     )
     return p
 
