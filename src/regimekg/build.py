@@ -30,6 +30,7 @@ from .loaders import Candidate, load_source, write_candidates
 from .loaders.mentions import Gazetteer
 from .namespaces import CURATED_GRAPH, METRICS_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, graph_iri
 from .paths import Project
+from .review import screen as review_screen
 from .sources import Source, load_manifest
 
 Progress = Callable[[str], None]
@@ -282,9 +283,10 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
     graphs: list[tuple[URIRef, Graph]] = [(ONTOLOGY_GRAPH, ontology), (VOCAB_GRAPH, vocab)]
     segments: dict[str, list[curated.SegmentSpan]] = {}
     candidates: list[Candidate] = []
+    screen = review_screen(project)  # the stop list and the reviewers' decisions
     for src in sources:
         step(f"loading source {src.id} ({src.path.name})")
-        res = load_source(src, texts[src.id], gazetteer)
+        res = load_source(src, texts[src.id], gazetteer, screen)
         graphs.append((graph_iri(src.id), res.graph))
         segments[src.id] = [curated.SegmentSpan(s.iri, s.start, s.end) for s in res.segments]
         candidates.extend(res.candidates)

@@ -260,6 +260,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from . import review
+
+    proj = project(args.root)
+    if args.action == "list":
+        items = review.proposals(proj, args.source)
+        for line in review.listing(items, args.type, args.min_confidence):
+            print(line)
+    elif args.action == "accept":
+        print(
+            review.accept(
+                proj,
+                args.id,
+                as_=" ".join(args.as_) if args.as_ else None,
+                type_=args.type,
+                slug=args.new_id,
+                subject=args.subject,
+                target=args.target,
+            )
+        )
+    else:
+        print(review.reject(proj, args.id, args.reason or ""))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -355,6 +380,29 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--lang", choices=("en", "zh", "auto"), default="auto")
     sp.add_argument("--mapping", help="column mapping file for CSV/JSON tables")
     sp.add_argument("--no-build", action="store_true", help="register only; do not rebuild")
+
+    sp = add("review", cmd_review, "list, accept or reject what ingested documents propose")
+    rsub = sp.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rp = rsub.add_parser("list", help="open proposals: id, type, confidence, document, quote")
+    rp.add_argument("--source", help="only the proposals of this source id")
+    rp.add_argument("--type", choices=("entity", "alias", "date", "relation"))
+    rp.add_argument("--min-confidence", type=float, default=0.0, metavar="X")
+    rp = rsub.add_parser("accept", help="write the proposal into data/curated/ with its quote")
+    rp.add_argument("id", help="proposal id from `regimekg review list`")
+    rp.add_argument(
+        "--as",
+        dest="as_",
+        nargs="+",
+        metavar="new|alias-of SLUG",
+        help="a new entity (default) or another name of entity SLUG",
+    )
+    rp.add_argument("--type", help="entity class, event type or link type, where not proposed")
+    rp.add_argument("--id", dest="new_id", help="id of the new entity (default: from its name)")
+    rp.add_argument("--subject", help="curated entity the date or relation is about")
+    rp.add_argument("--target", help="curated entity at the other end of a relation")
+    rp = rsub.add_parser("reject", help="never propose this again")
+    rp.add_argument("id", help="proposal id from `regimekg review list`")
+    rp.add_argument("--reason", help="why, for the record in data/review/rejected.tsv")
 
     sp = add("serve", cmd_serve, "serve the build as a read-only SPARQL endpoint on 127.0.0.1")
     sp.add_argument("--port", type=int, default=7878)

@@ -13,6 +13,8 @@ and every write is atomic (:mod:`regimekg.files`).
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,7 @@ from ..errors import UserError
 from ..namespaces import RKG, is_slug
 from ..paths import Project
 from ..sources import Source, check_size, decode_utf8, load_manifest, load_yaml
-from . import load_source
+from . import Screen, load_source
 from . import segment as seg
 from .mentions import Gazetteer
 
@@ -45,6 +47,13 @@ def project_gazetteer(project: Project) -> Gazetteer:
         onto.parse(project.ontology_ttl, format="turtle")
         names += onto
     return Gazetteer.from_graph(names)
+
+
+def _screen(project: Project) -> Screen:
+    """The stop list and review decisions, so ingest reports only open proposals."""
+    from ..review import screen
+
+    return screen(project)
 
 
 def _source_id(path: Path, sha: str, manifest: list[dict[str, Any]]) -> str:
@@ -78,6 +87,38 @@ def _mapping(path: Path | None) -> dict[str, Any] | None:
             "(optionally date, issuer, classification: {scheme, column})."
         )
     return data
+
+
+def mapping_hash(mapping: dict[str, Any] | None) -> str:
+    """A digest of a column mapping, so that a changed mapping re-reads an unchanged table."""
+    if not mapping:
+        return ""
+    text = json.dumps(mapping, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def replace_entry(text: str, sid: str, rec: dict[str, Any]) -> str:
+    """*text* (``sources.yaml``) with the entry whose id is *sid* re-written as *rec*.
+
+    Only that entry's lines change (a top-level ``- `` item up to the next one); comments
+    and blank lines after it, and every other entry, are kept as they were.
+    """
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("- ")] + [len(lines)]
+    for a, b in itertools.pairwise(starts):
+        block = lines[a:b]
+        while len(block) > 1 and (not block[-1].strip() or block[-1].startswith("#")):
+            block = block[:-1]
+        data = yaml.safe_load("".join(block))
+        if (
+            isinstance(data, list)
+            and data
+            and isinstance(data[0], dict)
+            and (str(data[0].get("id")) == sid)
+        ):
+            new = _append_record("", rec)
+            return "".join(lines[:a]) + new + "".join(lines[a + len(block) :])
+    return _append_record(text, rec)
 
 
 def _trial_source(rec: dict[str, Any], path: Path) -> Source:
@@ -184,6 +225,7 @@ def ingest(
     mapping_data = _mapping(mapping)
     lines: list[str] = []
     gazetteer: Gazetteer | None = None
+    screen = _screen(project)
     batch = _Batch.start(project.sources_yaml)
     for raw in paths:
         path = Path(raw)
@@ -214,16 +256,23 @@ def ingest(
         if gazetteer is None:
             gazetteer = project_gazetteer(project)
         same = next((r for r in manifest if r.get("sha256") == sha), None)
+        remap = None
+        if (
+            same is not None
+            and is_table
+            and mapping_hash(same.get("mapping")) != mapping_hash(mapping_data)
+        ):
+            same, remap = None, same  # the same table read with another mapping
         if same is not None:
             sid, status = str(same["id"]), "unchanged"
             if sid in batch.results:  # the same content twice in one run
                 res = batch.results[sid]
             else:
                 source = next(s for s in load_manifest(project) if s.id == sid)
-                res = load_source(source, source.read_text(), gazetteer)
+                res = load_source(source, source.read_text(), gazetteer, screen)
         else:
-            sid = _source_id(path, sha, manifest)
-            file_name = f"{sid}{suffix}"
+            sid = str(remap["id"]) if remap is not None else _source_id(path, sha, manifest)
+            file_name = str(remap["file"]) if remap is not None else f"{sid}{suffix}"
             previous = next((r for r in manifest if r.get("id") == sid), None)
             doc_lang = seg.detect_lang(text) if lang == "auto" else lang
             rec: dict[str, Any] = {
@@ -243,13 +292,17 @@ def ingest(
             # file the loader refuses (a malformed table, an impossible date) leaves the project
             # exactly as it was.
             trial = {**rec, **(previous or {}), "sha256": sha}
-            res = load_source(_trial_source(trial, path), text, gazetteer)
+            if is_table:
+                trial["mapping"] = mapping_data
+            res = load_source(_trial_source(trial, path), text, gazetteer, screen)
             # Nothing is written yet: the batch is committed once every file has loaded.
             dest = project.sources_dir / file_name
             if _check_destination(dest, path, previous):
                 batch.copies[dest] = path
             if previous is not None and any(r is previous for r in batch.records):
                 previous["sha256"] = sha  # an entry this run added, not yet written
+                if is_table:
+                    previous["mapping"] = mapping_data
                 batch.body = batch.original
                 for r in batch.records:
                     batch.body = _append_record(batch.body, r)
@@ -258,6 +311,10 @@ def ingest(
                 recorded = batch.refreshed.get(sid, str(previous["sha256"]))
                 batch.body = batch.body.replace(recorded, sha, 1)
                 batch.refreshed[sid] = sha
+                if is_table and mapping_hash(previous.get("mapping")) != mapping_hash(mapping_data):
+                    batch.body = replace_entry(
+                        batch.body, sid, {**previous, "sha256": sha, "mapping": mapping_data}
+                    )
                 status = "refreshed"
             else:
                 batch.body = _append_record(batch.body, rec)
