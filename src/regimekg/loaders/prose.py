@@ -235,11 +235,13 @@ def _iso(rule: str, groups: tuple[str, ...]) -> str | None:
 def find_dates(text: str, start: int, end: int) -> list[DateSpan]:
     """Dates in ``text[start:end]``; a more precise rule wins over a less precise overlap."""
     found: list[DateSpan] = []
+    taken: list[tuple[int, int]] = []  # an impossible date blocks its less precise readings
     for rx, rule in _DATE_RULES:
         for m in rx.finditer(text, start, end):
             s, e = (m.start(1), m.end()) if rule == "year" else (m.start(), m.end())
-            if any(not (e <= f.start or s >= f.end) for f in found):
+            if any(s < te and ts < e for ts, te in taken):
                 continue
+            taken.append((s, e))
             iso = _iso(rule, m.groups())
             if iso:
                 found.append(DateSpan(s, e, text[s:e], rule, iso))
