@@ -247,16 +247,35 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from . import incremental
     from .loaders.ingest import ingest
 
     proj = project(args.root)
     mapping = Path(args.mapping) if args.mapping else None
-    for line in ingest(proj, [Path(p) for p in args.paths], lang=args.lang, mapping=mapping):
+    build_dir = proj.build_dir()
+    # With a current build, its saved gazetteer links the mentions and only the new source
+    # graphs are validated and added to it (docs/performance.md); otherwise a full build.
+    digest = incremental.inputs_digest(proj)
+    gazetteer = None if args.no_build else incremental.cached_gazetteer(proj, build_dir)
+    changed: dict = {}
+    paths = [Path(p) for p in args.paths]
+    lines = ingest(proj, paths, args.lang, mapping, gazetteer=gazetteer, changed=changed)
+    for line in lines:
         print(line)
-    if not args.no_build:
-        from .build import build
+    if args.no_build:
+        return 0
+    if gazetteer is not None:
+        results = incremental.registered(proj, build_dir, changed, gazetteer)
+        if not results:
+            print(f"Nothing changed; the build in {build_dir} is current.")
+            return 0
+        done = incremental.update(proj, build_dir, results, digest=digest)
+        if done is not None:
+            print(done.summary())
+            return 0
+    from .build import build
 
-        print(build(proj).summary())
+    print(build(proj).summary())
     return 0
 
 

@@ -217,14 +217,25 @@ def _check_destination(dest: Path, source: Path, previous: dict[str, Any] | None
 
 
 def ingest(
-    project: Project, paths: list[Path], lang: str = "auto", mapping: Path | None = None
+    project: Project,
+    paths: list[Path],
+    lang: str = "auto",
+    mapping: Path | None = None,
+    *,
+    gazetteer: Gazetteer | None = None,
+    changed: dict[str, tuple[Source, Any]] | None = None,
 ) -> list[str]:
-    """Add or refresh each document as a source and report what its loader found."""
+    """Add or refresh each document as a source and report what its loader found.
+
+    *gazetteer* is the one to link mentions with (default: read from the curated data);
+    *changed*, when given, receives the source and load result of every added or refreshed
+    source, so the caller can put just those into the build (:mod:`regimekg.incremental`).
+    """
     if lang not in ("auto", "en", "zh"):
         raise UserError(f"--lang {lang!r} is not one of en, zh, auto.")
     mapping_data = _mapping(mapping)
     lines: list[str] = []
-    gazetteer: Gazetteer | None = None
+    trials: dict[str, Source] = {}
     screen = _screen(project)
     batch = _Batch.start(project.sources_yaml)
     for raw in paths:
@@ -294,7 +305,8 @@ def ingest(
             trial = {**rec, **(previous or {}), "sha256": sha}
             if is_table:
                 trial["mapping"] = mapping_data
-            res = load_source(_trial_source(trial, path), text, gazetteer, screen)
+            trials[sid] = _trial_source(trial, path)
+            res = load_source(trials[sid], text, gazetteer, screen)
             # Nothing is written yet: the batch is committed once every file has loaded.
             dest = project.sources_dir / file_name
             if _check_destination(dest, path, previous):
@@ -323,6 +335,8 @@ def ingest(
             batch.results[sid] = res
         lines.extend(_report(sid, status, res, gazetteer))
     batch.commit()
+    if changed is not None:
+        changed.update({sid: (trials[sid], batch.results[sid]) for sid in trials})
     return lines
 
 
@@ -349,5 +363,13 @@ def _report(sid: str, status: str, res: Any, gazetteer: Gazetteer) -> list[str]:
     if names:
         out.append(
             "  candidates / 候选: " + ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
+        )
+    kinds = {k: sum(p.kind == k for p in res.proposals) for k in ("entity", "alias", "date")}
+    kinds["relation"] = len(res.proposals) - sum(kinds.values())
+    if res.proposals:
+        out.append(
+            "  proposals / 提议: "
+            + ", ".join(f"{n} {k}" for k, n in kinds.items() if n)
+            + f" — `regimekg review list --source {sid}`"
         )
     return out
