@@ -28,6 +28,8 @@ import csv
 import dataclasses
 import datetime as dt
 import hashlib
+import heapq
+import os
 import re
 import shutil
 import time
@@ -38,7 +40,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from . import __version__, store
+from . import __version__, files, store
 from .errors import UserError
 from .loaders import Candidate, LoadResult
 from .loaders.mentions import Gazetteer
@@ -227,7 +229,15 @@ def _validate(project: Project, build_dir: Path, changed: dict[str, LoadResult])
 
 def _write(build_dir: Path, staging: Path, changed: dict[str, LoadResult]) -> int:
     """The staging copy of the build with the changed graphs replaced; returns its quads."""
-    shutil.copytree(build_dir, staging, dirs_exist_ok=True)  # staging_dir() made it
+    # The dump is rewritten below, not copied; RocksDB never rewrites an .sst file in place
+    # (it writes new ones and deletes old ones), so the staging store may share them.
+    shutil.copytree(
+        build_dir,
+        staging,
+        dirs_exist_ok=True,  # staging_dir() made it
+        ignore=lambda d, names: [store.NQ_FILE] if Path(d) == build_dir else [],
+        copy_function=_link_or_copy,
+    )
     names = [ox.NamedNode(str(graph_iri(sid))) for sid in changed]
     new = [(graph_iri(sid), res.graph) for sid, res in changed.items()]
     st = ox.Store(str(staging / store.STORE_DIR))
@@ -238,17 +248,29 @@ def _write(build_dir: Path, staging: Path, changed: dict[str, LoadResult]) -> in
     n = len(st)
     del st
     ends = tuple(f" <{gn.value}> .".encode() for gn in names)
-    old = (staging / store.NQ_FILE).read_bytes().split(b"\n")
+    old = (build_dir / store.NQ_FILE).read_bytes().split(b"\n")
     kept = [line for line in old if line and not line.endswith(ends)]
     # Dumped through a store, as the full build's writer does, so literals come out in the
     # same canonical form ("0.50"^^xsd:decimal is written "0.5").
     mem = ox.Store()
     mem.bulk_extend(store.quads(new))
     dumped = mem.dump(format=ox.RdfFormat.N_QUADS) or b""
-    data = b"\n".join(kept) + b"\n" + dumped
-    store.write_bytes_sorted(staging / store.NQ_FILE, data)
+    added = sorted(line for line in dumped.split(b"\n") if line)
+    # Both runs are sorted: merging them gives the full build's order (store._write_sorted).
+    merged = heapq.merge(kept, added)
+    files.write_bytes(staging / store.NQ_FILE, b"".join(line + b"\n" for line in merged))
     _merge_candidates(staging / "candidates.tsv", changed)
     return n
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    if src.endswith(".sst"):
+        try:
+            os.link(src, dst)
+            return
+        except OSError:  # another file system, or no hard links: copy instead
+            pass
+    shutil.copy2(src, dst)
 
 
 def _merge_candidates(path: Path, changed: dict[str, LoadResult]) -> None:

@@ -66,7 +66,10 @@ def proposals(project: Project, source: str | None = None) -> list[Proposal]:
             )
     else:
         sources = [s for s in sources if s.loader != "journal"]
-    gazetteer = project_gazetteer(project)
+    from .incremental import cached_gazetteer
+
+    # The current build's saved gazetteer when there is one (no YAML to re-read and check).
+    gazetteer = cached_gazetteer(project, project.build_dir()) or project_gazetteer(project)
     sc = screen(project)
     known = _curated_facts(curated.load(project))
     out: list[Proposal] = []
