@@ -51,8 +51,8 @@ def _keys(path: Path) -> set[str]:
 def proposals(project: Project, source: str | None = None) -> list[Proposal]:
     """Open proposals of the ingested sources (or of *source*), best first within a source.
 
-    The bundled journal issue is curated by hand from its tables and bracket patterns, so it
-    is left out unless asked for by id.
+    The bundled journal issue is curated by hand from its tables and bracket patterns; its
+    loader makes no proposals (:func:`regimekg.loaders.load_source`), so it is not read.
     """
     from .loaders.ingest import project_gazetteer
 
