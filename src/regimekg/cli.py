@@ -297,10 +297,11 @@ def cmd_review(args: argparse.Namespace) -> int:
                 slug=args.new_id,
                 subject=args.subject,
                 target=args.target,
+                source=args.source,
             )
         )
     else:
-        print(review.reject(proj, args.id, args.reason or ""))
+        print(review.reject(proj, args.id, args.reason or "", args.source))
     return 0
 
 
@@ -419,9 +420,11 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument("--id", dest="new_id", help="id of the new entity (default: from its name)")
     rp.add_argument("--subject", help="curated entity the date or relation is about")
     rp.add_argument("--target", help="curated entity at the other end of a relation")
+    rp.add_argument("--source", help="the proposal's document (faster with many documents)")
     rp = rsub.add_parser("reject", help="never propose this again")
     rp.add_argument("id", help="proposal id from `regimekg review list`")
     rp.add_argument("--reason", help="why, for the record in data/review/rejected.tsv")
+    rp.add_argument("--source", help="the proposal's document (faster with many documents)")
 
     sp = add("serve", cmd_serve, "serve the build as a read-only SPARQL endpoint on 127.0.0.1")
     sp.add_argument("--port", type=int, default=7878)

@@ -156,9 +156,10 @@ def _shown(p: Proposal) -> str:
     return p.text
 
 
-def find(project: Project, pid: str) -> Proposal:
-    """The open proposal *pid*, or one sentence saying how to find the right id."""
-    for p in proposals(project):
+def find(project: Project, pid: str, source: str | None = None) -> Proposal:
+    """The open proposal *pid* (of *source*, if given: faster with many documents), or one
+    sentence saying how to find the right id."""
+    for p in proposals(project, source):
         if p.id == pid:
             return p
     raise UserError(
@@ -181,9 +182,9 @@ def _append_row(path: Path, columns: tuple[str, ...], row: list[str]) -> None:
     files.write_text(path, old + buf.getvalue())
 
 
-def reject(project: Project, pid: str, reason: str = "") -> str:
+def reject(project: Project, pid: str, reason: str = "", source: str | None = None) -> str:
     """Record proposal *pid* as rejected, so that it is never proposed again."""
-    p = find(project, pid)
+    p = find(project, pid, source)
     _append_row(
         project.root / REJECTED, REJECTED_COLUMNS, [p.key, p.kind, p.text, p.source_id, reason]
     )
@@ -208,9 +209,10 @@ def accept(
     slug: str | None = None,
     subject: str | None = None,
     target: str | None = None,
+    source: str | None = None,
 ) -> str:
     """Write the curated record proposal *pid* stands for; see the module docstring."""
-    p = find(project, pid)
+    p = find(project, pid, source)
     cur = curated.load(project)
     entities = cur.entities
     alias_of = None
