@@ -138,7 +138,9 @@ def registered(
     sc = screen(project)
     for sid, src in reg.items():
         trial, res = changed.get(sid, (None, None))
-        if trial is not None and dataclasses.replace(trial, path=src.path) == src:
+        # `note` is for curators and never reaches the graph; every other field may
+        same = trial is not None and dataclasses.replace(trial, path=src.path, note=src.note)
+        if trial is not None and same == src:
             out[sid] = res  # type: ignore[assignment]
         elif trial is not None or built.get(sid) != src.sha256:
             # registered by an earlier ingest whose build did not finish, or described

@@ -236,6 +236,8 @@ def ingest(
     mapping_data = _mapping(mapping)
     lines: list[str] = []
     trials: dict[str, Source] = {}
+    listed: list[Any] | None = None
+    registered: dict[str, Source] | None = None
     screen = _screen(project)
     batch = _Batch.start(project.sources_yaml)
     for raw in paths:
@@ -260,10 +262,11 @@ def ingest(
                 f"{path.name} is a table: pass --mapping FILE naming its columns "
                 "(name, date, issuer, classification; see docs/loaders.md)."
             )
-        manifest = load_yaml(project.sources_yaml) or []
-        if not isinstance(manifest, list):
-            raise UserError(f"{project.sources_yaml} must be a YAML list of sources.")
-        manifest = [*manifest, *batch.records]  # with the entries this run adds
+        if listed is None:  # read once: nothing writes sources.yaml before batch.commit()
+            listed = load_yaml(project.sources_yaml) or []
+            if not isinstance(listed, list):
+                raise UserError(f"{project.sources_yaml} must be a YAML list of sources.")
+        manifest = [*listed, *batch.records]  # with the entries this run adds
         if gazetteer is None:
             gazetteer = project_gazetteer(project)
         same = next((r for r in manifest if r.get("sha256") == sha), None)
@@ -279,7 +282,9 @@ def ingest(
             if sid in batch.results:  # the same content twice in one run
                 res = batch.results[sid]
             else:
-                source = next(s for s in load_manifest(project) if s.id == sid)
+                if registered is None:
+                    registered = {s.id: s for s in load_manifest(project)}
+                source = registered[sid]
                 res = load_source(source, source.read_text(), gazetteer, screen)
         else:
             sid = str(remap["id"]) if remap is not None else _source_id(path, sha, manifest)
