@@ -12,9 +12,10 @@ other source — ``regimekg ingest`` therefore:
 2. validates with SHACL only the new source graphs, together with the types of the nodes
    they point at (read from the built store) — the shapes that span graphs (a mention
    names a ``rkg:NamedEntity``, a proposal a concept) need nothing else;
-3. copies the build into a staging directory, replaces the named graphs of the changed
-   sources in its store and in the sorted N-Quads dump, merges ``candidates.tsv`` and swaps
-   it in like a full build (:mod:`regimekg.store`), so a failure leaves the build as it was.
+3. meanwhile copies the build into a staging directory, replaces the named graphs of the
+   changed sources in its store and in the sorted N-Quads dump, merges ``candidates.tsv``,
+   and once SHACL passed swaps it in like a full build (:mod:`regimekg.store`), so a
+   failure leaves the build as it was.
 
 The metrics graph is read from curated memberships and links only, which ingest does not
 change; it is kept and ``build-info.json`` says ``"metrics_from": "full build"``. A refreshed
@@ -33,6 +34,7 @@ import os
 import re
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,10 +180,16 @@ def update(
             return None  # another source changed since the build
         if any(sid in built and _cited(project, sid) for sid in changed):
             return None  # curated evidence quotes a refreshed source: re-check everything
-        _validate(project, build_dir, changed)
         staging = store.staging_dir(build_dir)
         try:
-            n = _write(build_dir, staging, changed)
+            # The staged copy is written while SHACL runs (file copies and the store's bulk
+            # load leave the interpreter free); it is swapped in only if SHACL passes.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                writing = pool.submit(_write, build_dir, staging, changed)
+                try:
+                    _validate(project, build_dir, changed)
+                finally:
+                    n = writing.result()
             info = {
                 **info,
                 "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
