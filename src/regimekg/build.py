@@ -24,7 +24,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import __version__, asof, curated, searchtext, store, validate
+from . import __version__, asof, curated, incremental, searchtext, store, validate
 from . import ontology as schema
 from .errors import BuildError, UserError
 from .loaders import Candidate, load_source, write_candidates
@@ -38,6 +38,7 @@ from .namespaces import (
     graph_iri,
 )
 from .paths import Project
+from .review import screen as review_screen
 from .sources import Source, load_manifest
 
 Progress = Callable[[str], None]
@@ -268,6 +269,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
         raise UserError(value)
     n = value
     write_candidates(staging / "candidates.tsv", parts.candidates)
+    incremental.write_names(staging, parts.names)
     # build-info.json last: it is what marks the directory as a finished build (store.is_build)
     counts = {str(name).rsplit("/", 1)[-1]: len(g) for name, g in parts.graphs}
     counts["metrics"] = n - sum(counts.values())
@@ -280,6 +282,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
             "graphs": counts,
             "metrics_as_of": [s or "whole graph" for s in slices],
             "sources": {s.id: s.sha256 for s in parts.sources},
+            "inputs": parts.inputs,
         },
     )
     return BuildReport(out=build_dir, quads=n, graphs=counts, candidates=len(parts.candidates))
@@ -294,10 +297,15 @@ class _Parts:
     sources: list[Source]
     ontology: Graph
     where: dict[URIRef, str]
+    #: The gazetteer's input (curated names + ontology), saved for incremental ingest.
+    names: Graph = field(default_factory=Graph)
+    #: :func:`incremental.inputs_digest` of the inputs this build read.
+    inputs: str = ""
 
 
 def _assemble(project: Project, step: _Steps) -> _Parts:
     """Every named graph of the build; raises :class:`UserError` on any problem in the inputs."""
+    inputs = incremental.inputs_digest(project)  # before reading: a later edit makes it stale
     step("reading sources.yaml and checking source hashes")
     sources = load_manifest(project)
     texts = {s.id: s.read_text() for s in sources}
@@ -309,14 +317,16 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
     step("reading curated records")
     cur = curated.load(project)
     step(f"  {sum(len(v) for v in cur.records.values())} curated records")
-    gazetteer = Gazetteer.from_graph(curated.names_graph(cur) + ontology)
+    names = curated.names_graph(cur) + ontology
+    gazetteer = Gazetteer.from_graph(names)
 
     graphs: list[tuple[URIRef, Graph]] = [(ONTOLOGY_GRAPH, ontology), (VOCAB_GRAPH, vocab)]
     segments: dict[str, list[curated.SegmentSpan]] = {}
     candidates: list[Candidate] = []
+    screen = review_screen(project)  # the stop list and the reviewers' decisions
     for src in sources:
         step(f"loading source {src.id} ({src.path.name})")
-        res = load_source(src, texts[src.id], gazetteer)
+        res = load_source(src, texts[src.id], gazetteer, screen)
         searchtext.annotate(res.graph)
         graphs.append((graph_iri(src.id), res.graph))
         segments[src.id] = [curated.SegmentSpan(s.iri, s.start, s.end) for s in res.segments]
@@ -340,7 +350,7 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
         if name not in (ONTOLOGY_GRAPH, VOCAB_GRAPH, CURATED_GRAPH):
             dated += g.triples((None, DCTERMS.date, None))
     graphs.append((TIME_GRAPH, asof.materialise(dated)))
-    return _Parts(graphs, candidates, sources, ontology, ctx.where)
+    return _Parts(graphs, candidates, sources, ontology, ctx.where, names, inputs)
 
 
 def _validate(project: Project, parts: _Parts, step: _Steps) -> None:

@@ -366,16 +366,61 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from . import incremental
     from .loaders.ingest import ingest
 
     proj = project(args.root)
     mapping = Path(args.mapping) if args.mapping else None
-    for line in ingest(proj, [Path(p) for p in args.paths], lang=args.lang, mapping=mapping):
+    build_dir = proj.build_dir()
+    # With a current build, its saved gazetteer links the mentions and only the new source
+    # graphs are validated and added to it (docs/performance.md); otherwise a full build.
+    digest = incremental.inputs_digest(proj)
+    gazetteer = None if args.no_build else incremental.cached_gazetteer(proj, build_dir)
+    changed: dict = {}
+    paths = [Path(p) for p in args.paths]
+    lines = ingest(proj, paths, args.lang, mapping, gazetteer=gazetteer, changed=changed)
+    for line in lines:
         print(line)
-    if not args.no_build:
-        from .build import build
+    if args.no_build:
+        return 0
+    if gazetteer is not None:
+        results = incremental.registered(proj, build_dir, changed, gazetteer)
+        if not results:
+            print(f"Nothing changed; the build in {build_dir} is current.")
+            return 0
+        done = incremental.update(proj, build_dir, results, digest=digest)
+        if done is not None:
+            print(done.summary())
+            return 0
+    from .build import build
 
-        print(build(proj).summary())
+    print(build(proj).summary())
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from . import review
+
+    proj = project(args.root)
+    if args.action == "list":
+        items = review.proposals(proj, args.source)
+        for line in review.listing(items, args.type, args.min_confidence):
+            print(line)
+    elif args.action == "accept":
+        print(
+            review.accept(
+                proj,
+                args.id,
+                as_=" ".join(args.as_) if args.as_ else None,
+                type_=args.type,
+                slug=args.new_id,
+                subject=args.subject,
+                target=args.target,
+                source=args.source,
+            )
+        )
+    else:
+        print(review.reject(proj, args.id, args.reason or "", args.source))
     return 0
 
 
@@ -552,6 +597,31 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--lang", choices=("en", "zh", "auto"), default="auto")
     sp.add_argument("--mapping", help="column mapping file for CSV/JSON tables")
     sp.add_argument("--no-build", action="store_true", help="register only; do not rebuild")
+
+    sp = add("review", cmd_review, "list, accept or reject what ingested documents propose")
+    rsub = sp.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rp = rsub.add_parser("list", help="open proposals: id, type, confidence, document, quote")
+    rp.add_argument("--source", help="only the proposals of this source id")
+    rp.add_argument("--type", choices=("entity", "alias", "date", "relation"))
+    rp.add_argument("--min-confidence", type=float, default=0.0, metavar="X")
+    rp = rsub.add_parser("accept", help="write the proposal into data/curated/ with its quote")
+    rp.add_argument("id", help="proposal id from `regimekg review list`")
+    rp.add_argument(
+        "--as",
+        dest="as_",
+        nargs="+",
+        metavar="new|alias-of SLUG",
+        help="a new entity (default) or another name of entity SLUG",
+    )
+    rp.add_argument("--type", help="entity class, event type or link type, where not proposed")
+    rp.add_argument("--id", dest="new_id", help="id of the new entity (default: from its name)")
+    rp.add_argument("--subject", help="curated entity the date or relation is about")
+    rp.add_argument("--target", help="curated entity at the other end of a relation")
+    rp.add_argument("--source", help="the proposal's document (faster with many documents)")
+    rp = rsub.add_parser("reject", help="never propose this again")
+    rp.add_argument("id", help="proposal id from `regimekg review list`")
+    rp.add_argument("--reason", help="why, for the record in data/review/rejected.tsv")
+    rp.add_argument("--source", help="the proposal's document (faster with many documents)")
 
     sp = add("serve", cmd_serve, "serve the build as a read-only SPARQL endpoint on 127.0.0.1")
     sp.add_argument("--port", type=int, default=7878)

@@ -302,6 +302,12 @@ def _write_sorted(path: Path, data: bytes) -> None:
     write_bytes(path, b"".join(line + b"\n" for line in lines if line))
 
 
+def write_bytes_sorted(path: Path, data: bytes) -> None:
+    """Write the lines of *data* sorted (see :func:`_write_sorted`): for N-Triples and
+    N-Quads files that other steps rewrite in part."""
+    _write_sorted(path, data)
+
+
 def write_store(directory: Path, graphs: list[tuple[URIRef, Graph]]) -> int:
     """Write the on-disk store under *directory*; return the number of quads."""
     store = ox.Store(str(directory / STORE_DIR))

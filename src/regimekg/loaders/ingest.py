@@ -15,6 +15,8 @@ language, url, date and retrieval date.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,7 @@ from ..errors import UserError
 from ..namespaces import RKG, is_slug
 from ..paths import Project
 from ..sources import Source, check_size, decode_utf8, load_manifest, load_yaml
-from . import load_source
+from . import Screen, load_source
 from . import segment as seg
 from .header import Header, read_header
 from .mentions import Gazetteer
@@ -48,6 +50,13 @@ def project_gazetteer(project: Project) -> Gazetteer:
         onto.parse(project.ontology_ttl, format="turtle")
         names += onto
     return Gazetteer.from_graph(names)
+
+
+def _screen(project: Project) -> Screen:
+    """The stop list and review decisions, so ingest reports only open proposals."""
+    from ..review import screen
+
+    return screen(project)
 
 
 def _source_id(path: Path, sha: str, manifest: list[dict[str, Any]]) -> str:
@@ -83,6 +92,38 @@ def _mapping(path: Path | None) -> dict[str, Any] | None:
             "(optionally date, issuer, classification: {scheme, column})."
         )
     return data
+
+
+def mapping_hash(mapping: dict[str, Any] | None) -> str:
+    """A digest of a column mapping, so that a changed mapping re-reads an unchanged table."""
+    if not mapping:
+        return ""
+    text = json.dumps(mapping, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def replace_entry(text: str, sid: str, rec: dict[str, Any]) -> str:
+    """*text* (``sources.yaml``) with the entry whose id is *sid* re-written as *rec*.
+
+    Only that entry's lines change (a top-level ``- `` item up to the next one); comments
+    and blank lines after it, and every other entry, are kept as they were.
+    """
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("- ")] + [len(lines)]
+    for a, b in itertools.pairwise(starts):
+        block = lines[a:b]
+        while len(block) > 1 and (not block[-1].strip() or block[-1].startswith("#")):
+            block = block[:-1]
+        data = yaml.safe_load("".join(block))
+        if (
+            isinstance(data, list)
+            and data
+            and isinstance(data[0], dict)
+            and (str(data[0].get("id")) == sid)
+        ):
+            new = _append_record("", rec)
+            return "".join(lines[:a]) + new + "".join(lines[a + len(block) :])
+    return _append_record(text, rec)
 
 
 def _trial_source(rec: dict[str, Any], path: Path) -> Source:
@@ -183,14 +224,28 @@ def _check_destination(dest: Path, source: Path, previous: dict[str, Any] | None
 
 
 def ingest(
-    project: Project, paths: list[Path], lang: str = "auto", mapping: Path | None = None
+    project: Project,
+    paths: list[Path],
+    lang: str = "auto",
+    mapping: Path | None = None,
+    *,
+    gazetteer: Gazetteer | None = None,
+    changed: dict[str, tuple[Source, Any]] | None = None,
 ) -> list[str]:
-    """Add or refresh each document as a source and report what its loader found."""
+    """Add or refresh each document as a source and report what its loader found.
+
+    *gazetteer* is the one to link mentions with (default: read from the curated data);
+    *changed*, when given, receives the source and load result of every added or refreshed
+    source, so the caller can put just those into the build (:mod:`regimekg.incremental`).
+    """
     if lang not in ("auto", "en", "zh"):
         raise UserError(f"--lang {lang!r} is not one of en, zh, auto.")
     mapping_data = _mapping(mapping)
     lines: list[str] = []
-    gazetteer: Gazetteer | None = None
+    trials: dict[str, Source] = {}
+    listed: list[Any] | None = None
+    registered: dict[str, Source] | None = None
+    screen = _screen(project)
     batch = _Batch.start(project.sources_yaml)
     for raw in paths:
         path = Path(raw)
@@ -214,23 +269,33 @@ def ingest(
                 f"{path.name} is a table: pass --mapping FILE naming its columns "
                 "(name, date, issuer, classification; see docs/loaders.md)."
             )
-        manifest = load_yaml(project.sources_yaml) or []
-        if not isinstance(manifest, list):
-            raise UserError(f"{project.sources_yaml} must be a YAML list of sources.")
-        manifest = [*manifest, *batch.records]  # with the entries this run adds
+        if listed is None:  # read once: nothing writes sources.yaml before batch.commit()
+            listed = load_yaml(project.sources_yaml) or []
+            if not isinstance(listed, list):
+                raise UserError(f"{project.sources_yaml} must be a YAML list of sources.")
+        manifest = [*listed, *batch.records]  # with the entries this run adds
         if gazetteer is None:
             gazetteer = project_gazetteer(project)
         same = next((r for r in manifest if r.get("sha256") == sha), None)
+        remap = None
+        if (
+            same is not None
+            and is_table
+            and mapping_hash(same.get("mapping")) != mapping_hash(mapping_data)
+        ):
+            same, remap = None, same  # the same table read with another mapping
         if same is not None:
             sid, status = str(same["id"]), "unchanged"
             if sid in batch.results:  # the same content twice in one run
                 res = batch.results[sid]
             else:
-                source = next(s for s in load_manifest(project) if s.id == sid)
-                res = load_source(source, source.read_text(), gazetteer)
+                if registered is None:
+                    registered = {s.id: s for s in load_manifest(project)}
+                source = registered[sid]
+                res = load_source(source, source.read_text(), gazetteer, screen)
         else:
-            sid = _source_id(path, sha, manifest)
-            file_name = f"{sid}{suffix}"
+            sid = str(remap["id"]) if remap is not None else _source_id(path, sha, manifest)
+            file_name = str(remap["file"]) if remap is not None else f"{sid}{suffix}"
             previous = next((r for r in manifest if r.get("id") == sid), None)
             header = read_header(text) if not is_table else Header()
             body = text[header.end :]
@@ -262,13 +327,18 @@ def ingest(
             # file the loader refuses (a malformed table, an impossible date) leaves the project
             # exactly as it was.
             trial = {**rec, **(previous or {}), "sha256": sha}
-            res = load_source(_trial_source(trial, path), text, gazetteer)
+            if is_table:
+                trial["mapping"] = mapping_data
+            trials[sid] = _trial_source(trial, path)
+            res = load_source(trials[sid], text, gazetteer, screen)
             # Nothing is written yet: the batch is committed once every file has loaded.
             dest = project.sources_dir / file_name
             if _check_destination(dest, path, previous):
                 batch.copies[dest] = path
             if previous is not None and any(r is previous for r in batch.records):
                 previous["sha256"] = sha  # an entry this run added, not yet written
+                if is_table:
+                    previous["mapping"] = mapping_data
                 batch.body = batch.original
                 for r in batch.records:
                     batch.body = _append_record(batch.body, r)
@@ -277,6 +347,10 @@ def ingest(
                 recorded = batch.refreshed.get(sid, str(previous["sha256"]))
                 batch.body = batch.body.replace(recorded, sha, 1)
                 batch.refreshed[sid] = sha
+                if is_table and mapping_hash(previous.get("mapping")) != mapping_hash(mapping_data):
+                    batch.body = replace_entry(
+                        batch.body, sid, {**previous, "sha256": sha, "mapping": mapping_data}
+                    )
                 status = "refreshed"
             else:
                 batch.body = _append_record(batch.body, rec)
@@ -285,6 +359,8 @@ def ingest(
             batch.results[sid] = res
         lines.extend(_report(sid, status, res, gazetteer))
     batch.commit()
+    if changed is not None:
+        changed.update({sid: (trials[sid], batch.results[sid]) for sid in trials})
     return lines
 
 
@@ -311,5 +387,13 @@ def _report(sid: str, status: str, res: Any, gazetteer: Gazetteer) -> list[str]:
     if names:
         out.append(
             "  candidates / 候选: " + ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
+        )
+    kinds = {k: sum(p.kind == k for p in res.proposals) for k in ("entity", "alias", "date")}
+    kinds["relation"] = len(res.proposals) - sum(kinds.values())
+    if res.proposals:
+        out.append(
+            "  proposals / 提议: "
+            + ", ".join(f"{n} {k}" for k, n in kinds.items() if n)
+            + f" — `regimekg review list --source {sid}`"
         )
     return out

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import URIRef
+
+if TYPE_CHECKING:
+    from .proposals import Proposal
 
 
 @dataclass(frozen=True)
@@ -43,3 +47,5 @@ class LoadResult:
     graph: rdflib.Graph
     segments: list[SegmentRef] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
+    #: What the source proposes adding to the curated map (:mod:`.proposals`).
+    proposals: list[Proposal] = field(default_factory=list)

@@ -9,6 +9,14 @@ columns to read::
     classification:           # optional
       scheme: organisational-form
       column: 组织形式        # values 多边 / 多方 / 国际组织 / 政府引领 (or the concept slugs)
+    jurisdiction: country     # optional: a curated state or body the record belongs to
+    status: status            # optional: in force / draft / signed …, kept as written
+    participants: signatories # optional: several, separated by ; / 、 , (or a JSON list)
+    records: $.data.items[*]  # JSON only: where the records are (default: a top-level array)
+
+In a JSON table every column may also be a JSONPath relative to the record
+(``adopted.date``, ``signatories[*].name``), read with ``jsonpath-ng``; the span of each
+value in the file is kept, so nested values are quoted exactly like flat ones.
 
 Each record becomes a table row with exact offsets (the raw CSV line or JSON object) and
 cells (the raw field), linked to curated entities where the gazetteer knows the name and to
@@ -17,7 +25,7 @@ candidates otherwise — exactly like the tables inside documents.
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +36,7 @@ from .. import dates
 from ..errors import UserError
 from ..inputs import check_value, parse_json
 from ..namespaces import RKG, concept, doc, iri, short_hash, slug_of
+from . import jsonpos
 from .builder import DocBuilder, integer
 from .tables import ORGANISATIONAL_FORMS, _entity_or_candidate, _issuers, _record
 
@@ -121,63 +130,126 @@ def csv_records(
     return out
 
 
-def json_records(text: str, where: str = "The table") -> list[tuple[int, int, list[Field]]]:
-    """(object start, end, fields) for each object of a top-level JSON array."""
-    dec = json.JSONDecoder()
-    data = parse_json(text, where)  # depth-checked first: raw_decode below then cannot recurse
-    if not isinstance(data, list):
-        raise UserError(f"{where}: a JSON table must be an array of objects, one per row.")
-    i = text.index("[") + 1
+def json_records(
+    text: str, where: str = "The table", records_path: str | None = None
+) -> list[tuple[int, int, list[Field]]]:
+    """(object start, end, fields) for each record of a JSON table.
+
+    The records are the objects of a top-level array, or those *records_path* (a JSONPath
+    such as ``$.data.items[*]``) selects. Each field is one member of the record object.
+    """
+    parse_json(text, where)  # depth-checked first: the scanner below then cannot recurse
+    data, spans = jsonpos.parse(text)
+    if records_path:
+        hits = jsonpos.select(jsonpos.compile_path(records_path, where), data, spans)
+        if not hits:
+            raise UserError(
+                f"{where}: `records: {records_path}` selects nothing in the file; check the "
+                "path against the file's structure."
+            )
+    elif isinstance(data, list):
+        hits = [jsonpos.Hit(v, *spans.members[(id(data), i)]) for i, v in enumerate(data)]
+    else:
+        raise UserError(
+            f"{where}: a JSON table must be an array of objects, one per row, or the mapping "
+            "must say where the records are, as in `records: $.data.items[*]`."
+        )
     out = []
-
-    def ws(k: int) -> int:
-        while k < len(text) and text[k] in " \t\r\n,":
-            k += 1
-        return k
-
-    i = ws(i)
-    while i < len(text) and text[i] != "]":
-        if text[i] != "{":
-            raise UserError(f"{where}: a JSON table must be an array of objects, one per row.")
-        start = i
-        k = ws(i + 1)
-        fields: list[Field] = []
-        while text[k] != "}":
-            key, k = dec.raw_decode(text, k)
-            k = ws(k)
-            k += 1  # ':'
-            while text[k] in " \t\r\n":
-                k += 1
-            vs = k
-            value, k = dec.raw_decode(text, k)
-            field = Field(str(key), vs, k, "" if value is None else str(value))
+    for n, hit in enumerate(hits, 1):
+        if not isinstance(hit.value, dict):
+            raise UserError(
+                f"{where}: record {n} is not an object; the records must be JSON objects "
+                "(point `records:` at them)."
+            )
+        fields = []
+        for key, value in hit.value.items():
+            fs, fe = spans.members[(id(hit.value), key)]
+            shown = "" if value is None or isinstance(value, dict | list) else str(value)
+            field = Field(str(key), fs, fe, shown)
             # JSON escapes (\u001b) bring control characters the raw-text check cannot see
-            check_value(f"{key}{field.value}", f"{where} row {len(out) + 1} column {str(key)!r}")
+            check_value(f"{key}{field.value}", f"{where} row {n} column {str(key)!r}")
             fields.append(field)
-            k = ws(k)
-        end = k + 1
-        out.append((start, end, fields))
-        i = ws(end)
+        out.append((hit.start, hit.end, fields))
+    _RECORD_OBJECTS[id(out)] = [(h.value, spans) for h in hits]
+    return out
+
+
+#: The decoded record objects behind the last :func:`json_records` results (by list id), so
+#: :func:`load_tabular` can resolve JSONPath columns within each record.
+_RECORD_OBJECTS: dict[int, list[tuple[Any, jsonpos.Spans]]] = {}
+
+#: Mapping keys that name one column (or, in JSON, a path within the record).
+COLUMN_KEYS = ("name", "date", "issuer", "jurisdiction", "status", "participants")
+
+
+def _values(
+    spec: Any,
+    by_col: dict[str, Field],
+    record: tuple[Any, jsonpos.Spans] | None,
+    where: str,
+) -> list[Field]:
+    """The field(s) a mapping entry reads from one record: a column, or a JSONPath."""
+    if not spec:
+        return []
+    col = str(spec)
+    if col in by_col:
+        return [by_col[col]]
+    if record is None:
+        return []
+    obj, spans = record
+    hits = jsonpos.select(jsonpos.compile_path(col.removeprefix("$."), where), obj, spans)
+    out = []
+    for h in hits:
+        if h.value is None or isinstance(h.value, dict | list):
+            continue
+        check_value(str(h.value), f"{where} value of {col!r}")
+        out.append(Field(col, h.start, h.end, str(h.value)))
     return out
 
 
 def _check_mapping(
-    mapping: dict[str, Any], records: list[tuple[int, int, list[Field]]], where: str
+    mapping: dict[str, Any],
+    records: list[tuple[int, int, list[Field]]],
+    where: str,
+    is_json: bool = False,
 ) -> None:
-    """Refuse a mapping that names a column the table lacks (every row would be skipped)."""
+    """Refuse a mapping that names a column the table lacks (every row would be skipped).
+
+    In a JSON table a name that is no member of any record is read as a JSONPath, and must
+    at least parse.
+    """
     if not records:
         return
     columns = list(dict.fromkeys(f.column for _, _, fields in records for f in fields))
     cls = mapping.get("classification") or {}
-    wanted = [mapping.get(k) for k in ("name", "date", "issuer")] + [
+    wanted = [mapping.get(k) for k in COLUMN_KEYS] + [
         cls.get("column") if isinstance(cls, dict) else None
     ]
     for col in wanted:
-        if col and str(col) not in columns:
-            raise UserError(
-                f"{where}: the mapping names column {str(col)!r}, which the table does not have "
-                f"(its columns are {', '.join(columns)}); fix the mapping."
-            )
+        if not col or str(col) in columns:
+            continue
+        if is_json and re.search(r"[.\[$]", str(col)):
+            jsonpos.compile_path(str(col).removeprefix("$."), where)
+            continue
+        raise UserError(
+            f"{where}: the mapping names column {str(col)!r}, which the table does not have "
+            f"(its columns are {', '.join(columns)}); fix the mapping."
+        )
+
+
+def _names_in(b: DocBuilder, f: Field) -> list[tuple[str, int]]:
+    """Names in one cell ("G7 / OECD", "中央网信办、教育部"), each with its offset."""
+    raw = b.text[f.start : f.end]
+    offset = f.start + max(0, raw.find(f.value))
+    if ";" in f.value or "；" in f.value:
+        out, pos = [], 0
+        for part in re.split(r"([;；])", f.value):
+            name = part.strip()
+            if len(name) >= 2 and part not in ";；":
+                out.append((name, offset + pos + part.index(name)))
+            pos += len(part)
+        return out
+    return _issuers(f.value, offset)
 
 
 def load_tabular(b: DocBuilder) -> None:
@@ -190,11 +262,13 @@ def load_tabular(b: DocBuilder) -> None:
         )
     suffix = b.source.path.suffix.lower()
     where = f"Source {b.sid!r} ({b.source.path.name})"
+    objects: list[tuple[Any, jsonpos.Spans]] | None = None
     if suffix == ".json":
-        records = json_records(b.text, where)
+        records = json_records(b.text, where, mapping.get("records"))
+        objects = _RECORD_OBJECTS.pop(id(records))
     else:
         records = csv_records(b.text, "\t" if suffix == ".tsv" else ",", where)
-    _check_mapping(mapping, records, where)
+    _check_mapping(mapping, records, where, is_json=objects is not None)
     g = b.graph
     table = doc(b.sid, "table-0")
     g.add((table, RDF.type, RKG.Table))
@@ -216,9 +290,15 @@ def load_tabular(b: DocBuilder) -> None:
                 g.add((cn, RKG.inRow, row))
                 g.add((cn, RKG.columnIndex, integer(j)))
                 g.add((cn, RKG.columnName, Literal(f.column)))
-        name_f = by_col.get(str(mapping["name"]))
-        if name_f is None or not name_f.value:
+        obj = objects[idx] if objects is not None else None
+
+        def read(key: str, obj: Any = obj, by_col: dict[str, Field] = by_col) -> list[Field]:
+            return [f for f in _values(mapping.get(key), by_col, obj, where) if f.value]
+
+        names = read("name")
+        if not names:
             continue
+        name_f = names[0]
         rec = _record(b, table, row, rs, re_)
         subject, curated = _entity_or_candidate(
             b, name_f.value, name_f.start, name_f.end, row, pattern="table-ingest"
@@ -227,9 +307,9 @@ def load_tabular(b: DocBuilder) -> None:
         g.add(
             (rec, RKG.recordName, Literal(name_f.value, lang=b.lang_of(name_f.start, name_f.end)))
         )
-        date_f = by_col.get(str(mapping.get("date") or ""))
+        date_f = next(iter(read("date")), None)
         date_lit = None
-        if date_f is not None and date_f.value:
+        if date_f is not None:
             try:
                 date_lit = dates.to_literal(date_f.value, dotted=True)
             except dates.DateError as e:
@@ -239,17 +319,27 @@ def load_tabular(b: DocBuilder) -> None:
                 ) from None
             g.add((rec, RKG.recordDate, date_lit))
         issuers: list[URIRef] = []
-        issuer_f = by_col.get(str(mapping.get("issuer") or ""))
-        if issuer_f is not None and issuer_f.value:
-            raw = b.text[issuer_f.start : issuer_f.end]
-            offset = issuer_f.start + max(0, raw.find(issuer_f.value))
-            for name, s in _issuers(issuer_f.value, offset):
+        for issuer_f in read("issuer"):
+            for name, s in _names_in(b, issuer_f):
                 node, cur = _entity_or_candidate(
                     b, name, s, s + len(name), row, pattern="table-issuer"
                 )
                 g.add((rec, RKG.recordIssuer, node))
                 if cur:
                     issuers.append(node)
+        for part_f in read("participants"):
+            for name, s in _names_in(b, part_f):
+                node, _cur = _entity_or_candidate(
+                    b, name, s, s + len(name), row, pattern="table-participant"
+                )
+                g.add((rec, RKG.recordParticipant, node))
+        for jur_f in read("jurisdiction")[:1]:
+            hits = b.gazetteer.lookup(jur_f.value.strip())
+            if len(hits) == 1:  # a reading of the table: only a name the curated data knows
+                g.add((rec, RKG.recordJurisdiction, next(iter(hits))))
+        for status_f in read("status")[:1]:
+            lang = b.lang_of(status_f.start, status_f.end)
+            g.add((rec, RKG.recordStatus, Literal(status_f.value.strip(), lang=lang)))
         form_iri = None
         if cls.get("column"):
             cf = by_col.get(str(cls["column"]))
