@@ -16,13 +16,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
 
 from regimekg import store
 from regimekg.build import FIRST_METRICS_YEAR, built_at, metric_slices
 from regimekg.errors import UserError
-from regimekg.sources import Source
+from regimekg.namespaces import RKG
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,23 +104,13 @@ def test_graph_without_blank_nodes_is_unchanged() -> None:
     assert not any(isinstance(t, BNode) for tr in triples for t in tr)
 
 
-def _source(date: str | None) -> Source:
-    return Source(
-        id="s",
-        path=Path("s.txt"),
-        sha256="0" * 64,
-        lang="en",
-        kind="Article",
-        loader="article",
-        title={"en": "S"},
-        date=date,
-    )
-
-
-def test_metric_years_come_from_the_newest_source_not_the_clock() -> None:
-    slices = metric_slices([_source("2019-05"), _source("2021"), _source(None)])
-    assert slices == [None, *map(str, range(FIRST_METRICS_YEAR, 2022))]
-    assert metric_slices([_source(None)]) == [None]
+def test_metric_years_come_from_the_data_not_the_clock() -> None:
+    """The yearly slices end at the last year anything in graph/time becomes known."""
+    time = Graph()
+    for day in ("2019-05-31", "2021-12-31"):
+        time.add((URIRef("urn:x:" + day), RKG.knownFrom, Literal(day, datatype=XSD.date)))
+    assert metric_slices(time) == [None, *map(str, range(FIRST_METRICS_YEAR, 2022))]
+    assert metric_slices(Graph()) == [None]
 
 
 def test_built_time_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
