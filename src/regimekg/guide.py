@@ -225,6 +225,10 @@ class Runner:
         bindir = str(Path(sys.executable).parent)
         self.env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
         self.env.pop("REGIMEKG_ROOT", None)
+        # A terminal width inherited from whoever runs this (COLUMNS) would cut the tables the
+        # guides show whole; the guides show output as printed to a file.
+        self.env.pop("COLUMNS", None)
+        self.env.pop("LINES", None)
         self.background: list[subprocess.Popen[str]] = []
         self.failures: list[str] = []
         #: what each command printed, by (guide, line)

@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import vocab
+
 #: Sentence ends: Western punctuation before a space or the end, or Chinese punctuation.
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(A-Z0-9\u3400-\u9fff])|(?<=[。！？；])")
 
@@ -109,21 +111,30 @@ EVENT_VERBS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bproposed\b|提出"), "proposed"),
 ]
 
-#: Relation phrasings: "X <phrase> Y" → link type (ontology/vocab/regime-link-type.ttl), or
-#: ``None`` where no link type fits and the reviewer chooses one.
-RELATION_PHRASES: list[tuple[re.Pattern[str], str | None]] = [
-    (re.compile(r"\badopted at\b"), "adopted-at"),
-    (re.compile(r"\bproposed at\b"), "proposed-at"),
-    (re.compile(r"\blaunched by\b"), "launched-by"),
-    (re.compile(r"\bhosted by\b"), "hosted-by"),
-    (re.compile(r"\bsigned by\b"), "signed-by"),
-    (re.compile(r"\bled by\b"), "led-by"),
-    (re.compile(r"\b(?:established|set up|founded) by\b"), "established-by"),
-    (re.compile(r"\bbuilds? on\b|\bbuilding on\b"), "builds-on"),
-    (re.compile(r"\bimplements?\b"), "implements"),
-    (re.compile(r"\blaunched at\b"), None),
-    (re.compile(r"\badopted by\b"), None),
+#: Relation phrasings "X <phrase> Y". A phrasing names the link type whose English label it
+#: matches in full (ontology/vocab/regime-link-type.ttl: the vocabulary is the one place for
+#: link types); one that matches no label ("launched at") leaves the type to the reviewer.
+RELATION_PHRASES: list[re.Pattern[str]] = [
+    re.compile(r"\badopted at\b"),
+    re.compile(r"\bproposed at\b"),
+    re.compile(r"\blaunched by\b"),
+    re.compile(r"\bhosted by\b"),
+    re.compile(r"\bsigned by\b"),
+    re.compile(r"\bled by\b"),
+    re.compile(r"\b(?:established|set up|founded) by\b"),
+    re.compile(r"\bbuilds? on\b|\bbuilding on\b"),
+    re.compile(r"\bimplements?\b"),
+    re.compile(r"\blaunched at\b"),
+    re.compile(r"\badopted by\b"),
 ]
+
+
+def _link_type_of(rx: re.Pattern[str]) -> str | None:
+    """The link type whose English label *rx* matches in full (``None`` if none does)."""
+    for slug, concept in vocab.current().link_types.items():
+        if rx.fullmatch(concept.label("en").casefold()):
+            return slug
+    return None
 
 
 @dataclass(frozen=True)
@@ -259,7 +270,8 @@ def event_type(sentence: str) -> str | None:
 def relation_phrases(text: str, start: int, end: int) -> list[tuple[int, int, str, str | None]]:
     """(start, end, phrase, link type or None) for each relation phrasing in the span."""
     out = []
-    for rx, link in RELATION_PHRASES:
+    for rx in RELATION_PHRASES:
+        link = _link_type_of(rx)
         for m in rx.finditer(text, start, end):
             out.append((m.start(), m.end(), m.group(), link))
     return sorted(out)
