@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -62,9 +63,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[bytes]]]:
-    """A loopback socket that records any connection: a target that must never be contacted."""
+@contextlib.contextmanager
+def listening() -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback socket that records any connection (what it received, then closes it).
+
+    A client that sends a request and waits for the answer returns only after the close, so
+    the record is complete by the time such a client is done.
+    """
     sock = socket.create_server(("127.0.0.1", 0))
     sock.settimeout(0.2)
     seen: list[bytes] = []
@@ -83,7 +88,16 @@ def listener() -> Iterator[tuple[str, list[bytes]]]:
 
     t = threading.Thread(target=accept, daemon=True)
     t.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", seen
-    stop.set()
-    t.join(2)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql", seen
+    finally:
+        stop.set()
+        t.join(2)
+        sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback target that must never be contacted: its URL and what reached it."""
+    with listening() as target:
+        yield target

@@ -12,8 +12,6 @@ whatever the engine would send anywhere, the guard must have refused.
 from __future__ import annotations
 
 import random
-import socket
-import threading
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -35,6 +33,7 @@ from regimekg.guard import (
     inspect_query,
     query_form,
 )
+from tests.conftest import listening
 
 G = "https://w3id.org/regimekg/graph/"
 
@@ -311,30 +310,10 @@ def test_service_outside_literals_is_always_refused(before: str, after: str, cas
 
 
 @pytest.fixture(scope="module")
-def trap() -> Iterator[tuple[str, list[int]]]:
-    """A loopback listener standing in for any SERVICE endpoint; counts the connections."""
-    sock = socket.create_server(("127.0.0.1", 0))
-    sock.settimeout(0.2)
-    hits: list[int] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            hits.append(1)
-            conn.close()
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/", hits
-    stop.set()
-    t.join(2)
-    sock.close()
+def trap() -> Iterator[tuple[str, list[bytes]]]:
+    """The shared loopback listener, standing in for any SERVICE endpoint, for the module."""
+    with listening() as target:
+        yield target
 
 
 #: Pieces that build SERVICE clauses, hide them (strings, comments, ``<`` read two ways,
@@ -414,7 +393,7 @@ def _fuzz_query(rng: random.Random | None, draw: st.DrawFn | None, url: str) -> 
     return f"PREFIX : <{url}>\nPREFIX ex: <{url}>\nSELECT * WHERE {{ ?s ?p ?o {body} {closing}"
 
 
-def _engine_contacts(query: str, hits: list[int], store: ox.Store) -> bool:
+def _engine_contacts(query: str, hits: list[bytes], store: ox.Store) -> bool:
     """Run *query* unguarded on the engine and say whether it reached the listener."""
     before = len(hits)
     try:
@@ -422,7 +401,7 @@ def _engine_contacts(query: str, hits: list[int], store: ox.Store) -> bool:
             pass
     except (SyntaxError, OSError, ValueError, RuntimeError):
         pass
-    # The listener counts a connection before closing it, and the engine returns only once it
+    # The listener records a connection before closing it, and the engine returns only once it
     # is closed, so the count is complete here.
     return len(hits) > before
 
@@ -447,7 +426,7 @@ def _one_triple() -> ox.Store:
 )
 @given(data=st.data())
 def test_fuzz_no_accepted_query_reaches_the_network(
-    data: st.DataObject, trap: tuple[str, list[int]]
+    data: st.DataObject, trap: tuple[str, list[bytes]]
 ) -> None:
     url, hits = trap
     query = _fuzz_query(None, data.draw, url)
@@ -455,7 +434,7 @@ def test_fuzz_no_accepted_query_reaches_the_network(
         assert not _engine_contacts(query, hits, _one_triple()), query
 
 
-def test_the_fuzz_oracle_sees_real_service_calls(trap: tuple[str, list[int]]) -> None:
+def test_the_fuzz_oracle_sees_real_service_calls(trap: tuple[str, list[bytes]]) -> None:
     """The fuzz test can fail: among generated queries, some do reach the listener when run
     unguarded (so the oracle works), and every one of those is refused."""
     url, hits = trap
