@@ -273,212 +273,266 @@ def _non_simple(g: Graph, obj_props: set[URIRef]) -> set[Node]:
 
 def lint_ontology(g: Graph, where: str = "ontology/regimekg.ttl") -> list[str]:
     """OWL 2 DL pitfalls in *g*, one sentence each, naming the term and the fix."""
-    problems: list[str] = []
-    classes = _declared(g, OWL.Class)
-    datatypes = _declared(g, RDFS.Datatype)
-    kinds: dict[URIRef, set[URIRef]] = {k: _declared(g, k) for k in _PROPERTY_KINDS}
-    obj, data, ann = (
-        kinds[OWL.ObjectProperty],
-        kinds[OWL.DatatypeProperty],
-        kinds[OWL.AnnotationProperty],
-    )
-    all_props = obj | data | ann
-    known_classes = classes | {OWL.Thing, OWL.Nothing}
-    known_obj = obj | {OWL.topObjectProperty, OWL.bottomObjectProperty}
-    known_data = data | {OWL.topDataProperty, OWL.bottomDataProperty}
-    known_datatypes = datatypes | OWL2_DATATYPES
+    return _OwlLint(g, where).problems()
 
-    # A property declared with two kinds, or a class that is also a datatype.
-    by_iri: dict[URIRef, list[str]] = defaultdict(list)
-    for k, name in _PROPERTY_KINDS.items():
-        for p in kinds[k]:
-            by_iri[p].append(name)
-    for p, names in sorted(by_iri.items()):
-        if len(names) > 1:
-            problems.append(
-                f"{where}: {short(p)} is declared as {' and '.join(sorted(names))}; OWL 2 DL "
-                f"forbids punning between property kinds, so keep exactly one declaration."
-            )
-    for c in sorted(classes & datatypes):
-        problems.append(
-            f"{where}: {short(c)} is declared both as a class and as a datatype, which OWL 2 DL "
-            f"forbids; remove one of the declarations."
+
+class _OwlLint:
+    """The OWL 2 DL lint of one ontology graph, one method per rule.
+
+    Every rule appends sentences to ``self.out``; :meth:`problems` runs them in a fixed order
+    so the report reads the same from run to run (punning, undeclared terms, misuse of
+    property kinds, non-simple properties).
+    """
+
+    def __init__(self, g: Graph, where: str) -> None:
+        self.g = g
+        self.where = where
+        self.out: list[str] = []
+        self.classes = _declared(g, OWL.Class)
+        self.datatypes = _declared(g, RDFS.Datatype)
+        self.kinds: dict[URIRef, set[URIRef]] = {k: _declared(g, k) for k in _PROPERTY_KINDS}
+        self.obj = self.kinds[OWL.ObjectProperty]
+        self.data = self.kinds[OWL.DatatypeProperty]
+        self.ann = self.kinds[OWL.AnnotationProperty]
+        self.all_props = self.obj | self.data | self.ann
+        self.known_classes = self.classes | {OWL.Thing, OWL.Nothing}
+        self.known_props = (
+            self.all_props
+            | {OWL.topObjectProperty, OWL.bottomObjectProperty}
+            | {OWL.topDataProperty, OWL.bottomDataProperty}
         )
-    for c in sorted(classes & all_props):
-        if str(c).startswith(str(RKG)):
-            problems.append(
-                f"{where}: {short(c)} is declared both as a class and as a property (punning); "
-                f"give the class and the property different names."
-            )
+        self.known_datatypes = self.datatypes | OWL2_DATATYPES
 
-    # Undeclared annotation (or other) properties used as predicates.
-    used_predicates: dict[URIRef, Node] = {}
-    for s, p in g.subject_predicates():
-        if isinstance(p, URIRef) and p not in used_predicates:
-            used_predicates[p] = s
-    for p, s in sorted(used_predicates.items()):
-        if (
-            p == RDF.type
-            or p in (RDF.first, RDF.rest)
-            or str(p).startswith(str(OWL))
-            or p in _STRUCTURAL_RDFS
-            or p in BUILTIN_ANNOTATION_PROPERTIES
-            or p in all_props
+    def problems(self) -> list[str]:
+        for rule in (
+            self.punning,
+            self.undeclared_predicates,
+            self.class_axioms,
+            self.list_axioms,
+            self.property_axioms,
+            self.domains_and_ranges,
+            self.restriction_fillers,
+            self.literal_datatypes,
+            self.kind_misuse,
+            self.mixed_property_kinds,
+            self.non_simple_properties,
         ):
-            continue
-        problems.append(
-            f"{where}: {short(p)} is used (on {short(s)}) but never declared; add "
-            f"`{short(p)} a owl:AnnotationProperty .` (or the property kind it is)."
-        )
+            rule()
+        return self.out
 
-    # Undeclared classes and properties in axioms.
-    def need_class(x: Node, context: str) -> None:
-        if isinstance(x, URIRef) and x not in known_classes:
-            if x in known_datatypes:
-                problems.append(
-                    f"{where}: {short(x)} is a datatype but is used as a class ({context}); "
-                    f"use a class there, or a datatype property."
-                )
-            else:
-                problems.append(
-                    f"{where}: {short(x)} is used as a class ({context}) but not declared; add "
-                    f"`{short(x)} a owl:Class .` or fix the name."
-                )
+    def say(self, text: str) -> None:
+        self.out.append(f"{self.where}: {text}")
 
-    def need_property(x: Node, context: str) -> None:
-        if isinstance(x, URIRef) and x not in all_props and x not in known_obj | known_data:
-            problems.append(
-                f"{where}: {short(x)} is used as a property ({context}) but not declared; declare "
+    # ------------------------------------------------------------------ what is needed where
+
+    def need_class(self, x: Node, context: str) -> None:
+        if not isinstance(x, URIRef) or x in self.known_classes:
+            return
+        if x in self.known_datatypes:
+            self.say(
+                f"{short(x)} is a datatype but is used as a class ({context}); "
+                f"use a class there, or a datatype property."
+            )
+        else:
+            self.say(
+                f"{short(x)} is used as a class ({context}) but not declared; add "
+                f"`{short(x)} a owl:Class .` or fix the name."
+            )
+
+    def need_property(self, x: Node, context: str) -> None:
+        if isinstance(x, URIRef) and x not in self.known_props:
+            self.say(
+                f"{short(x)} is used as a property ({context}) but not declared; declare "
                 f"it as owl:ObjectProperty, owl:DatatypeProperty or owl:AnnotationProperty."
             )
 
-    def need_datatype(x: Node, context: str) -> None:
-        if isinstance(x, URIRef) and x not in known_datatypes:
-            if str(x).startswith(str(XSD)) or str(x).startswith(str(RDF)):
-                problems.append(
-                    f"{where}: datatype {short(x)} ({context}) is not in the OWL 2 datatype map, "
-                    f"so the ontology is not OWL 2 DL and HermiT rejects it; drop it from the "
-                    f"ontology and enforce it with a SHACL shape instead."
+    def need_datatype(self, x: Node, context: str) -> None:
+        if not isinstance(x, URIRef) or x in self.known_datatypes:
+            return
+        if str(x).startswith(str(XSD)) or str(x).startswith(str(RDF)):
+            self.say(
+                f"datatype {short(x)} ({context}) is not in the OWL 2 datatype map, "
+                f"so the ontology is not OWL 2 DL and HermiT rejects it; drop it from the "
+                f"ontology and enforce it with a SHACL shape instead."
+            )
+        elif x in self.known_classes:
+            self.say(f"class {short(x)} is used as a datatype ({context}); use a datatype.")
+        else:
+            self.say(
+                f"datatype {short(x)} ({context}) is not declared; add "
+                f"`{short(x)} a rdfs:Datatype .` or use an OWL 2 datatype."
+            )
+
+    # ------------------------------------------------------------------ the rules
+
+    def punning(self) -> None:
+        """A property declared with two kinds, or a class that is also a datatype/property."""
+        by_iri: dict[URIRef, list[str]] = defaultdict(list)
+        for k, name in _PROPERTY_KINDS.items():
+            for p in self.kinds[k]:
+                by_iri[p].append(name)
+        for p, names in sorted(by_iri.items()):
+            if len(names) > 1:
+                self.say(
+                    f"{short(p)} is declared as {' and '.join(sorted(names))}; OWL 2 DL "
+                    f"forbids punning between property kinds, so keep exactly one declaration."
                 )
-            elif x in known_classes:
-                problems.append(
-                    f"{where}: class {short(x)} is used as a datatype ({context}); use a datatype."
-                )
-            else:
-                problems.append(
-                    f"{where}: datatype {short(x)} ({context}) is not declared; add "
-                    f"`{short(x)} a rdfs:Datatype .` or use an OWL 2 datatype."
+        for c in sorted(self.classes & self.datatypes):
+            self.say(
+                f"{short(c)} is declared both as a class and as a datatype, which OWL 2 DL "
+                f"forbids; remove one of the declarations."
+            )
+        for c in sorted(self.classes & self.all_props):
+            if str(c).startswith(str(RKG)):
+                self.say(
+                    f"{short(c)} is declared both as a class and as a property (punning); "
+                    f"give the class and the property different names."
                 )
 
-    for pred in _CLASS_OBJECT_PREDICATES:
-        for s, o in g.subject_objects(pred):
-            need_class(o, f"object of {short(pred)} on {short(s)}")
-            if pred in (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith):
-                need_class(s, f"subject of {short(pred)}")
-    for pred in (OWL.unionOf, OWL.intersectionOf, OWL.members):
-        for s, head in g.subject_objects(pred):
-            if (s, RDF.type, RDFS.Datatype) in g or _is_data_range(g, s, data):
-                for item in _list_items(g, head):
-                    need_datatype(item, f"member of {short(pred)}")
+    def undeclared_predicates(self) -> None:
+        """Annotation (or other) properties used as predicates without a declaration."""
+        used: dict[URIRef, Node] = {}
+        for s, p in self.g.subject_predicates():
+            if isinstance(p, URIRef) and p not in used:
+                used[p] = s
+        for p, s in sorted(used.items()):
+            if (
+                p in (RDF.type, RDF.first, RDF.rest)
+                or str(p).startswith(str(OWL))
+                or p in _STRUCTURAL_RDFS
+                or p in BUILTIN_ANNOTATION_PROPERTIES
+                or p in self.all_props
+            ):
                 continue
-            if pred == OWL.members and (s, RDF.type, OWL.AllDisjointClasses) not in g:
-                for item in _list_items(g, head):
-                    need_property(item, "member of owl:AllDisjointProperties")
-                continue
+            self.say(
+                f"{short(p)} is used (on {short(s)}) but never declared; add "
+                f"`{short(p)} a owl:AnnotationProperty .` (or the property kind it is)."
+            )
+
+    def class_axioms(self) -> None:
+        for pred in _CLASS_OBJECT_PREDICATES:
+            for s, o in self.g.subject_objects(pred):
+                self.need_class(o, f"object of {short(pred)} on {short(s)}")
+                if pred in (RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith):
+                    self.need_class(s, f"subject of {short(pred)}")
+
+    def list_axioms(self) -> None:
+        """Members of unions, intersections and disjointness lists, by what the list holds."""
+        g = self.g
+        for pred in (OWL.unionOf, OWL.intersectionOf, OWL.members):
+            for s, head in g.subject_objects(pred):
+                items = _list_items(g, head)
+                context = f"member of {short(pred)}"
+                if (s, RDF.type, RDFS.Datatype) in g or _is_data_range(g, s, self.data):
+                    need = self.need_datatype
+                elif pred == OWL.members and (s, RDF.type, OWL.AllDisjointClasses) not in g:
+                    need, context = self.need_property, "member of owl:AllDisjointProperties"
+                else:
+                    need = self.need_class
+                for item in items:
+                    need(item, context)
+
+    def property_axioms(self) -> None:
+        g = self.g
+        for pred in _PROPERTY_OBJECT_PREDICATES:
+            for s, o in g.subject_objects(pred):
+                self.need_property(s, f"subject of {short(pred)}")
+                self.need_property(o, f"object of {short(pred)} on {short(s)}")
+        for o in g.objects(None, OWL.onProperty):
+            self.need_property(o, "owl:onProperty of a restriction")
+        for p, head in g.subject_objects(OWL.propertyChainAxiom):
             for item in _list_items(g, head):
-                need_class(item, f"member of {short(pred)}")
-    for pred in _PROPERTY_OBJECT_PREDICATES:
-        for s, o in g.subject_objects(pred):
-            need_property(s, f"subject of {short(pred)}")
-            need_property(o, f"object of {short(pred)} on {short(s)}")
-    for o in g.objects(None, OWL.onProperty):
-        need_property(o, "owl:onProperty of a restriction")
-    for p, head in g.subject_objects(OWL.propertyChainAxiom):
-        for item in _list_items(g, head):
-            target = g.value(item, OWL.inverseOf) if isinstance(item, BNode) else item
-            need_property(target, f"property chain of {short(p)}")
-    for p, d in g.subject_objects(RDFS.domain):
-        if p in ann:
-            continue
-        need_class(d, f"rdfs:domain of {short(p)}")
-    for p, r in g.subject_objects(RDFS.range):
-        if p in data:
-            need_datatype(r, f"rdfs:range of {short(p)}")
-        elif p in obj:
-            need_class(r, f"rdfs:range of {short(p)}")
-    for restriction, prop in g.subject_objects(OWL.onProperty):
-        filler_preds = (OWL.someValuesFrom, OWL.allValuesFrom, OWL.onDataRange)
-        for fp in filler_preds:
-            for filler in g.objects(restriction, fp):
-                if prop in data:
-                    need_datatype(filler, f"filler of a restriction on {short(prop)}")
-                elif fp != OWL.onDataRange:
-                    need_class(filler, f"filler of a restriction on {short(prop)}")
-    for s, _, o in g:
-        if isinstance(o, Literal) and o.datatype is not None and o.datatype not in known_datatypes:
-            need_datatype(o.datatype, f"literal {short(o)} on {short(s)}")
+                target = g.value(item, OWL.inverseOf) if isinstance(item, BNode) else item
+                self.need_property(target, f"property chain of {short(p)}")
 
-    # A property used against its kind: an object property with a literal value, a datatype
-    # property with a resource value.
-    misuse: dict[tuple[URIRef, str], Node] = {}
-    for s, p, o in g:
-        if p in obj and isinstance(o, Literal):
-            misuse.setdefault((p, "object property with a literal value"), s)
-        elif p in data and not isinstance(o, Literal):
-            misuse.setdefault((p, "datatype property with a resource value"), s)
-    for (p, what), s in sorted(misuse.items()):
-        problems.append(
-            f"{where}: {short(p)} is used as an {what} (on {short(s)}); OWL 2 DL keeps object and "
-            f"datatype properties apart, so fix the value or the declaration."
-        )
+    def domains_and_ranges(self) -> None:
+        for p, d in self.g.subject_objects(RDFS.domain):
+            if p not in self.ann:
+                self.need_class(d, f"rdfs:domain of {short(p)}")
+        for p, r in self.g.subject_objects(RDFS.range):
+            if p in self.data:
+                self.need_datatype(r, f"rdfs:range of {short(p)}")
+            elif p in self.obj:
+                self.need_class(r, f"rdfs:range of {short(p)}")
 
-    # Sub-, equivalent and inverse properties must be of one kind.
-    kind_of = {p: name for k, name in _PROPERTY_KINDS.items() for p in kinds[k]}
-    for pred in (RDFS.subPropertyOf, OWL.equivalentProperty, OWL.inverseOf):
-        for s, o in g.subject_objects(pred):
-            ks, ko = kind_of.get(s), kind_of.get(o)
-            if ks and ko and ks != ko:
-                problems.append(
-                    f"{where}: {short(s)} ({ks}) {short(pred)} {short(o)} ({ko}) mixes property "
-                    f"kinds, which OWL 2 DL forbids; align it to a property of the same kind."
-                )
-    for s, o in g.subject_objects(OWL.inverseOf):
-        if isinstance(s, URIRef) and (s in data or o in data):
-            problems.append(
-                f"{where}: {short(s)} owl:inverseOf {short(o)} involves a datatype property; only "
-                f"object properties have inverses."
+    def restriction_fillers(self) -> None:
+        for restriction, prop in self.g.subject_objects(OWL.onProperty):
+            context = f"filler of a restriction on {short(prop)}"
+            for fp in (OWL.someValuesFrom, OWL.allValuesFrom, OWL.onDataRange):
+                for filler in self.g.objects(restriction, fp):
+                    if prop in self.data:
+                        self.need_datatype(filler, context)
+                    elif fp != OWL.onDataRange:
+                        self.need_class(filler, context)
+
+    def literal_datatypes(self) -> None:
+        for s, _, o in self.g:
+            if isinstance(o, Literal) and o.datatype is not None:
+                self.need_datatype(o.datatype, f"literal {short(o)} on {short(s)}")
+
+    def kind_misuse(self) -> None:
+        """An object property with a literal value, a datatype property with a resource."""
+        misuse: dict[tuple[URIRef, str], Node] = {}
+        for s, p, o in self.g:
+            if p in self.obj and isinstance(o, Literal):
+                misuse.setdefault((p, "object property with a literal value"), s)
+            elif p in self.data and not isinstance(o, Literal):
+                misuse.setdefault((p, "datatype property with a resource value"), s)
+        for (p, what), s in sorted(misuse.items()):
+            self.say(
+                f"{short(p)} is used as an {what} (on {short(s)}); OWL 2 DL keeps object and "
+                f"datatype properties apart, so fix the value or the declaration."
             )
 
-    # Non-simple properties where OWL 2 DL needs simple ones.
-    non_simple = _non_simple(g, obj)
-    for t, what in _SIMPLE_ONLY_TYPES.items():
-        for p in g.subjects(RDF.type, t):
-            if p in non_simple:
-                problems.append(
-                    f"{where}: {short(p)} is transitive or defined by a property chain "
-                    f"(non-simple) and cannot be {what} in OWL 2 DL; remove that characteristic."
+    def mixed_property_kinds(self) -> None:
+        """Sub-, equivalent and inverse properties must be of one kind."""
+        kind_of = {p: name for k, name in _PROPERTY_KINDS.items() for p in self.kinds[k]}
+        for pred in (RDFS.subPropertyOf, OWL.equivalentProperty, OWL.inverseOf):
+            for s, o in self.g.subject_objects(pred):
+                ks, ko = kind_of.get(s), kind_of.get(o)
+                if ks and ko and ks != ko:
+                    self.say(
+                        f"{short(s)} ({ks}) {short(pred)} {short(o)} ({ko}) mixes property "
+                        f"kinds, which OWL 2 DL forbids; align it to a property of the same kind."
+                    )
+        for s, o in self.g.subject_objects(OWL.inverseOf):
+            if isinstance(s, URIRef) and (s in self.data or o in self.data):
+                self.say(
+                    f"{short(s)} owl:inverseOf {short(o)} involves a datatype property; only "
+                    f"object properties have inverses."
                 )
-    for restriction, prop in g.subject_objects(OWL.onProperty):
-        if prop not in non_simple:
-            continue
-        if any(g.value(restriction, c) is not None for c in _CARDINALITIES) or (
-            g.value(restriction, OWL.hasSelf) is not None
-        ):
-            owner = next(iter(g.subjects(None, restriction)), None)
-            problems.append(
-                f"{where}: a cardinality or self restriction on {short(prop)}"
-                f"{' in ' + short(owner) if owner is not None else ''} uses a transitive or "
-                f"chained (non-simple) property, which OWL 2 DL forbids; restrict the direct "
-                f"(simple) sub-property instead."
-            )
-    for a, b in g.subject_objects(OWL.propertyDisjointWith):
-        for p in (a, b):
-            if p in non_simple:
-                problems.append(
-                    f"{where}: {short(p)} is non-simple (transitive or chained) and cannot "
-                    f"appear in owl:propertyDisjointWith in OWL 2 DL."
+
+    def non_simple_properties(self) -> None:
+        """Transitive or chained properties where OWL 2 DL needs simple ones."""
+        g = self.g
+        non_simple = _non_simple(g, self.obj)
+        for t, what in _SIMPLE_ONLY_TYPES.items():
+            for p in g.subjects(RDF.type, t):
+                if p in non_simple:
+                    self.say(
+                        f"{short(p)} is transitive or defined by a property chain "
+                        f"(non-simple) and cannot be {what} in OWL 2 DL; remove that "
+                        f"characteristic."
+                    )
+        for restriction, prop in g.subject_objects(OWL.onProperty):
+            if prop in non_simple and (
+                any(g.value(restriction, c) is not None for c in _CARDINALITIES)
+                or g.value(restriction, OWL.hasSelf) is not None
+            ):
+                owner = next(iter(g.subjects(None, restriction)), None)
+                self.say(
+                    f"a cardinality or self restriction on {short(prop)}"
+                    f"{' in ' + short(owner) if owner is not None else ''} uses a transitive or "
+                    f"chained (non-simple) property, which OWL 2 DL forbids; restrict the direct "
+                    f"(simple) sub-property instead."
                 )
-    return problems
+        for a, b in g.subject_objects(OWL.propertyDisjointWith):
+            for p in (a, b):
+                if p in non_simple:
+                    self.say(
+                        f"{short(p)} is non-simple (transitive or chained) and cannot "
+                        f"appear in owl:propertyDisjointWith in OWL 2 DL."
+                    )
 
 
 def _is_data_range(g: Graph, node: Node, data: set[URIRef]) -> bool:
@@ -829,14 +883,45 @@ def run_check(
     """
     report = CheckReport()
     where = _rel(project, project.ontology_ttl)
+    parsed = _parse_step(project, report)
+    if parsed is None:
+        return report
+    onto, schema, shapes = parsed
+    lint = lint_ontology(onto, where)
+    report.problems += lint
+    report.steps.append(("OWL 2 DL lint", "ok" if not lint else f"{len(lint)} problem(s)"))
+    _freshness_step(project, onto, where, report)
+    named = _qc_step(project, schema, _as_store(store), report)
+    if shapes is None:
+        report.steps.append(("SHACL", "skipped: the shapes do not parse"))
+    else:
+        shacl = shacl_problems(schema, shapes, named) + concept_list_problems(shapes, schema)
+        report.problems += shacl
+        report.steps.append(("SHACL", "ok" if not shacl else f"{len(shacl)} violation(s)"))
+    if not reasoner:
+        report.steps.append(("HermiT", "skipped (reasoner=False)"))
+    elif not java_available():
+        report.steps.append(("HermiT", "skipped: no Java"))
+        report.notes.append(
+            "HermiT was not run because Java is not installed (`apt-get install "
+            "default-jre-headless` provides it), so consistency and class satisfiability were "
+            "not checked."
+        )
+    elif lint:
+        report.steps.append(("HermiT", "skipped: fix the OWL 2 DL problems first"))
+    else:
+        _reasoner_steps(onto, where, report)
+    return report
 
-    # 1. parse
+
+def _parse_step(project: Project, report: CheckReport) -> tuple[Graph, Graph, Graph | None] | None:
+    """Step 1: the ontology, ontology + vocabularies, and the shapes (None if they fail)."""
     try:
         onto = load_ontology(project)
     except UserError as e:
         report.problems.append(str(e))
         report.steps.append(("parse", "ontology does not parse; nothing else checked"))
-        return report
+        return None
     schema = Graph()
     for t in onto:
         schema.add(t)
@@ -873,13 +958,11 @@ def run_check(
             f"{len(vocab_files)} vocabularies, {n_concepts} concepts",
         )
     )
+    return onto, schema, shapes
 
-    # 2. OWL 2 DL lint
-    lint = lint_ontology(onto, where)
-    report.problems += lint
-    report.steps.append(("OWL 2 DL lint", "ok" if not lint else f"{len(lint)} problem(s)"))
 
-    # 3. version stamp, generated RDF/XML, catalog
+def _freshness_step(project: Project, onto: Graph, where: str, report: CheckReport) -> None:
+    """Step 3: the version stamp, the generated RDF/XML and metric vocabulary, the catalog."""
     stale: list[str] = version_problems(onto, project)
     if not owl_is_current(project):
         stale.append(
@@ -899,11 +982,12 @@ def run_check(
         ("version, RDF/XML, catalog", "ok" if not stale else f"{len(stale)} problem(s)")
     )
 
-    # 4. QC queries
-    stores = [_oxigraph_of(schema)]
-    built = _as_store(store)
-    if built is not None:
-        stores.append(built)
+
+def _qc_step(
+    project: Project, schema: Graph, built: pyoxigraph.Store | None, report: CheckReport
+) -> set[Node]:
+    """Step 4: the QC queries; returns the terms their violation rows name."""
+    stores = [_oxigraph_of(schema)] + ([built] if built is not None else [])
     violations, info, query_errors = run_queries(project.qc_dir, stores)
     report.problems += query_errors
     named: set[Node] = set()
@@ -927,57 +1011,15 @@ def run_check(
             + ("ok" if not n_rows else f"{n_rows} row(s)"),
         )
     )
+    return named
 
-    # 5. SHACL over ontology + vocabularies
-    if shapes is None:
-        report.steps.append(("SHACL", "skipped: the shapes do not parse"))
-    else:
-        shacl = shacl_problems(schema, shapes, named) + concept_list_problems(shapes, schema)
-        report.problems += shacl
-        report.steps.append(("SHACL", "ok" if not shacl else f"{len(shacl)} violation(s)"))
 
-    # 6-7. HermiT and the OWL API profile check
-    if not reasoner:
-        report.steps.append(("HermiT", "skipped (reasoner=False)"))
-        return report
-    if not java_available():
-        report.steps.append(("HermiT", "skipped: no Java"))
-        report.notes.append(
-            "HermiT was not run because Java is not installed (`apt-get install "
-            "default-jre-headless` provides it), so consistency and class satisfiability were "
-            "not checked."
-        )
-        return report
+def _reasoner_steps(onto: Graph, where: str, report: CheckReport) -> None:
+    """Steps 6–7: HermiT on the RDF/XML, then the OWL API's OWL 2 DL profile checker."""
     with tempfile.TemporaryDirectory(prefix="regimekg-check-") as tmp:
         owl_path = Path(tmp) / "regimekg.owl"
         owl_path.write_text(to_rdfxml(onto), encoding="utf-8")
-        if lint:
-            report.steps.append(("HermiT", "skipped: fix the OWL 2 DL problems first"))
-            return report
-        hermit = run_hermit(owl_path)
-        if hermit.error:
-            report.problems.append(f"HermiT could not reason over {where}: {hermit.error}")
-            report.steps.append(("HermiT", "error"))
-        elif not hermit.consistent:
-            report.problems.append(
-                f"HermiT: {where} is inconsistent (it has no model); look for individuals or "
-                f"axioms that contradict a disjointness or a restriction."
-            )
-            report.steps.append(("HermiT", "inconsistent"))
-        elif hermit.unsatisfiable:
-            for c in hermit.unsatisfiable:
-                report.problems.append(
-                    f"HermiT: class {c} is unsatisfiable (it can have no instances); check its "
-                    f"superclasses and restrictions for a contradiction such as two disjoint "
-                    f"parents."
-                )
-            report.steps.append(
-                ("HermiT", f"consistent, {len(hermit.unsatisfiable)} unsatisfiable class(es)")
-            )
-        else:
-            report.steps.append(
-                ("HermiT", f"consistent, no unsatisfiable classes ({hermit.seconds:.1f} s)")
-            )
+        _hermit_step(run_hermit(owl_path), where, report)
         profile = run_owlapi_profile(owl_path)
     if profile is None:
         report.steps.append(("OWL API DL profile", "skipped: needs a JDK"))
@@ -991,4 +1033,29 @@ def run_check(
         report.steps.append(("OWL API DL profile", f"{len(profile)} violation(s)"))
     else:
         report.steps.append(("OWL API DL profile", "in profile"))
-    return report
+
+
+def _hermit_step(hermit: ReasonerResult, where: str, report: CheckReport) -> None:
+    if hermit.error:
+        report.problems.append(f"HermiT could not reason over {where}: {hermit.error}")
+        report.steps.append(("HermiT", "error"))
+    elif not hermit.consistent:
+        report.problems.append(
+            f"HermiT: {where} is inconsistent (it has no model); look for individuals or "
+            f"axioms that contradict a disjointness or a restriction."
+        )
+        report.steps.append(("HermiT", "inconsistent"))
+    elif hermit.unsatisfiable:
+        for c in hermit.unsatisfiable:
+            report.problems.append(
+                f"HermiT: class {c} is unsatisfiable (it can have no instances); check its "
+                f"superclasses and restrictions for a contradiction such as two disjoint "
+                f"parents."
+            )
+        report.steps.append(
+            ("HermiT", f"consistent, {len(hermit.unsatisfiable)} unsatisfiable class(es)")
+        )
+    else:
+        report.steps.append(
+            ("HermiT", f"consistent, no unsatisfiable classes ({hermit.seconds:.1f} s)")
+        )
