@@ -39,17 +39,21 @@ WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 QID = re.compile(r"^Q[1-9][0-9]*$")
 FILE = "wikidata.sssom.tsv"
 
-#: SSSOM mapping slots (the spec's ``mapping`` class) a row of this file may use.
+#: The slots of SSSOM's ``mapping`` class (sssom-schema 1.1.0a5): the columns a row may have.
 SSSOM_COLUMNS = frozenset(
     {
-        "subject_id", "subject_label", "subject_category", "subject_type", "subject_source",
-        "subject_source_version", "predicate_id", "predicate_label", "predicate_modifier",
+        "record_id", "subject_id", "subject_label", "subject_category", "subject_type",
+        "subject_source", "subject_source_version", "subject_match_field",
+        "subject_preprocessing", "predicate_id", "predicate_label", "predicate_modifier",
         "predicate_type", "object_id", "object_label", "object_category", "object_type",
-        "object_source", "object_source_version", "mapping_justification", "author_id",
-        "author_label", "reviewer_id", "reviewer_label", "creator_id", "creator_label",
-        "license", "mapping_provider", "mapping_tool", "mapping_tool_version",
-        "mapping_date", "mapping_cardinality", "confidence", "comment", "see_also", "other",
-        "mapping_source", "issue_tracker_item", "publication_date",
+        "object_source", "object_source_version", "object_match_field", "object_preprocessing",
+        "mapping_justification", "author_id", "author_label", "reviewer_id", "reviewer_label",
+        "creator_id", "creator_label", "license", "mapping_provider", "mapping_tool",
+        "mapping_tool_id", "mapping_tool_version", "mapping_date", "publication_date",
+        "review_date", "mapping_cardinality", "cardinality_scope", "confidence",
+        "reviewer_agreement", "curation_rule", "curation_rule_text", "match_string",
+        "similarity_score", "similarity_measure", "comment", "see_also", "other",
+        "mapping_source", "issue_tracker_item",
     }
 )  # fmt: skip
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
