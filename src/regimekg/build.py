@@ -24,7 +24,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import __version__, asof, curated, incremental, searchtext, store, validate
+from . import __version__, asof, curated, incremental, mappings, searchtext, store, validate
 from . import ontology as schema
 from .errors import BuildError, UserError
 from .loaders import Candidate, load_source, write_candidates
@@ -341,6 +341,8 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
         source_graphs={src.id: g for src, (_, g) in zip(sources, graphs[2:], strict=True)},
     )
     statements = curated.to_graph(cur, ctx)
+    step("verifying Wikidata mappings against their dataset")
+    statements += mappings.to_graph(project, cur)
     graphs.append((CURATED_GRAPH, statements))
 
     step("dating participations, regime links and entities (graph/time)")

@@ -135,6 +135,17 @@ def cmd_states(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mappings(args: argparse.Namespace) -> int:
+    from .mappings import generate
+
+    report = generate(project(args.root), check=args.check)
+    print(report.summary())
+    if args.check and report.changed:
+        print("Run `regimekg mappings` to regenerate data/mappings/.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import run
 
@@ -527,6 +538,15 @@ def parser() -> argparse.ArgumentParser:
         "country_converter",
     )
     sp.add_argument("--check", action="store_true", help="only report files that would change")
+
+    sp = add(
+        "mappings",
+        cmd_mappings,
+        "regenerate the Wikidata mappings (SSSOM) of entities from Natural Earth's country table",
+    )
+    sp.add_argument(
+        "--check", action="store_true", help="only report whether the file would change"
+    )
 
     sp = add(
         "coverage",

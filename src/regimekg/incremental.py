@@ -56,13 +56,15 @@ NAMES_FILE = "names.nt"
 def inputs_digest(project: Project) -> str:
     """A digest of every input of a build except the sources themselves.
 
-    Curated records, the ontology with its shapes and vocabularies, external snapshots that
-    curated quotes are checked against, the stop list and the review decisions, and the
-    package version: when none of these changed, adding a source changes no other graph.
+    Curated records, mapping sets, the ontology with its shapes and vocabularies, external
+    snapshots that curated quotes are checked against, the stop list and the review
+    decisions, and the package version: when none of these changed, adding a source changes
+    no other graph.
     """
     h = hashlib.sha256(__version__.encode())
     roots = [
         project.curated_dir,
+        project.mappings_dir,
         project.ontology_dir,
         project.sources_dir / "external",
         project.root / "data" / "review",

@@ -73,6 +73,11 @@ class Project:
         return self.root / "data" / "curated"
 
     @property
+    def mappings_dir(self) -> Path:
+        """SSSOM mapping sets to other identifier systems (``wikidata.sssom.tsv``)."""
+        return self.root / "data" / "mappings"
+
+    @property
     def ontology_dir(self) -> Path:
         return self.root / "ontology"
 
