@@ -59,6 +59,7 @@ from .ontology import (
     to_rdfxml,
 )
 from .paths import Project
+from .terms import from_ox, ox_store
 
 if TYPE_CHECKING:
     from owlready2 import World
@@ -653,23 +654,6 @@ def _as_store(store: pyoxigraph.Store | str | os.PathLike[str] | None) -> pyoxig
     return pyoxigraph.Store.read_only(str(path))
 
 
-def _oxigraph_of(g: Graph) -> pyoxigraph.Store:
-    st = pyoxigraph.Store()
-    st.load(g.serialize(format="nt").encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return st
-
-
-def _term_of(value: object) -> Node | None:
-    if isinstance(value, pyoxigraph.NamedNode):
-        return URIRef(value.value)
-    if isinstance(value, pyoxigraph.Literal):
-        lang = value.language
-        return Literal(value.value, lang=lang) if lang else Literal(value.value)
-    if isinstance(value, pyoxigraph.BlankNode):
-        return BNode(value.value)
-    return None
-
-
 Rows = dict[str, list[tuple[Node | None, ...]]]
 
 
@@ -695,7 +679,7 @@ def run_queries(qc_dir: Path, stores: Iterable[pyoxigraph.Store]) -> tuple[Rows,
                 break
             names = [v.value for v in result.variables]
             for sol in result:
-                row = tuple(_term_of(sol[n]) for n in names)
+                row = tuple(from_ox(sol[n]) for n in names)
                 if row not in rows:
                     rows.append(row)
         (violations if f.stem.endswith("-violation") else info)[f.stem] = rows
@@ -900,7 +884,7 @@ def run_check(
     )
 
     # 4. QC queries
-    stores = [_oxigraph_of(schema)]
+    stores = [ox_store(schema)]
     built = _as_store(store)
     if built is not None:
         stores.append(built)
