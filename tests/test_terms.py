@@ -25,7 +25,7 @@ ROUND_TRIP = [
     pytest.param(Literal("01", datatype=XSD.integer), id="integer-non-canonical"),
     pytest.param(Literal("2016-10", datatype=XSD.gYearMonth), id="gyearmonth"),
     pytest.param(Literal("0.50", datatype=XSD.decimal), id="decimal"),
-    pytest.param(Literal("line\nbreak \u2028 \"quoted\""), id="escapes"),
+    pytest.param(Literal('line\nbreak \u2028 "quoted"'), id="escapes"),
     pytest.param(Literal("x", datatype=URIRef("https://example.org/custom")), id="custom-type"),
 ]
 

@@ -8,8 +8,9 @@ this module, so every edge case is decided once:
 - **Literal lexical forms.** rdflib normalises the lexical form of a typed literal when it
   builds one (``Literal("01", datatype=XSD.integer)`` holds ``"1"``, unless built with
   ``normalize=False``); a pyoxigraph ``Literal`` keeps whatever text it is given, and a
-  pyoxigraph ``Store`` then keeps numbers, booleans and dates as values, so it gives back
-  ``"1"`` for a stored ``"01"`` (and ``"0.5"`` for ``"0.50"^^xsd:decimal``). :func:`to_ox`
+  pyoxigraph ``Store`` keeps valid numbers and booleans as values, so it gives back their
+  canonical form (``"1"`` for a stored ``"01"``, ``"0.5"`` for ``"0.50"^^xsd:decimal``,
+  ``"true"`` for ``"1"^^xsd:boolean``) and an invalid lexical form as written. :func:`to_ox`
   hands pyoxigraph rdflib's lexical form as it is (``str(literal)``) and leaves any
   canonical form to the store, so the dump is what the store makes of the loaders' terms,
   whichever path they took. :func:`from_ox` builds the rdflib literal with rdflib's default
@@ -43,10 +44,10 @@ worker that imported rdflib would start half a second later after every timeout.
 **Bulk paths.** Whole graphs cross by serialising to N-Triples and letting the other library
 parse it (:func:`ox_store`, :func:`rdflib_graph`): no Python call per term, and the N-Triples
 form carries every IRI, tag, datatype and lexical form exactly (blank nodes are relabelled,
-see above). The build's quads
-(:func:`regimekg.store.quads`) stay term by term: they need the canonical blank-node labels
-first, and on a 40 k-triple sample of the seed build the N-Triples round trip was no faster
-(1.0-1.4 s against 1.1 s per term, on a shared two-core machine).
+see above). The build's quads (:func:`regimekg.store.quads`) stay term by term: on a 40 k-triple
+sample of the seed build, writing N-Triples with rdflib and reading them with
+:func:`pyoxigraph.parse` (which keeps blank-node labels) gave the same quads but was no
+faster (1.0-1.4 s against 1.1 s term by term, on a shared two-core machine).
 """
 
 from __future__ import annotations
