@@ -378,7 +378,7 @@ def embedded_queries(store_path: Path, plan: dict[str, Any], repeat: int) -> dic
     import pyoxigraph as ox
 
     from regimekg.query import open as open_kg
-    from regimekg.query.backends import to_ox
+    from regimekg.terms import to_ox
 
     kg = open_kg(ROOT, store=store_path)
     raw_store = ox.Store.read_only(str(store_path))

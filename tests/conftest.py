@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from regimekg.paths import Project
-from tests.conftest_network import no_network  # noqa: F401  (autouse: loopback-only sockets)
 
 ROOT = Path(__file__).resolve().parents[1]
 

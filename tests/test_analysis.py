@@ -497,7 +497,7 @@ def test_docs_example_query_runs_on_the_metrics_graph(fx: ox.Store) -> None:
 
 
 def _ox(term):  # rdflib → pyoxigraph, for the docs example test
-    from regimekg.store import to_ox
+    from regimekg.terms import to_ox
 
     return to_ox(term)
 

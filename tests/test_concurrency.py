@@ -40,7 +40,6 @@ from regimekg import query as q
 from regimekg import store
 from regimekg.serve import Endpoint, running
 from tests.conftest import ROOT, copy_project
-from tests.conftest_network import no_network  # noqa: F401 - autouse network guard
 from tests.test_build import tree_digest
 
 pytestmark = pytest.mark.slow

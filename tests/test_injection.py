@@ -38,7 +38,6 @@ from regimekg.query.catalog import PARAM_TYPES
 from regimekg.searchtext import normalise
 from regimekg.serve import running
 from tests.conftest import ROOT
-from tests.conftest_network import no_network  # noqa: F401 - autouse network guard
 
 FIXTURE = ROOT / "tests" / "fixtures" / "mini.trig"
 

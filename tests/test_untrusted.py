@@ -12,7 +12,8 @@
    afterwards, a loopback "SERVICE target" never hears from the server, and a runaway query is
    stopped by the CLI's ``--timeout``.
 
-The whole module also runs under the suite's network guard (``tests/conftest_network.py``).
+The whole module also runs under the suite's network guard (pytest-socket, configured in
+``pyproject.toml``: loopback and Unix sockets only).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from regimekg import cli
 from regimekg.serve import Endpoint, running
 from regimekg.validate import load_graphs
 from tests.conftest import ROOT
-from tests.conftest_network import no_network  # noqa: F401 - autouse network guard
 
 SECRET = "TOP-SECRET-7f3a91"
 CLI = [sys.executable, "-m", "regimekg.cli", "--root", str(ROOT)]

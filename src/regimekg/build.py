@@ -201,6 +201,7 @@ def _writer(conn: Connection, staging: str) -> None:
     import pyoxigraph as ox
 
     from .analysis import metrics_ntriples
+    from .terms import to_ox_graph_name
 
     try:
         slices = conn.recv()
@@ -214,7 +215,7 @@ def _writer(conn: Connection, staging: str) -> None:
     except UserError as e:
         conn.send(("error", str(e)))
         return
-    st.bulk_load(metrics, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(METRICS_GRAPH)))
+    st.bulk_load(metrics, format=ox.RdfFormat.N_TRIPLES, to_graph=to_ox_graph_name(METRICS_GRAPH))
     conn.send(("ok", store.save(Path(staging), st)))
 
 

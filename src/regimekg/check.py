@@ -59,6 +59,7 @@ from .ontology import (
     to_rdfxml,
 )
 from .paths import Project
+from .terms import from_ox, ox_store
 
 if TYPE_CHECKING:
     from owlready2 import World
@@ -707,23 +708,6 @@ def _as_store(store: pyoxigraph.Store | str | os.PathLike[str] | None) -> pyoxig
     return pyoxigraph.Store.read_only(str(path))
 
 
-def _oxigraph_of(g: Graph) -> pyoxigraph.Store:
-    st = pyoxigraph.Store()
-    st.load(g.serialize(format="nt").encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return st
-
-
-def _term_of(value: object) -> Node | None:
-    if isinstance(value, pyoxigraph.NamedNode):
-        return URIRef(value.value)
-    if isinstance(value, pyoxigraph.Literal):
-        lang = value.language
-        return Literal(value.value, lang=lang) if lang else Literal(value.value)
-    if isinstance(value, pyoxigraph.BlankNode):
-        return BNode(value.value)
-    return None
-
-
 Rows = dict[str, list[tuple[Node | None, ...]]]
 
 
@@ -749,7 +733,7 @@ def run_queries(qc_dir: Path, stores: Iterable[pyoxigraph.Store]) -> tuple[Rows,
                 break
             names = [v.value for v in result.variables]
             for sol in result:
-                row = tuple(_term_of(sol[n]) for n in names)
+                row = tuple(from_ox(sol[n]) for n in names)
                 if row not in rows:
                     rows.append(row)
         (violations if f.stem.endswith("-violation") else info)[f.stem] = rows
@@ -987,7 +971,7 @@ def _qc_step(
     project: Project, schema: Graph, built: pyoxigraph.Store | None, report: CheckReport
 ) -> set[Node]:
     """Step 4: the QC queries; returns the terms their violation rows name."""
-    stores = [_oxigraph_of(schema)] + ([built] if built is not None else [])
+    stores = [ox_store(schema)] + ([built] if built is not None else [])
     violations, info, query_errors = run_queries(project.qc_dir, stores)
     report.problems += query_errors
     named: set[Node] = set()

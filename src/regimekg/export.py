@@ -51,6 +51,7 @@ from .errors import UserError
 from .namespaces import METRICS_GRAPH, ORG, PREFIXES, RKG, slug_of
 from .outputs import check_xml_values, csv_row
 from .paths import Project
+from .terms import rdflib_graph
 
 FORMATS = (
     "graphml", "gexf", "cyjs", "d3", "csv", "ttl", "nq", "dot", "svg", "png", "pdf", "html",
@@ -659,13 +660,10 @@ def write_nquads(quads: list[ox.Quad], out: Path) -> None:
 
 def write_turtle(quads: list[ox.Quad], out: Path) -> None:
     """All graphs merged into one Turtle file (Turtle has no named graphs; use nq for them)."""
-    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    assert text is not None
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
-    g.parse(data=text.decode("utf-8"), format="nt")
+    rdflib_graph(sorted({q.triple for q in quads}, key=str), into=g)
     g.serialize(destination=str(out), format="longturtle", encoding="utf-8")
 
 

@@ -48,6 +48,7 @@ from .loaders.mentions import Gazetteer
 from .namespaces import graph_iri
 from .paths import Project
 from .sources import Source, load_manifest
+from .terms import from_ox, to_ox, to_ox_graph_name
 
 #: The gazetteer's input (curated names + ontology) as N-Triples, written by every build.
 NAMES_FILE = "names.nt"
@@ -231,9 +232,9 @@ def _validate(project: Project, build_dir: Path, changed: dict[str, LoadResult])
     targets = {o for o in data.objects() if isinstance(o, URIRef) and o not in subjects}
     st = store.open_store(build_dir)
     for o in sorted(targets):
-        for q in st.quads_for_pattern(ox.NamedNode(str(o)), ox.NamedNode(str(RDF.type)), None):
+        for q in st.quads_for_pattern(to_ox(o), to_ox(RDF.type), None):
             if isinstance(q.object, ox.NamedNode):
-                data.add((o, RDF.type, URIRef(q.object.value)))
+                data.add((o, RDF.type, from_ox(q.object)))
     del st
     ontology = schema.load_ontology(project)
     shapes = schema.load_shapes(project)
@@ -257,7 +258,7 @@ def _write(build_dir: Path, staging: Path, changed: dict[str, LoadResult]) -> in
         ignore=lambda d, names: [store.NQ_FILE] if Path(d) == build_dir else [],
         copy_function=_link_or_copy,
     )
-    names = [ox.NamedNode(str(graph_iri(sid))) for sid in changed]
+    names = [to_ox_graph_name(graph_iri(sid)) for sid in changed]
     new = [(graph_iri(sid), res.graph) for sid, res in changed.items()]
     st = ox.Store(str(staging / store.STORE_DIR))
     for gn in names:

@@ -29,12 +29,13 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from .errors import UserError
 from .files import fsync_dir, write_bytes, write_text
+from .terms import to_ox_graph_name, to_ox_quad
 
 STORE_DIR = "store"
 NQ_FILE = "regimekg.nq"
@@ -201,19 +202,6 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def to_ox(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
 def canonical_triples(name: URIRef, g: Graph) -> Iterator[tuple[Node, Node, Node]]:
     """The triples of *g*, each blank node labelled from its content: the same on every build.
 
@@ -250,9 +238,9 @@ def quads(graphs: Iterable[tuple[URIRef, Graph]]) -> Iterator[ox.Quad]:
     for the same inputs.
     """
     for name, g in graphs:
-        gn = ox.NamedNode(str(name))
+        gn = to_ox_graph_name(name)
         for s, p, o in canonical_triples(name, g):
-            yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), gn)  # type: ignore[arg-type]
+            yield to_ox_quad(s, p, o, gn)  # type: ignore[arg-type]
 
 
 def nquads(graphs: Iterable[tuple[URIRef, Graph]]) -> bytes:

@@ -35,6 +35,7 @@ from rdflib.plugins.sparql.sparql import Query
 from ..errors import UserError
 from ..inputs import check_json_depth
 from ..namespaces import FOAF, SPARQL_PREFIXES
+from ..terms import from_ox, to_ox, to_ox_graph_name
 from . import sparqltext
 
 # rdflib fetches every FROM / FROM NAMED graph from the web or the file system by default;
@@ -75,25 +76,6 @@ def _syntax_error(e: Exception) -> UserError:
 
 # ---------------------------------------------------------------------------------- pyoxigraph
 
-_XSD_STRING = str(XSD.string)
-
-
-def from_ox(t: Any) -> Term | None:
-    """A pyoxigraph term as an rdflib term."""
-    if t is None:
-        return None
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        if t.datatype.value == _XSD_STRING:
-            return Literal(t.value)
-        return Literal(t.value, datatype=URIRef(t.datatype.value))
-    return Literal(str(t))
-
 
 class _TermCache(dict[Any, "Term | None"]):
     """pyoxigraph term → rdflib term, converted once: rdflib's ``Literal`` constructor is the
@@ -109,17 +91,6 @@ class _TermCache(dict[Any, "Term | None"]):
     def trim(self) -> None:
         if len(self) > self.LIMIT:
             self.clear()
-
-
-def to_ox(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
-    """An rdflib IRI or literal as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 class OxigraphBackend:
@@ -157,8 +128,8 @@ class OxigraphBackend:
         if dataset is not None:
             default, named = dataset
             scope = {
-                "default_graph": [ox.NamedNode(g) for g in default] or ox.DefaultGraph(),
-                "named_graphs": [ox.NamedNode(g) for g in named],
+                "default_graph": [to_ox(URIRef(g)) for g in default] or to_ox_graph_name(None),
+                "named_graphs": [to_ox(URIRef(g)) for g in named],
             }
         try:
             res = self.store.query(
@@ -193,10 +164,10 @@ class OxigraphBackend:
     def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, list[tuple[URIRef, Literal]]]:
         out: dict[URIRef, list[tuple[URIRef, Literal]]] = {}
         for iri in iris:
-            node = ox.NamedNode(str(iri))
+            node = to_ox(iri)
             found: list[tuple[URIRef, Literal]] = []
             for prop in LABEL_PROPERTIES:
-                for q in self.store.quads_for_pattern(node, ox.NamedNode(str(prop)), None, None):
+                for q in self.store.quads_for_pattern(node, to_ox(prop), None, None):
                     lit = from_ox(q.object)
                     if isinstance(lit, Literal):
                         found.append((prop, lit))
@@ -297,6 +268,8 @@ class RdflibBackend:
 
 
 # ------------------------------------------------------------------------------------ endpoint
+
+_XSD_STRING = str(XSD.string)
 
 
 def _from_json(b: dict[str, str] | None) -> Term | None:
