@@ -15,7 +15,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import ORG
 
 from regimekg import analysis, asof
 from regimekg import query as q
@@ -81,16 +80,16 @@ def test_known_from_start_else_evidence_never_before_the_parties() -> None:
         ev:p rkg:fromSource doc:paper .
         ev:w rkg:accessedOn "2026-11-23"^^xsd:date .
         # a start given by a source: from its last possible day
-        m:a a rkg:Membership ; org:member st:a ; org:organization inst:x ;
+        m:a a rkg:Membership ; rkg:participant st:a ; rkg:participationIn inst:x ;
             rkg:startDate "2020-06"^^xsd:gYearMonth ; rkg:hasEvidence ev:w .
         # no start: the earliest dated evidence (the paper, 2019, before the web page)
-        m:b a rkg:Membership ; org:member st:b ; org:organization inst:x ;
+        m:b a rkg:Membership ; rkg:participant st:b ; rkg:participationIn inst:x ;
             rkg:hasEvidence ev:w , ev:p .
         # no start, evidence from 2019, but the board only exists from 2024
-        m:c a rkg:Membership ; org:member st:c ; org:organization inst:board ;
+        m:c a rkg:Membership ; rkg:participant st:c ; rkg:participationIn inst:board ;
             rkg:hasEvidence ev:p .
         # nothing dated at all: unknown
-        m:d a rkg:Membership ; org:member st:d ; org:organization inst:x .
+        m:d a rkg:Membership ; rkg:participant st:d ; rkg:participationIn inst:x .
         """
     )
     days = asof.known_periods(g)
@@ -191,7 +190,7 @@ def test_query_metric_slice_and_export_agree(
 def _orgs(st: ox.Store) -> set[str]:
     """Every body that has a membership node, dated or not."""
     res = st.query(
-        f"SELECT DISTINCT ?o WHERE {{ ?m a <{RKG.Membership}> ; <{ORG.organization}> ?o }}",
+        f"SELECT DISTINCT ?o WHERE {{ ?m a <{RKG.Membership}> ; <{RKG.participationIn}> ?o }}",
         use_default_graph_as_union=True,
     )
     assert isinstance(res, ox.QuerySolutions)
@@ -219,15 +218,15 @@ def test_qc_finds_a_planted_anachronism() -> None:
         inst:eu rkg:startDate "1993-11-01"^^xsd:date .
         instr:act rkg:dateProposed "2021"^^xsd:gYear ; rkg:dateAdopted "2024-05"^^xsd:gYearMonth .
         # planted: a membership of 1958 in a body founded 1993
-        m:early a rkg:Membership ; org:member st:fr ; org:organization inst:eu ;
+        m:early a rkg:Membership ; rkg:participant st:fr ; rkg:participationIn inst:eu ;
             rkg:startDate "1958"^^xsd:gYear .
         # planted: signing in 2023 an instrument adopted 2024-05 (a proposal is not existence)
-        m:sig a rkg:Membership ; org:member st:fr ; org:organization instr:act ;
+        m:sig a rkg:Membership ; rkg:participant st:fr ; rkg:participationIn instr:act ;
             rkg:startDate "2023-12-31"^^xsd:date .
         # fine: the same year at a coarser precision is not surely before
-        m:same a rkg:Membership ; org:member st:de ; org:organization inst:eu ;
+        m:same a rkg:Membership ; rkg:participant st:de ; rkg:participationIn inst:eu ;
             rkg:startDate "1993"^^xsd:gYear .
-        m:later a rkg:Membership ; org:member st:at ; org:organization inst:eu ;
+        m:later a rkg:Membership ; rkg:participant st:at ; rkg:participationIn inst:eu ;
             rkg:startDate "1995-01-01"^^xsd:date .
         """
     )

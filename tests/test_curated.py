@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal
-from rdflib.namespace import RDFS, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from regimekg import curated, dates
 from regimekg.errors import UserError
@@ -76,7 +76,11 @@ def test_graph_has_entities_membership_shortcut_and_located_evidence(tmp_path: P
     oecd = iri("institution", "oecd")
     assert (g7, RDFS.label, Literal("七国集团", lang="zh")) in g
     m = iri("membership", "oecd", "g7", "observer")
+    assert (m, RKG.participationRole, concept("membership-role", "observer")) in g
+    # membership of an institution is also ORG's org:Membership, in ORG's terms
+    assert (m, RDF.type, RKG.OrganisationMembership) in g
     assert (m, ORG.role, concept("membership-role", "observer")) in g
+    assert (m, ORG.organization, oecd) in g
     assert (m, RKG.startDate, Literal("2019", datatype=XSD.gYear)) in g
     # an observer is not a member: no binary shortcut for it
     assert (g7, RKG.isMemberOf, oecd) not in g
@@ -253,5 +257,9 @@ def test_instrument_roles_make_a_membership_and_its_shortcut(tmp_path: Path, rol
     )
     g = curated.to_graph(curated.load(proj), ctx())
     m = iri("membership", "oecd-ai-principles", "g7", role)
-    assert (m, ORG.role, concept("membership-role", role)) in g
+    assert (m, RKG.participationRole, concept("membership-role", role)) in g
+    assert (m, RKG.participationIn, iri("instrument", "oecd-ai-principles")) in g
+    # taking part in an instrument is not membership of an organisation: no ORG terms at all
+    assert (m, RDF.type, RKG.OrganisationMembership) not in g
+    assert not set(g.predicates(m, None)) & {ORG.member, ORG.organization, ORG.role}
     assert (iri("institution", "g7"), RKG.isMemberOf, iri("instrument", "oecd-ai-principles")) in g

@@ -72,7 +72,7 @@ def whole_counts(project: Project) -> tuple[int, int]:
     q = f"""
     PREFIX rkg: <{RKG}> PREFIX org: <http://www.w3.org/ns/org#>
     SELECT (COUNT(DISTINCT ?n) AS ?nodes) WHERE {{
-      {{ ?m a rkg:Membership ; org:member|org:organization ?n }}
+      {{ ?m a rkg:Membership ; rkg:participant|rkg:participationIn ?n }}
       UNION {{ ?l a rkg:RegimeLink ; rkg:linkSource|rkg:linkTarget ?n }} }}"""
     nodes = int(next(iter(st.query(q, use_default_graph_as_union=True)))["nodes"].value)
     q = f"""

@@ -94,7 +94,8 @@ def test_same_answer_on_every_engine(
 
 def test_free_sparql_is_the_same_on_every_engine(engines: dict[str, q.KG]) -> None:
     text = """
-    SELECT ?forum (COUNT(DISTINCT ?m) AS ?n) WHERE { ?x org:organization ?forum ; org:member ?m }
+    SELECT ?forum (COUNT(DISTINCT ?m) AS ?n)
+    WHERE { ?x rkg:participationIn ?forum ; rkg:participant ?m }
     GROUP BY ?forum ORDER BY DESC(?n) ?forum"""
     answers = {e: kg.sparql(text, lang="zh").format("csv") for e, kg in engines.items()}
     assert answers["oxigraph"].splitlines()[1] == "二十国集团,8"

@@ -187,8 +187,10 @@ def test_chart_and_graph_views(driver: Any, base: str) -> None:
     graph_text = driver.find_element(By.CSS_SELECTOR, ".regimekg-graph").text
     assert "Group of Seven" in graph_text
     count = (
-        "PREFIX org: <http://www.w3.org/ns/org#> SELECT ?body (COUNT(DISTINCT ?m) AS ?n) "
-        "WHERE { ?x org:organization ?body ; org:member ?m } GROUP BY ?body ORDER BY DESC(?n)"
+        "PREFIX rkg: <https://w3id.org/regimekg/ontology#> "
+        "SELECT ?body (COUNT(DISTINCT ?m) AS ?n) "
+        "WHERE { ?x rkg:participationIn ?body ; rkg:participant ?m } "
+        "GROUP BY ?body ORDER BY DESC(?n)"
     )
     driver.execute_script("window.yasgui.getTab().setQuery(arguments[0])", count)
     run_query(driver)

@@ -90,8 +90,8 @@ def test_required_parameters_and_integers(tmp_path: Path) -> None:
     (tmp_path / "need-actor.rq").write_text(
         "# title-en: Test\n# title-zh: 测试\n# description: needs an actor\n"
         "# param actor: entity — who\n# param n: integer (default 2) — how many\n"
-        "PREFIX org: <http://www.w3.org/ns/org#>\n"
-        "SELECT ?actor ?n ?forum WHERE { ?m org:member ?actor ; org:organization ?forum }"
+        "PREFIX rkg: <https://w3id.org/regimekg/ontology#>\n"
+        "SELECT ?actor ?n ?forum WHERE { ?m rkg:participant ?actor ; rkg:participationIn ?forum }"
         " ORDER BY ?forum",
         encoding="utf-8",
     )

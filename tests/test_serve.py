@@ -50,11 +50,13 @@ SELECTS = [
     "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o",
     PREFIXES + "SELECT ?e ?l WHERE { ?e rdfs:label ?l FILTER(LANG(?l) = 'zh') } ORDER BY ?e ?l",
     PREFIXES
-    + "SELECT ?org (COUNT(DISTINCT ?m) AS ?n) WHERE { ?x org:organization ?org ; org:member ?m }"
+    + "SELECT ?org (COUNT(DISTINCT ?m) AS ?n)"
+    + " WHERE { ?x rkg:participationIn ?org ; rkg:participant ?m }"
     + " GROUP BY ?org ORDER BY DESC(?n) ?org",
     PREFIXES
     + "SELECT ?a ?b (COUNT(DISTINCT ?m) AS ?shared) WHERE {"
-    + " ?x org:organization ?a ; org:member ?m . ?y org:organization ?b ; org:member ?m ."
+    + " ?x rkg:participationIn ?a ; rkg:participant ?m ."
+    + " ?y rkg:participationIn ?b ; rkg:participant ?m ."
     + " FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b ORDER BY DESC(?shared) ?a ?b",
     "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
     f"SELECT ?s WHERE {{ GRAPH <{G}curated> {{ ?s a ?t }} }} ORDER BY ?s LIMIT 7",
@@ -197,7 +199,7 @@ def test_every_protocol_form_and_result_format(endpoint: Endpoint, embedded: ox.
 
 def test_ask_and_construct_match_embedded(endpoint: Endpoint, embedded: ox.Store) -> None:
     for query, answer in (
-        (PREFIXES + "ASK { ?m org:member ?x }", True),
+        (PREFIXES + "ASK { ?m rkg:participant ?x }", True),
         ("ASK { <http://e/nothing> ?p ?o }", False),
     ):
         sw = SPARQLWrapper(endpoint.url)
@@ -208,8 +210,8 @@ def test_ask_and_construct_match_embedded(endpoint: Endpoint, embedded: ox.Store
 
     construct = (
         PREFIXES
-        + "CONSTRUCT { ?m org:member ?x ; org:organization ?o } WHERE {"
-        + (" ?m org:member ?x ; org:organization ?o }")
+        + "CONSTRUCT { ?m rkg:participant ?x ; rkg:participationIn ?o } WHERE {"
+        + (" ?m rkg:participant ?x ; rkg:participationIn ?o }")
     )
     sw = SPARQLWrapper(endpoint.url)
     sw.setQuery(construct)

@@ -438,8 +438,8 @@ SELECT ?e ?type ?p ?o WHERE {{
 
 Q_MEMBERSHIPS = """
 SELECT ?m ?member ?org ?role ?start ?end ?from ?until WHERE {
-  ?m a rkg:Membership ; org:member ?member ; org:organization ?org .
-  OPTIONAL { ?m org:role ?role }
+  ?m a rkg:Membership ; rkg:participant ?member ; rkg:participationIn ?org .
+  OPTIONAL { ?m rkg:participationRole ?role }
   OPTIONAL { ?m rkg:startDate ?start }
   OPTIONAL { ?m rkg:endDate ?end }
   OPTIONAL { ?m rkg:knownFrom ?from }

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from . import dates
 from .curated import KIND_OF_CLASS
@@ -172,7 +172,7 @@ def known_periods(g: Graph) -> dict[URIRef, tuple[dt.date | None, dt.date | None
     out: dict[URIRef, tuple[dt.date | None, dt.date | None]] = {}
     parties: dict[URIRef, tuple[URIRef, ...]] = {}
     for m in g.subjects(RDF.type, RKG.Membership):
-        parties[m] = tuple(g.objects(m, ORG.member)) + tuple(g.objects(m, ORG.organization))
+        parties[m] = tuple(g.objects(m, RKG.participant)) + tuple(g.objects(m, RKG.participationIn))
     for lk in g.subjects(RDF.type, RKG.RegimeLink):
         parties[lk] = tuple(g.objects(lk, RKG.linkSource)) + tuple(g.objects(lk, RKG.linkTarget))
     ents = {e for ps in parties.values() for e in ps}

@@ -769,10 +769,18 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
         d = rec.data
         org, member, role = iris[d["organisation"]], iris[d["member"]], d["role"]
         m = iri("membership", d["organisation"], d["member"], role)
+        role_concept = concept("membership-role", role)
         g.add((m, RDF.type, RKG.Membership))
-        g.add((m, ORG.organization, org))
-        g.add((m, ORG.member, member))
-        g.add((m, ORG.role, concept("membership-role", role)))
+        g.add((m, RKG.participationIn, org))
+        g.add((m, RKG.participant, member))
+        g.add((m, RKG.participationRole, role_concept))
+        if ents[d["organisation"]].data["type"] in INSTITUTION_CLASSES:
+            # Only membership of an organisation is an org:Membership: ORG's org:organization
+            # has range org:Organization, so an instrument there would become one (and an agent).
+            g.add((m, RDF.type, RKG.OrganisationMembership))
+            g.add((m, ORG.organization, org))
+            g.add((m, ORG.member, member))
+            g.add((m, ORG.role, role_concept))
         for key, prop in (("start", RKG.startDate), ("end", RKG.endDate)):
             if d.get(key) is not None:
                 g.add((m, prop, dates.to_literal(d[key])))
@@ -790,6 +798,10 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
         g.add((link, RKG.linkTarget, t))
         g.add((link, RKG.linkType, concept("regime-link-type", d["type"])))
         _shortcut(g, s, voc.link_types[d["type"]].shortcut, t)
+        if d["type"] == "part-of" and all(
+            ents[d[end]].data["type"] in INSTITUTION_CLASSES for end in ("source", "target")
+        ):
+            g.add((s, RKG.isSubOrganisationOf, t))  # the ORG alignment, for organisations only
         _evidence(g, link, rec, ctx, root)
 
     for rec in cur.records["events"]:

@@ -48,7 +48,7 @@ from .analysis import (
 )
 from .curated import KIND_OF_CLASS
 from .errors import UserError
-from .namespaces import METRICS_GRAPH, ORG, PREFIXES, RKG, slug_of
+from .namespaces import METRICS_GRAPH, PREFIXES, RKG, slug_of
 from .outputs import check_xml_values, csv_row
 from .paths import Project
 from .terms import rdflib_graph
@@ -581,8 +581,8 @@ OWNED_BY = frozenset(
         RKG.labelOf,
         RKG.linkSource,
         RKG.linkTarget,
-        ORG.member,
-        ORG.organization,
+        RKG.participant,
+        RKG.participationIn,
     )
 )
 _DATE_TYPES = frozenset(

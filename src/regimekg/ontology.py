@@ -58,6 +58,41 @@ TERM_KINDS: dict[URIRef, str] = {
     OWL.AnnotationProperty: "annotation property",
 }
 
+
+@dataclass(frozen=True)
+class PinnedImport:
+    """A W3C vocabulary kept verbatim under ``ontology/imports/`` (see its README).
+
+    regimekg aligns to these vocabularies without ``owl:imports``; the pinned copies exist so
+    that a reasoner test can load their published axioms beside regimekg's, and so that Protégé
+    resolves their IRIs offline through the catalog.
+    """
+
+    prefix: str
+    file: str
+    #: IRIs the catalog maps to the file: the ontology IRI as written in the file, its forms
+    #: with and without the trailing ``#``, and the IRI the W3C publishes the file under.
+    iris: tuple[str, ...]
+
+
+#: The pinned copies, in catalog order.
+PINNED_IMPORTS: tuple[PinnedImport, ...] = (
+    PinnedImport(
+        "org", "imports/org.ttl", ("http://www.w3.org/ns/org", "http://www.w3.org/ns/org#")
+    ),
+    PinnedImport(
+        "prov",
+        "imports/prov-o.ttl",
+        ("http://www.w3.org/ns/prov", "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/prov-o"),
+    ),
+)
+
+
+def load_pinned_import(project: Project, pinned: PinnedImport) -> Graph:
+    """One pinned W3C vocabulary as an rdflib graph."""
+    return parse_turtle(project.ontology_dir / pinned.file)
+
+
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _LINE = re.compile(r"at line (\d+)")
 

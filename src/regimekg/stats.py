@@ -118,7 +118,8 @@ ORDER BY ?entity ?language
 MEMBERSHIPS_BY_ROLE = (
     _PREFIXES
     + """
-SELECT ?role (COUNT(DISTINCT ?m) AS ?memberships) WHERE { ?m a rkg:Membership ; org:role ?role }
+SELECT ?role (COUNT(DISTINCT ?m) AS ?memberships)
+WHERE { ?m a rkg:Membership ; rkg:participationRole ?role }
 GROUP BY ?role ORDER BY DESC(?memberships) ?role
 """
 )
@@ -127,7 +128,7 @@ MEMBERSHIPS_BY_BODY = (
     _PREFIXES
     + """
 SELECT ?body (COUNT(?m) AS ?memberships) (SUM(?known) AS ?withStart) WHERE {
-  { SELECT DISTINCT ?m ?body WHERE { ?m a rkg:Membership ; org:organization ?body } }
+  { SELECT DISTINCT ?m ?body WHERE { ?m a rkg:Membership ; rkg:participationIn ?body } }
   BIND(IF(EXISTS { ?m rkg:startDate ?start }, 1, 0) AS ?known)
 }
 GROUP BY ?body ORDER BY DESC(?memberships) ?body
@@ -143,8 +144,8 @@ SELECT ?status (COUNT(?s) AS ?states) (SUM(?both) AS ?withBothLabels)
        (SUM(?iso) AS ?withIsoCodes) (SUM(?gw) AS ?withGwCode) WHERE {{
   {{
     SELECT ?s (IF(MAX(?isMember) = 1, "member", "observer") AS ?status) WHERE {{
-      ?m a rkg:Membership ; org:organization <{_ID}institution/united-nations> ;
-         org:member ?s ; org:role ?role .
+      ?m a rkg:Membership ; rkg:participationIn <{_ID}institution/united-nations> ;
+         rkg:participant ?s ; rkg:participationRole ?role .
       ?s a rkg:State .
       BIND(IF(?role = <{_ID}membership-role/observer>, 0, 1) AS ?isMember)
     }}
