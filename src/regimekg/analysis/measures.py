@@ -40,12 +40,12 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from . import asof, dates, files, store, vocab
-from .curated import KIND_OF_CLASS, MEMBER_ROLES
-from .errors import UserError
-from .namespaces import ID, PREFIXES, RKG, concept, iri, scheme, short_hash, slug_of
-from .outputs import csv_row
-from .paths import Project
+from .. import asof, dates, files, store, vocab
+from ..curated import KIND_OF_CLASS, MEMBER_ROLES
+from ..errors import UserError
+from ..namespaces import ID, PREFIXES, RKG, concept, iri, scheme, short_hash, slug_of
+from ..outputs import csv_row
+from ..paths import Project
 
 LANGS = ("en", "zh")
 FORMATS = ("table", "csv", "json", "md")
