@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import vocab
+from .. import texttable, vocab
 from ..errors import UserError
 from .dictionary import FORMATS, FRAGMENTATION_LABELS, LANGS, METRICS, NETWORKS
 from .measures import Metrics
@@ -81,24 +80,8 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def _width(s: str) -> int:
-    """Display width: Chinese characters take two terminal columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
 def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]], md: bool) -> str:
-    if md:
-        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
-        return "\n".join(lines)
-    widths = [max(_width(x) for x in col) for col in zip(header, *rows, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)
-        ).rstrip()
-
-    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+    return "\n".join(texttable.markdown(header, rows) if md else texttable.plain(header, rows))
 
 
 def _section(
