@@ -57,7 +57,7 @@ def networks(data: RegimeData) -> Networks:
                 inst.add_edge(a, b, weight=shared)
 
     # Count shared institutions first, then add each edge once: the edges keep the order in
-    # which they first occur (node and adjacency order fix the betweenness summation order).
+    # which they first occur, so the centralities see the same graph on every run.
     shared_by: dict[tuple[str, str], int] = {}
     for org in orgs:
         ms = sorted(members_of[org])
