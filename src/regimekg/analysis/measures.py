@@ -20,7 +20,7 @@ from .dictionary import (
     HIERARCHICAL_TYPES,
     NESTING_TYPES,
 )
-from .graphs import components, density_two_mode, networks
+from .graphs import Networks, components, density_two_mode, networks
 from .read import Select, read_graph
 
 
@@ -88,13 +88,10 @@ def fragmentation_type(types: Iterable[str]) -> str | None:
     return None
 
 
-def compute(data: RegimeData) -> Metrics:
-    """Every metric of docs/metrics.md on one slice of the graph."""
-    net = networks(data)
+def _membership_level(data: RegimeData, net: Networks) -> list[Observation]:
+    """Whole-network measures of the two-mode membership network."""
     obs: list[Observation] = []
     add = obs.append
-
-    # ---- network-level
     two = net.membership
     add(Observation("node-count", "membership", two.number_of_nodes()))
     add(Observation("edge-count", "membership", two.number_of_edges()))
@@ -117,7 +114,13 @@ def compute(data: RegimeData) -> Metrics:
     for k in range(1, n_inst + 1):
         add(Observation("actors-in-exactly-k", "membership", sum(x == k for x in ks), k=k))
         add(Observation("actors-in-at-least-k", "membership", sum(x >= k for x in ks), k=k))
+    return obs
 
+
+def _projection_level(net: Networks) -> list[Observation]:
+    """Whole-network measures of the two one-mode projections."""
+    obs: list[Observation] = []
+    add = obs.append
     for name, g in (("institution-projection", net.institutions), ("actor-projection", net.actors)):
         add(Observation("node-count", name, g.number_of_nodes()))
         add(Observation("edge-count", name, g.number_of_edges()))
@@ -125,8 +128,13 @@ def compute(data: RegimeData) -> Metrics:
         c, share = components(g)
         add(Observation("component-count", name, c))
         add(Observation("largest-component-share", name, share))
+    return obs
 
-    lsimple = nx.DiGraph(net.links)
+
+def _link_level(data: RegimeData, lsimple: nx.DiGraph) -> list[Observation]:
+    """Whole-network measures of the regime-link network, shares of link types."""
+    obs: list[Observation] = []
+    add = obs.append
     add(Observation("node-count", "regime-links", lsimple.number_of_nodes()))
     add(Observation("edge-count", "regime-links", lsimple.number_of_edges()))
     add(Observation("density", "regime-links", nx.density(lsimple) if len(lsimple) > 1 else 0.0))
@@ -145,8 +153,13 @@ def compute(data: RegimeData) -> Metrics:
         nest = sum(by_type[t] for t in NESTING_TYPES)
         add(Observation("hierarchical-link-share", "regime-links", hier / n_links))
         add(Observation("nesting-link-share", "regime-links", nest / n_links))
+    return obs
 
-    # ---- institutions
+
+def _institution_nodes(net: Networks) -> list[Observation]:
+    """Per institution: members, centralities in the co-membership network, strength."""
+    obs: list[Observation] = []
+    add = obs.append
     g = net.institutions
     deg = nx.degree_centrality(g) if len(g) > 1 else dict.fromkeys(g, 0.0)
     btw = betweenness(g)
@@ -158,7 +171,13 @@ def compute(data: RegimeData) -> Metrics:
         add(Observation("eigenvector-centrality", "institution-projection", eig[org], org))
         strength = sum(d["weight"] for _, _, d in g.edges(org, data=True))
         add(Observation("shared-member-strength", "institution-projection", strength, org))
+    return obs
 
+
+def _link_nodes(net: Networks, lsimple: nx.DiGraph) -> list[Observation]:
+    """Per node of the regime-link network: degrees, hierarchy, betweenness."""
+    obs: list[Observation] = []
+    add = obs.append
     lund = nx.Graph(lsimple.to_undirected())
     lbtw = betweenness(lund)
     for node in sorted(net.links):
@@ -168,8 +187,13 @@ def compute(data: RegimeData) -> Metrics:
         hier_in = sum(1 for _, _, t in ins if t in HIERARCHICAL_TYPES)
         add(Observation("hierarchical-in-degree", "regime-links", hier_in, node))
         add(Observation("betweenness-centrality", "regime-links", lbtw[node], node))
+    return obs
 
-    # ---- actors
+
+def _actor_nodes(net: Networks) -> list[Observation]:
+    """Per actor: memberships, forum-shopping options, centralities."""
+    obs: list[Observation] = []
+    add = obs.append
     g = net.actors
     deg = nx.degree_centrality(g) if len(g) > 1 else dict.fromkeys(g, 0.0)
     btw = betweenness(g)
@@ -181,8 +205,13 @@ def compute(data: RegimeData) -> Metrics:
         add(Observation("degree-centrality", "actor-projection", deg[actor], actor))
         add(Observation("betweenness-centrality", "actor-projection", btw[actor], actor))
         add(Observation("eigenvector-centrality", "actor-projection", eig[actor], actor))
+    return obs
 
-    # ---- pairs of institutions
+
+def _pairs(data: RegimeData, net: Networks) -> list[Observation]:
+    """Per pair of institutions: overlap and nestedness; Biermann types of linked pairs."""
+    obs: list[Observation] = []
+    add = obs.append
     jac_sum = 0.0
     for i, a in enumerate(orgs := sorted(net.members_of)):
         for b in orgs[i + 1 :]:
@@ -198,7 +227,7 @@ def compute(data: RegimeData) -> Metrics:
             add(Observation("overlap-coefficient", p, shared / min(len(ma), len(mb)), a, b))
             add(Observation("nestedness", p, shared / len(ma), a, b))
             add(Observation("nestedness", p, shared / len(mb), b, a))
-    n_pairs = n_inst * (n_inst - 1) // 2
+    n_pairs = len(orgs) * (len(orgs) - 1) // 2
     add(Observation("mean-pairwise-jaccard", "membership", jac_sum / n_pairs if n_pairs else 0.0))
 
     pair_types: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -215,7 +244,13 @@ def compute(data: RegimeData) -> Metrics:
     if pair_types:
         for ft, n in counts.items():
             add(Observation("fragmentation-type-count", "regime-links", n, category=ft))
+    return obs
 
+
+def _state_coverage(data: RegimeData) -> list[Observation]:
+    """UN member states in k of the sampled initiatives."""
+    obs: list[Observation] = []
+    add = obs.append
     # ---- participation coverage of UN member states in the sampled initiatives
     # (k = 0 is a metric of its own: rkg:metricParameter is a positive integer)
     for k, n_states in enumerate(participation_coverage(data)[1]):
@@ -223,7 +258,23 @@ def compute(data: RegimeData) -> Metrics:
             add(Observation("states-in-no-sampled-initiative", "membership", n_states))
         else:
             add(Observation("states-in-exactly-k-initiatives", "membership", n_states, k=k))
+    return obs
 
+
+def compute(data: RegimeData) -> Metrics:
+    """Every metric of docs/metrics.md on one slice of the graph."""
+    net = networks(data)
+    lsimple = nx.DiGraph(net.links)
+    obs = [
+        *_membership_level(data, net),
+        *_projection_level(net),
+        *_link_level(data, lsimple),
+        *_institution_nodes(net),
+        *_link_nodes(net, lsimple),
+        *_actor_nodes(net),
+        *_pairs(data, net),
+        *_state_coverage(data),
+    ]
     # Round once so ties compare equal and values do not depend on summation order.
     obs = [replace(o, value=round(o.value, 12)) if isinstance(o.value, float) else o for o in obs]
     return Metrics(data, obs)
