@@ -83,7 +83,7 @@ def _wide_result():  # a Result with one long text column and one entity column
 
 
 def test_wide_table_fits_the_terminal_with_a_note() -> None:
-    from regimekg.query.result import display_width
+    from regimekg.texttable import width as display_width
 
     result = _wide_result()
     text = result.format("table", "en", width=60)

@@ -11,7 +11,8 @@ from rdflib import Literal, URIRef
 
 from regimekg import query as q
 from regimekg.errors import UserError
-from regimekg.query.result import Result, display_width, fallback_name
+from regimekg.query.result import Result, fallback_name
+from regimekg.texttable import width as display_width
 from tests.conftest import ROOT
 from tests.test_query_golden import FIXTURE
 

@@ -240,14 +240,14 @@ def question_help(nq, lang: str = "en") -> str:  # nq: query.NamedQuery
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    from .query.result import display_width
+    from . import texttable
 
     queries = _catalog(args)
-    width = max(display_width(n) for n in queries) if queries else 0
+    width = max(texttable.width(n) for n in queries) if queries else 0
     for name, nq in queries.items():
         params = " ".join(f"{p.name}={'…' if p.required else p.default}" for p in nq.params)
         title = nq.title.get(args.lang) or nq.title["en"]
-        pad = " " * (width - display_width(name))
+        pad = " " * (width - texttable.width(name))
         print(f"{name}{pad}  {title}" + (f"  [{params}]" if params else ""))
     print(
         f"\n{len(queries)} questions; `regimekg query NAME --help` describes one."

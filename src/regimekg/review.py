@@ -21,7 +21,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import curated, files
+from . import curated, files, texttable
 from .errors import UserError
 from .loaders import Proposal, Screen, load_source
 from .loaders.proposals import REJECTED, REJECTED_COLUMNS
@@ -103,8 +103,8 @@ def _already_curated(p: Proposal, facts: set[tuple[str, ...]]) -> bool:
 
 
 def _excerpt(s: str, n: int) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= n else s[: n - 1] + "…"
+    """*s* on one line, cut to *n* terminal columns (a Chinese character takes two)."""
+    return texttable.cut(" ".join(s.split()), n)
 
 
 def listing(
@@ -117,7 +117,7 @@ def listing(
     if not rows:
         return ["No open proposals. / 没有待审提议。"]
     head = ("ID", "TYPE", "CONF", "DOCUMENT", "TEXT", "QUOTE")
-    table = [head] + [
+    table = [
         (
             p.id,
             p.kind,
@@ -128,21 +128,12 @@ def listing(
         )
         for p in rows
     ]
-    widths = [max(_width(r[i]) for r in table) for i in range(len(head) - 1)]
-    lines = []
-    for r in table:
-        cells = [c + " " * (w - _width(c)) for c, w in zip(r[:-1], widths, strict=True)]
-        lines.append("  ".join([*cells, r[-1]]))
+    lines = texttable.plain(head, table, rule=False)
     lines.append(
         f"{len(rows)} proposals; accept with `regimekg review accept ID`, reject with "
         f"`regimekg review reject ID`. / 共 {len(rows)} 条提议。"
     )
     return lines
-
-
-def _width(s: str) -> int:
-    """Display width: CJK characters take two columns in a terminal."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
 def _shown(p: Proposal) -> str:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from rdflib import Literal
 
+from . import texttable
 from .query import KG, Result
-from .query.result import check_lang, display_width
+from .query.result import check_lang
 
 _ID = "https://w3id.org/regimekg/id/"
 _PREFIXES = """PREFIX rkg: <https://w3id.org/regimekg/ontology#>
@@ -307,7 +308,7 @@ def _int(value: object) -> int:
 
 def _section(key: str, body: str, lang: str) -> str:
     title = _HEADINGS[key][0 if lang == "en" else 1]
-    return f"{title}\n{'=' * display_width(title)}\n{body}"
+    return f"{title}\n{'=' * texttable.width(title)}\n{body}"
 
 
 def _table(result: Result, lang: str) -> str:

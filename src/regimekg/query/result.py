@@ -3,7 +3,8 @@
 Engines return IRIs; people read names. Each IRI cell is shown by its label in the chosen
 language, else the other language, else an untagged label, else its slug, so no cell that
 names something is ever blank. JSON keeps the IRI beside the label for scripts. Tables are
-aligned by display width (CJK characters take two columns), not by character count.
+aligned by display width (CJK characters take two columns), not by character count
+(:mod:`regimekg.texttable`, shared with every table regimekg prints).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from .. import texttable
 from ..errors import UserError
 from ..namespaces import ID
 from ..outputs import csv_row, terminal_safe
@@ -54,34 +55,6 @@ def check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise UserError(f"Language {lang!r} is not supported: use --lang en or --lang zh.")
     return lang
-
-
-def display_width(text: str) -> int:
-    """Columns *text* takes in a terminal: wide and full-width characters count two."""
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
-
-
-def _cut(text: str, limit: int) -> str:
-    if display_width(text) <= limit:
-        return text
-    out, w = [], 0
-    for ch in text:
-        cw = display_width(ch)
-        if w + cw > limit - 1:
-            break
-        out.append(ch)
-        w += cw
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * (width - display_width(text))
-    return gap + text if right else text + gap
 
 
 def fallback_name(term: URIRef) -> str:
@@ -231,7 +204,7 @@ class Result:
         # for a terminal: no cell may carry an escape sequence (docs/security.md)
         head = [terminal_safe(self.title(c, lang)) for c in self.columns]
         body = [
-            [_cut(terminal_safe(" ".join(cell.split())), MAX_CELL) for cell in row]
+            [texttable.cut(terminal_safe(" ".join(cell.split())), MAX_CELL) for cell in row]
             for row in self.table_rows(lang)
         ]
         numeric = [
@@ -242,58 +215,26 @@ class Result:
             )
             for c in self.columns
         ]
-        widths = [
-            max([display_width(h)] + [display_width(row[i]) for row in body])
-            for i, h in enumerate(head)
-        ]
-        fitted = width is not None and self._fit(widths, width)
-        if fitted:
-            head = [_cut(h, widths[i]) for i, h in enumerate(head)]
-            body = [[_cut(cell, widths[i]) for i, cell in enumerate(row)] for row in body]
-        lines = [
-            "  ".join(_pad(h, widths[i]) for i, h in enumerate(head)).rstrip(),
-            "  ".join("-" * w for w in widths),
-        ]
-        for row in body:
-            cells = [_pad(cell, widths[i], numeric[i]) for i, cell in enumerate(row)]
-            lines.append("  ".join(cells).rstrip())
+        widths = texttable.column_widths(head, body)
+        fitted = width is not None and texttable.fit(widths, width, MIN_CELL)
+        lines = texttable.plain(head, body, widths=widths, right=numeric)
         lines.append(self._footer(lang))
         if fitted:
             lines.append(_WORDS[lang]["fitted"].format(w=width))
         return "\n".join(lines)
 
-    @staticmethod
-    def _fit(widths: list[int], total: int) -> bool:
-        """Narrow the widest columns (in place) until the row fits *total*; True if cut.
-
-        Only the widest shrink, one column at a time, so short columns (roles, dates) stay
-        whole and the long text columns share what is left; none goes below :data:`MIN_CELL`.
-        """
-        gaps = 2 * (len(widths) - 1)
-        if sum(widths) + gaps <= total:
-            return False
-        cut = False
-        while sum(widths) + gaps > total:
-            i = max(range(len(widths)), key=lambda k: widths[k])
-            if widths[i] <= MIN_CELL:
-                break
-            widths[i] -= 1
-            cut = True
-        return cut
-
     def _md(self, lang: str) -> str:
-        def esc(s: str) -> str:
-            s = terminal_safe(" ".join(s.split()))  # shown on terminals too
-            return s.replace("\\", "\\\\").replace("|", "\\|")
-
         if not self.rows:
             return f"*{_WORDS[lang]['none']}*"
-        head = [esc(self.title(c, lang)) for c in self.columns]
-        lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-        for row in self.table_rows(lang):
-            lines.append("| " + " | ".join(esc(c) for c in row) + " |")
+
+        def safe(s: str) -> str:  # shown on terminals too: no escape sequences
+            return terminal_safe(" ".join(s.split()))
+
+        head = [safe(self.title(c, lang)) for c in self.columns]
+        body = [[safe(c) for c in row] for row in self.table_rows(lang)]
+        lines = texttable.markdown(head, body)
         if self.truncated:
-            lines += ["", f"*{esc(self.truncation_note(lang))}*"]
+            lines += ["", f"*{texttable.md_cell(safe(self.truncation_note(lang)))}*"]
         return "\n".join(lines)
 
     def _csv(self, lang: str, iris: bool = False) -> str:
