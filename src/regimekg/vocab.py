@@ -165,7 +165,7 @@ def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
 def _load(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> Vocabulary:
     g = Graph()
     for name, _, _ in stamp:
-        parse_turtle(directory / name, g)
+        parse_turtle(directory / name, g, fast=True)  # the triples only, not the prefixes
     return from_graph(g)
 
 
@@ -181,13 +181,19 @@ def _bundled_ontology_dir() -> Path:
 
 
 @cache
+def _bundled_ontology() -> Graph:
+    """The bundled ``regimekg.ttl``, read once for every :func:`entity_classes` call."""
+    return parse_turtle(_bundled_ontology_dir() / "regimekg.ttl", fast=True)
+
+
+@cache
 def entity_classes(parent: str) -> frozenset[str]:
     """Local names of ``rkg:{parent}`` and all its subclasses in the bundled ontology.
 
     The entity classes a curated record may name (and the IRI kind each maps to) follow the
     class hierarchy of ``ontology/regimekg.ttl``, so a class added there needs no code change.
     """
-    g = parse_turtle(_bundled_ontology_dir() / "regimekg.ttl")
+    g = _bundled_ontology()
     found = g.transitive_subjects(RDFS.subClassOf, RKG[parent])
     return frozenset(str(c)[len(str(RKG)) :] for c in found if str(c).startswith(str(RKG)))
 
