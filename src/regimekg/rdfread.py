@@ -59,4 +59,20 @@ def read(path: Path, fmt: str = "turtle", graph: Graph | None = None) -> Graph:
     return g
 
 
-__all__ = ["FORMATS", "read"]
+def pairs(path: Path, predicate: str, fmt: str = "turtle") -> list[tuple[str, str]]:
+    """(subject, object) IRIs of every *predicate* triple of *path* between two IRIs, without
+    building a graph (pyoxigraph's ``SyntaxError`` is left to the caller)."""
+    out = []
+    with Path(path).open("rb") as f:
+        for t in ox.parse(f, format=FORMATS[fmt], base_iri=Path(path).resolve().as_uri()):
+            s, o = t.subject, t.object
+            if (
+                t.predicate.value == predicate
+                and isinstance(s, ox.NamedNode)
+                and isinstance(o, ox.NamedNode)
+            ):
+                out.append((s.value, o.value))
+    return out
+
+
+__all__ = ["FORMATS", "pairs", "read"]
