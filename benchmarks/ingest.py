@@ -1,14 +1,15 @@
 """Ingest timings: one document, a no-op, and a batch, against a full rebuild.
 
-    python -m benchmarks.ingest [--docs 1000] [--work DIR] [--doc docs/performance.md]
+    python -m benchmarks.ingest [--docs 1000] [--repeat 7] [--work DIR] [--doc docs/performance.md]
 
 Works on a copy of the project (data, ontology, queries) in ``--work``; every step runs the
 real ``regimekg`` command in a child process and is timed wall-clock, start to exit:
 
 1. a full ``regimekg build`` (the baseline);
 2. ``regimekg ingest`` of one small generated document into that current build (the
-   incremental path: new graph validated and swapped in);
-3. the same ``ingest`` again (nothing changed);
+   incremental path: new graph validated and swapped in), ``--repeat`` times with a fresh
+   document each time (median and range);
+3. the last ``ingest`` again (nothing changed);
 4. one ``ingest`` of ``--docs`` generated documents (English and Chinese, deterministic);
 5. a full ``regimekg build`` with all of them, for the ratio.
 
@@ -23,6 +24,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,7 +82,7 @@ def run(root: Path, *args: str) -> tuple[float, str]:
     return seconds, lines[-1] if lines else ""
 
 
-def measure(docs: int, work: Path) -> dict[str, object]:
+def measure(docs: int, work: Path, repeat: int = 7) -> dict[str, object]:
     proj = work / "proj"
     if proj.exists():
         shutil.rmtree(proj)
@@ -92,16 +94,24 @@ def measure(docs: int, work: Path) -> dict[str, object]:
     gen.mkdir(parents=True)
     rng = random.Random(7)
     paths = []
-    for n in range(docs + 1):
+    for n in range(docs + repeat):
         p = gen / f"briefing-{n:05d}.md"
         p.write_text(document(n, rng), encoding="utf-8")
         paths.append(str(p))
-    res: dict[str, object] = {"docs": docs}
+    res: dict[str, object] = {"docs": docs, "repeat": repeat, "load_before": os.getloadavg()}
     res["full_build"], _ = run(proj, "build")
-    res["ingest_one"], res["ingest_one_said"] = run(proj, "ingest", paths[0])
-    res["ingest_noop"], res["ingest_noop_said"] = run(proj, "ingest", paths[0])
-    res["ingest_batch"], res["ingest_batch_said"] = run(proj, "ingest", *paths[1:])
+    ones = []
+    for p in paths[:repeat]:  # a fresh one-paragraph document each time
+        seconds, res["ingest_one_said"] = run(proj, "ingest", p)
+        ones.append(seconds)
+    res["ingest_one_runs"] = ones
+    res["ingest_one"] = statistics.median(ones)
+    res["ingest_noop"], res["ingest_noop_said"] = run(proj, "ingest", paths[repeat - 1])
+    res["ingest_batch"], said = run(proj, "ingest", *paths[repeat:])
+    cut = said.find(" to the build in ")  # the list of 1,000 ids says little; keep the time
+    res["ingest_batch_said"] = said if cut < 80 else said[:60] + " …" + said[cut:]
     res["full_build_after"], _ = run(proj, "build")
+    res["load_after"] = os.getloadavg()
     return res
 
 
@@ -109,6 +119,7 @@ def render(r: dict[str, object]) -> str:
     def s(key: str) -> str:
         return f"{float(r[key]):.1f} s"  # type: ignore[arg-type]
 
+    ones = [float(x) for x in r["ingest_one_runs"]]  # type: ignore[attr-defined]
     ratio = float(r["ingest_one"]) / float(r["full_build"])  # type: ignore[arg-type]
     batch_ratio = float(r["ingest_batch"]) / float(r["full_build_after"])  # type: ignore[arg-type]
     return "\n".join(
@@ -118,7 +129,8 @@ def render(r: dict[str, object]) -> str:
             "| step (wall clock, `regimekg` in a child process) | time | vs. full build |",
             "|---|---|---|",
             f"| full `regimekg build` of the bundled project | {s('full_build')} | 1 |",
-            f"| `ingest` one small document into that build (incremental) | {s('ingest_one')} "
+            f"| `ingest` one small document into that build (incremental; median of "
+            f"{len(ones)}, range {min(ones):.1f}–{max(ones):.1f} s) | {s('ingest_one')} "
             f"| {ratio:.2f} |",
             f"| the same `ingest` again (nothing changed) | {s('ingest_noop')} | "
             f"{float(r['ingest_noop']) / float(r['full_build']):.2f} |",  # type: ignore[arg-type]
@@ -127,12 +139,18 @@ def render(r: dict[str, object]) -> str:
             f"| full `regimekg build` with those {r['docs']} documents | {s('full_build_after')} "
             "| 1 |",
             "",
-            f"Command: `python -m benchmarks.ingest --docs {r['docs']}`. Machine load varies "
-            "(two CPUs shared); compare ratios rather than seconds.",
+            f"Command: `python -m benchmarks.ingest --docs {r['docs']} --repeat "
+            f"{len(ones)}`. Load average (1, 5, 15 min) {_load(r['load_before'])} before, "
+            f"{_load(r['load_after'])} after; machine load varies (two CPUs shared): compare "
+            "ratios rather than seconds.",
             "",
             END,
         ]
     )
+
+
+def _load(avg: object) -> str:
+    return " / ".join(f"{x:.1f}" for x in avg)  # type: ignore[attr-defined]
 
 
 def write_doc(text: str, path: Path) -> None:
@@ -147,11 +165,12 @@ def write_doc(text: str, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.ingest", description=__doc__)
     p.add_argument("--docs", type=int, default=1000, help="documents in the batch ingest")
+    p.add_argument("--repeat", type=int, default=7, help="one-document ingests to time")
     p.add_argument("--work", help="work directory (default: a temporary one)")
     p.add_argument("--doc", help="markdown file whose ingest block to replace")
     args = p.parse_args(argv)
     work = Path(args.work or tempfile.mkdtemp(prefix="regimekg-ingest-bench-"))
-    res = measure(args.docs, work)
+    res = measure(args.docs, work, max(1, args.repeat))
     print(json.dumps(res, indent=2, ensure_ascii=False))
     text = render(res)
     print(text)

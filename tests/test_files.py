@@ -73,6 +73,46 @@ def test_failure_at_commit_leaves_the_previous_file(
     assert _leftovers(tmp_path) == []
 
 
+def test_copy_files_copies_all(tmp_path: Path) -> None:
+    src = [tmp_path / f"in-{n}.md" for n in range(3)]
+    for n, p in enumerate(src):
+        p.write_text(f"document {n}\n", "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "d-0.md").write_text("previous\n", "utf-8")
+    files.copy_files([(p, out / f"d-{n}.md") for n, p in enumerate(src)])
+    assert [(out / f"d-{n}.md").read_text("utf-8") for n in range(3)] == [
+        "document 0\n",
+        "document 1\n",
+        "document 2\n",
+    ]
+    assert _leftovers(out) == []
+
+
+@pytest.mark.parametrize("where", ["sync", "replace"])
+def test_copy_files_failure_leaves_no_temporaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """A failure before the renames (the sync) changes no target; at the renames, the caller
+    undoes the targets already replaced, so only the temporaries are this function's to remove."""
+    src = tmp_path / "in.md"
+    src.write_text("new\n", "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.md").write_text("previous\n", "utf-8")
+
+    def fail(*_a: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, where, fail)
+    with pytest.raises(OSError):
+        files.copy_files([(src, out / "a.md"), (src, out / "b.md")])
+    monkeypatch.undo()
+    assert (out / "a.md").read_text("utf-8") == "previous\n"
+    assert not (out / "b.md").exists()
+    assert _leftovers(out) == []
+
+
 def test_atomic_path_refuses_a_directory(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir()
     with pytest.raises(UserError, match="is a directory"), files.atomic_path(tmp_path / "d"):

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__
 from .errors import UserError
 from .outputs import TerminalStream
-from .paths import project
+from .paths import Project, project
 
 FORMATS = ("table", "csv", "json", "md")
 EXPORT_FORMATS = (
@@ -377,10 +377,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from . import vocab
+
+    proj = project(args.root)
+    # The loaders ask for the controlled values for every paragraph: this project's, once.
+    with vocab.using(proj):
+        return _ingest(args, proj)
+
+
+def _ingest(args: argparse.Namespace, proj: Project) -> int:
     from . import incremental
     from .loaders.ingest import ingest
 
-    proj = project(args.root)
     mapping = Path(args.mapping) if args.mapping else None
     build_dir = proj.build_dir()
     # With a current build, its saved gazetteer links the mentions and only the new source

@@ -22,7 +22,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -127,6 +127,41 @@ def copy_file(source: str | os.PathLike[str], target: str | os.PathLike[str]) ->
     """Copy *source* to *target* atomically (a killed copy leaves no half file at *target*)."""
     with atomic_path(target) as tmp:
         shutil.copyfile(source, tmp)
+
+
+def copy_files(pairs: Iterable[tuple[str | os.PathLike[str], str | os.PathLike[str]]]) -> None:
+    """Copy each ``(source, target)`` as :func:`copy_file` does, flushed to disk together.
+
+    One fsync per file made a 1,000-document ingest spend seconds waiting for the disk; here
+    every copy is written to a temporary file beside its target, all are flushed by one
+    ``os.sync()``, and only then renamed over their targets (each rename atomic) and their
+    directories synced once. A failure before the renames leaves every target untouched; one
+    during them may leave the earlier targets replaced, which the caller undoes.
+    """
+    temps: list[tuple[Path, Path]] = []
+    renamed = 0
+    try:
+        for source, target in pairs:
+            target = Path(target)
+            if target.is_dir():
+                raise UserError(f"{target} is a directory; give a file name to write to.")
+            fd, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent
+            )
+            os.close(fd)
+            temps.append((Path(name), target))
+            shutil.copyfile(source, name)
+            os.chmod(name, _mode_for(target))
+        os.sync()
+        for tmp, target in temps:
+            os.replace(tmp, target)
+            renamed += 1
+    finally:
+        for tmp, _ in temps[renamed:]:  # our own temporary files, never a target
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    for directory in sorted({target.parent for _, target in temps}):
+        fsync_dir(directory)
 
 
 def is_empty_dir(path: Path) -> bool:

@@ -17,6 +17,7 @@ not SKOS concepts or annotations, so the union is built here instead.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -102,15 +103,23 @@ _LINE = re.compile(r"at line (\d+)")
 # --------------------------------------------------------------------------------------------
 
 
-def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
+def parse_turtle(path: Path, graph: Graph | None = None, *, fast: bool = False) -> Graph:
     """Parse a Turtle file into *graph* (or a new graph).
 
     A syntax error becomes a :class:`UserError` naming the file and line, because an editor
-    who broke the ontology needs to know where, not a parser traceback.
+    who broke the ontology needs to know where, not a parser traceback. With *fast* the file
+    is read by pyoxigraph (:mod:`regimekg.rdfread`, several times faster) and the file's
+    prefixes are not bound in the graph: for callers that only read the triples. A file it
+    refuses is parsed again by rdflib, for the same error message.
     """
     g = graph if graph is not None else Graph()
     if not path.is_file():
         raise UserError(f"{path} is missing: restore it from version control.")
+    if fast:
+        from . import rdfread
+
+        with contextlib.suppress(SyntaxError, ValueError):
+            return rdfread.read(path, "turtle", g)
     try:
         g.parse(path, format="turtle")
     except BadSyntax as e:
@@ -128,19 +137,19 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
     return g
 
 
-def _parse_dir(directory: Path, what: str) -> Graph:
+def _parse_dir(directory: Path, what: str, *, fast: bool = False) -> Graph:
     files = sorted(directory.glob("*.ttl")) if directory.is_dir() else []
     if not files:
         raise UserError(f"{directory} has no *.ttl {what}: restore them from version control.")
     g = Graph()
     for f in files:
-        parse_turtle(f, g)
+        parse_turtle(f, g, fast=fast)
     return g
 
 
-def load_ontology(project: Project) -> Graph:
-    """The T-box: ``ontology/regimekg.ttl``."""
-    return parse_turtle(project.ontology_ttl)
+def load_ontology(project: Project, *, fast: bool = False) -> Graph:
+    """The T-box: ``ontology/regimekg.ttl`` (*fast*: see :func:`parse_turtle`)."""
+    return parse_turtle(project.ontology_ttl, fast=fast)
 
 
 def load_vocab(project: Project) -> Graph:
@@ -160,7 +169,7 @@ def load_schema(project: Project) -> Graph:
     return g
 
 
-def load_shapes(project: Project) -> Graph:
+def load_shapes(project: Project, *, fast: bool = False) -> Graph:
     """The data shapes: ``ontology/shapes/*.ttl`` (SHACL Core only, no SHACL-SPARQL).
 
     They check instance data and the vocabularies. Validate with :func:`shacl_validate`, or with
@@ -172,10 +181,12 @@ def load_shapes(project: Project) -> Graph:
     A shape marked ``rkgsh:conceptsOf SCHEME`` without an ``sh:in`` list gets one here, made
     of the scheme's concepts (:func:`add_concept_lists`): the link types, roles, event types and
     classification concepts are listed once, in ``ontology/vocab/``, and never in a shape.
+    *fast*: see :func:`parse_turtle`.
     """
     from . import vocab
 
-    return add_concept_lists(_parse_dir(project.shapes_dir, "SHACL shapes"), vocab.load(project))
+    shapes = _parse_dir(project.shapes_dir, "SHACL shapes", fast=fast)
+    return add_concept_lists(shapes, vocab.load(project))
 
 
 #: Marks a shape whose ``sh:in`` list is "every concept of this scheme" (one or more schemes).

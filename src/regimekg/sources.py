@@ -93,7 +93,7 @@ def read_checked(path: Path, sha256: str | None, source_id: str) -> str:
 def load_manifest(project: Project) -> list[Source]:
     """All sources listed in ``sources.yaml``, validated (but texts not yet read)."""
     path = project.sources_yaml
-    records = load_yaml(path)
+    records = load_yaml(path, fast=True)
     if not isinstance(records, list):
         raise UserError(f"{path} must be a YAML list of sources, one per document.")
     seen: set[str] = set()

@@ -165,7 +165,7 @@ def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
 def _load(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> Vocabulary:
     g = Graph()
     for name, _, _ in stamp:
-        parse_turtle(directory / name, g)
+        parse_turtle(directory / name, g, fast=True)  # the triples only, not the prefixes
     return from_graph(g)
 
 
@@ -181,15 +181,41 @@ def _bundled_ontology_dir() -> Path:
 
 
 @cache
+def _bundled_subclasses() -> dict[str, set[str]]:
+    """Direct subclasses by class IRI in the bundled ``regimekg.ttl``, read once.
+
+    Only the ``rdfs:subClassOf`` triples are kept, straight from pyoxigraph's parser: every
+    command that imports :mod:`regimekg.curated` pays for this, and an rdflib graph of the
+    whole ontology cost most of that import.
+    """
+    from . import rdfread
+
+    path = _bundled_ontology_dir() / "regimekg.ttl"
+    subs: dict[str, set[str]] = {}
+    try:
+        for s, o in rdfread.pairs(path, str(RDFS.subClassOf)):
+            subs.setdefault(o, set()).add(s)
+    except (SyntaxError, ValueError):
+        parse_turtle(path)  # raises the error that names the file and line
+        raise
+    return subs
+
+
+@cache
 def entity_classes(parent: str) -> frozenset[str]:
     """Local names of ``rkg:{parent}`` and all its subclasses in the bundled ontology.
 
     The entity classes a curated record may name (and the IRI kind each maps to) follow the
     class hierarchy of ``ontology/regimekg.ttl``, so a class added there needs no code change.
     """
-    g = parse_turtle(_bundled_ontology_dir() / "regimekg.ttl")
-    found = g.transitive_subjects(RDFS.subClassOf, RKG[parent])
-    return frozenset(str(c)[len(str(RKG)) :] for c in found if str(c).startswith(str(RKG)))
+    subs = _bundled_subclasses()
+    found, todo = {str(RKG[parent])}, [str(RKG[parent])]
+    while todo:
+        for c in subs.get(todo.pop(), ()):
+            if c not in found:
+                found.add(c)
+                todo.append(c)
+    return frozenset(c[len(str(RKG)) :] for c in found if c.startswith(str(RKG)))
 
 
 def _bundled() -> Vocabulary:

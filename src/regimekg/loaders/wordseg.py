@@ -15,16 +15,24 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:
+    import jieba
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-jieba.setLogLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=1)
 def _base() -> jieba.Tokenizer:
-    """jieba's own dictionary, loaded once per process (about a second)."""
+    """jieba's own dictionary, loaded once per process (about a second).
+
+    jieba itself is imported here, not with this module: with its dictionary it costs about
+    half a second, which a document without Chinese text never needs.
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.initialize()
     return tok
@@ -35,6 +43,8 @@ def _with_words(words: tuple[str, ...]) -> jieba.Tokenizer:
     """jieba with *words* added, on a private copy of its dictionary (about 70 ms), so the
     names of one gazetteer never leak into another's segmentation; the same names share one
     copy."""
+    import jieba
+
     base = _base()
     tok = jieba.Tokenizer()
     tok.FREQ, tok.total, tok.initialized = dict(base.FREQ), base.total, True
