@@ -14,29 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph
 from rdflib.term import Node
 
+from .terms import from_ox
+
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
-_XSD_STRING = str(XSD.string)
 
 
 class _Terms(dict[Any, Node]):
     """pyoxigraph term → rdflib term, each converted once (IRIs repeat on every line)."""
 
     def __missing__(self, t: Any) -> Node:
-        node: Node
-        if isinstance(t, ox.NamedNode):
-            node = URIRef(t.value)
-        elif isinstance(t, ox.BlankNode):
-            node = BNode(t.value)
-        elif t.language:
-            node = Literal(t.value, lang=t.language)
-        elif t.datatype.value == _XSD_STRING:
-            node = Literal(t.value)  # rdflib's parsers leave a plain literal untyped
-        else:
-            node = Literal(t.value, datatype=URIRef(t.datatype.value))
+        node = from_ox(t)
+        assert node is not None  # a parsed triple has no unbound positions
         self[t] = node
         return node
 
