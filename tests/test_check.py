@@ -220,18 +220,6 @@ def test_closed_list_naming_an_unknown_concept_fails(tmp_path: Path) -> None:
     assert hit.startswith("shapes rkgsh:Instrument-bindingness:") and "not a concept" in hit
 
 
-def test_stale_metric_vocabulary_fails(tmp_path: Path) -> None:
-    """vocab/metric.ttl is generated from regimekg.analysis; a hand edit is reported."""
-    project = copy_project(tmp_path)
-    path = project.vocab_dir / "metric.ttl"
-    text = path.read_text(encoding="utf-8")
-    assert '"betweenness centrality"@en' in text
-    path.write_text(text.replace('"betweenness centrality"@en', '"betweenness"@en'), "utf-8")
-    report = run_check(project, reasoner=False)
-    hits = problems_naming(report, "metric.ttl is missing or out of date")
-    assert hits and "regimekg generate" in hits[0]
-
-
 # --------------------------------------------------------------------------------------------
 # The OWL 2 DL lint on small graphs
 # --------------------------------------------------------------------------------------------

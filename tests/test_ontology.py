@@ -634,40 +634,66 @@ def test_metric_terms_align_with_data_cube_and_type_their_values(onto: Graph) ->
     assert (RKG.suggestedType, RDF.type, OWL.AnnotationProperty) in onto
 
 
-def test_metric_vocabulary_is_generated_from_the_analysis_definitions() -> None:
-    """vocab/metric.ttl holds, for every metric in analysis.METRICS, what graph/metrics says."""
-    from regimekg import analysis
-    from regimekg.ontology import METRIC_VOCAB_FILE, metric_vocabulary_text
+def _observations_of_every_metric():
+    from regimekg import analysis, vocab
 
-    path = PROJECT.vocab_dir / METRIC_VOCAB_FILE
-    assert path.read_text(encoding="utf-8") == metric_vocabulary_text(), (
-        "run `regimekg generate` to regenerate ontology/vocab/metric.ttl"
-    )
-    g = parse_turtle(path)
+    slugs = vocab.load(PROJECT).slugs("metric")
+    empty = analysis.RegimeData(entities={}, memberships=[], links=[])
+    observations = [analysis.Observation(metric=s, network="membership", value=0) for s in slugs]
+    return slugs, analysis.Metrics(empty, observations)
+
+
+def test_every_metric_concept_is_complete_in_both_languages() -> None:
+    """vocab/metric.ttl is the one definition of the metrics: each concept has both labels,
+    both definitions, its literature and its place in the scheme."""
+    g = parse_turtle(PROJECT.vocab_dir / "metric.ttl")
     s = scheme("metric")
-    concepts = {concept("metric", slug) for slug in analysis.METRICS}
-    assert set(g.subjects(SKOS.inScheme, s)) == concepts
+    concepts = set(g.subjects(SKOS.inScheme, s))
+    assert len(concepts) >= 30
     assert set(g.objects(s, SKOS.hasTopConcept)) == concepts
-    for slug, (en, zh, def_en, def_zh) in analysis.METRICS.items():
+    for c in concepts:
+        for p in (SKOS.prefLabel, RDFS.label, SKOS.definition):
+            assert {o.language for o in g.objects(c, p)} == {"en", "zh"}, (c, p)
+        assert list(g.objects(c, DCTERMS.source)), c
+        assert (c, SKOS.topConceptOf, s) in g
+
+
+def test_graph_metrics_copies_the_vocabulary_concepts() -> None:
+    """What a build's graph/metrics says about a metric is what vocab/metric.ttl says (the
+    top-concept links aside), so the two cannot drift apart."""
+    from regimekg import analysis
+
+    slugs, metrics = _observations_of_every_metric()
+    written = analysis.to_rdf(metrics)
+    vocabulary = parse_turtle(PROJECT.vocab_dir / "metric.ttl")
+    for slug in slugs:
         c = concept("metric", slug)
-        assert {(str(o), o.language) for o in g.objects(c, SKOS.prefLabel)} == {
-            (en, "en"),
-            (zh, "zh"),
+        want = {
+            (p, o)
+            for p, o in vocabulary.predicate_objects(c)
+            if p not in (SKOS.topConceptOf, SKOS.hasTopConcept)
         }
-        assert {str(o) for o in g.objects(c, SKOS.definition)} == {def_en, def_zh}
-        refs = {analysis.REFERENCES[r] for r in analysis.METRIC_REFERENCES[slug]}
-        assert {str(o) for o in g.objects(c, DCTERMS.source)} == refs
+        assert set(written.predicate_objects(c)) == want, slug
 
 
-def test_metric_vocabulary_text_is_identical_across_processes() -> None:
-    from regimekg.ontology import metric_vocabulary_text
+def test_a_label_edited_in_metric_ttl_is_what_the_report_prints(tmp_path: Path) -> None:
+    from regimekg import analysis, vocab
+    from tests.conftest import copy_project
 
-    code = (
-        "import sys; from regimekg.ontology import metric_vocabulary_text; "
-        "sys.stdout.write(metric_vocabulary_text())"
-    )
-    env = {**os.environ, "PYTHONHASHSEED": "4242"}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, env=env, check=True
-    ).stdout.decode("utf-8")
-    assert out == metric_vocabulary_text()
+    project = copy_project(tmp_path)
+    path = project.vocab_dir / "metric.ttl"
+    text = path.read_text(encoding="utf-8")
+    assert '"中介中心性"@zh' in text
+    path.write_text(text.replace('"中介中心性"@zh', '"中间中心度"@zh'), encoding="utf-8")
+    with vocab.using(project):
+        assert analysis.metric_label("betweenness-centrality", "zh") == "中间中心度"
+    assert analysis.metric_label("betweenness-centrality", "zh") == "中介中心性"
+
+
+def test_a_computed_metric_without_a_concept_is_refused_in_one_sentence() -> None:
+    from regimekg import analysis
+
+    empty = analysis.RegimeData(entities={}, memberships=[], links=[])
+    bad = analysis.Metrics(empty, [analysis.Observation("no-such-metric", "membership", 0)])
+    with pytest.raises(UserError, match="'no-such-metric' is computed but ontology/vocab/metric"):
+        analysis.to_rdf(bad)

@@ -49,11 +49,9 @@ from . import __version__
 from .errors import UserError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, RKG
 from .ontology import (
-    METRIC_VOCAB_FILE,
     load_meta_shapes,
     load_ontology,
     load_shapes,
-    metric_vocabulary_is_current,
     owl_is_current,
     parse_turtle,
     to_rdfxml,
@@ -952,12 +950,6 @@ def _freshness_step(project: Project, onto: Graph, where: str, report: CheckRepo
         stale.append(
             f"{_rel(project, project.ontology_owl)} is missing or out of date with {where}: "
             "regenerate it with `regimekg generate`."
-        )
-    if not metric_vocabulary_is_current(project):
-        stale.append(
-            f"{_rel(project, project.vocab_dir / METRIC_VOCAB_FILE)} is missing or out of date "
-            f"with the metric definitions in regimekg.analysis: regenerate it with "
-            "`regimekg generate`."
         )
     version_iri = onto.value(ONTOLOGY_IRI, OWL.versionIRI)
     stale += catalog_problems(project, str(version_iri) if version_iri is not None else None)

@@ -158,11 +158,6 @@ def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], b
         _file_step(project, ttl, stamp),
         _file_step(project, project.ontology_dir / CATALOG_FILE, lambda: catalog_text(version)),
         _file_step(project, project.ontology_owl, owl),
-        _file_step(
-            project,
-            project.vocab_dir / ontology.METRIC_VOCAB_FILE,
-            ontology.metric_vocabulary_text,
-        ),
         (_rel(project, reference.default_out(project)) + "/", reference_step),
         _file_step(project, project.root / query_docs.DOC, queries),
         *(

@@ -67,9 +67,23 @@ class Scheme:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Every concept scheme of a project."""
+    """Every concept scheme of a project, and the triples they were read from."""
 
     schemes: dict[str, Scheme]
+    #: All triples of ``ontology/vocab/*.ttl``, for code that copies a concept's description
+    #: (the metric concepts written into ``graph/metrics``) rather than re-stating it.
+    graph: Graph = field(default_factory=Graph, hash=False, compare=False, repr=False)
+
+    def definitions(self, name: str) -> dict[str, dict[str, str]]:
+        """``slug → {lang: skos:definition}`` of the concepts of scheme *name*."""
+        out: dict[str, dict[str, str]] = {}
+        for slug, c in self.concepts(name).items():
+            out[slug] = {
+                str(o.language): str(o)
+                for o in self.graph.objects(c.iri, SKOS.definition)
+                if isinstance(o, Literal) and o.language in LANGS
+            }
+        return out
 
     def scheme(self, name: str) -> Scheme:
         """The scheme *name*; a missing one is a broken checkout, said in one sentence."""
@@ -153,7 +167,7 @@ def from_graph(g: Graph) -> Vocabulary:
             dict(sorted(concepts.items())),
             _uri(g, s, RKG.shortcutProperty),
         )
-    return Vocabulary(schemes)
+    return Vocabulary(schemes, g)
 
 
 def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:

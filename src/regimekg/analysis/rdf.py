@@ -15,11 +15,12 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from .. import asof
+from .. import asof, vocab
 from ..namespaces import ID, RKG, concept, iri, scheme, short_hash
-from .dictionary import METRIC_REFERENCES, METRICS, NETWORKS, REFERENCES
+from ..terms import to_ox
+from .dictionary import METRIC_SCHEME, NETWORKS, metric_concept
 from .measures import Metrics, compute, metrics_at
 from .read import oxigraph_select, read_graph
 
@@ -37,15 +38,7 @@ def _n(term: str) -> ox.NamedNode:
 
 
 _XSD_INTEGER, _XSD_DOUBLE, _XSD_DATE = _n(XSD.integer), _n(XSD.double), _n(XSD.date)
-_A, _LABEL, _PREF, _DEFN, _SOURCE = (
-    _n(t) for t in (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.definition, DCTERMS.source)
-)
-
-_SCHEME_DEF = (
-    "Network measures of a regime complex computed by regimekg from the memberships and "
-    "regime links of the graph at a date; formulas in docs/metrics.md.",
-    "regimekg根据图谱中某一时点的成员资格与机制间联系计算的机制复合体网络指标；公式见docs/metrics.md。",
-)
+_A, _LABEL = _n(RDF.type), _n(RDFS.label)
 
 
 def _value(v: float | int) -> ox.Literal:
@@ -65,24 +58,28 @@ def _bilingual(node: ox.NamedNode, pred: ox.NamedNode, en: str, zh: str) -> Iter
     yield ox.Triple(node, pred, ox.Literal(zh, language="zh"))
 
 
+#: What ``graph/metrics`` repeats of ``ontology/vocab/metric.ttl``: everything said about the
+#: scheme and the concepts a slice uses, except the top-concept links (a slice's scheme lists
+#: only what it uses, so it must not claim to be the whole hierarchy).
+_NOT_COPIED = frozenset({_n(SKOS.topConceptOf), _n(SKOS.hasTopConcept)})
+
+
+def _described(g: Graph, node: URIRef) -> Iterator[ox.Triple]:
+    """The triples of vocabulary graph *g* about *node*, as pyoxigraph triples."""
+    s = to_ox(node)
+    for p, o in g.predicate_objects(node):
+        pred = to_ox(p)
+        if pred not in _NOT_COPIED:
+            yield ox.Triple(s, pred, to_ox(o))
+
+
 def _definitions(m: Metrics) -> Iterator[ox.Triple]:
-    """The metric scheme, the concepts of the metrics *m* uses and its networks."""
-    metric_scheme = _n(scheme("metric"))
-    yield ox.Triple(metric_scheme, _A, _n(SKOS.ConceptScheme))
-    for pred in (_LABEL, _PREF):
-        yield from _bilingual(metric_scheme, pred, "regime-complexity metrics", "机制复合体指标")
-    yield from _bilingual(metric_scheme, _DEFN, *_SCHEME_DEF)
-    yield ox.Triple(metric_scheme, _SOURCE, ox.Literal(REFERENCES["orsini-2013"]))
+    """The metric scheme and the concepts the metrics *m* use (copied from
+    ``ontology/vocab/metric.ttl``), and the networks they are computed on."""
+    g = vocab.current().graph
+    yield from _described(g, scheme(METRIC_SCHEME))
     for slug in sorted({o.metric for o in m.observations}):
-        en, zh, def_en, def_zh = METRICS[slug]
-        c = _n(metric_iri(slug))
-        yield ox.Triple(c, _A, _n(SKOS.Concept))
-        yield ox.Triple(c, _n(SKOS.inScheme), metric_scheme)
-        for pred in (_LABEL, _PREF):
-            yield from _bilingual(c, pred, en, zh)
-        yield from _bilingual(c, _DEFN, def_en, def_zh)
-        for ref in METRIC_REFERENCES[slug]:
-            yield ox.Triple(c, _SOURCE, ox.Literal(REFERENCES[ref]))
+        yield from _described(g, metric_concept(slug).iri)
     for slug in sorted({o.network for o in m.observations}):
         yield ox.Triple(_n(network_iri(slug)), _A, _n(RKG.Network))
         yield from _bilingual(_n(network_iri(slug)), _LABEL, *NETWORKS[slug])
@@ -91,8 +88,7 @@ def _definitions(m: Metrics) -> Iterator[ox.Triple]:
 def to_triples(m: Metrics) -> Iterator[ox.Triple]:
     """The observations as ``rkg:MetricObservation`` nodes, with the concepts they use.
 
-    This is the one writer of ``graph/metrics`` (and, through :func:`to_rdf`, of
-    ``ontology/vocab/metric.ttl``). Observation IRIs hash metric, network, subjects,
+    This is the one writer of ``graph/metrics``. Observation IRIs hash metric, network, subjects,
     parameter and date, so the slices the build writes side by side never collide and a
     rebuild yields the same IRIs. Each slice repeats the scheme, concept and network triples;
     a graph or store keeps them once.

@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import texttable, vocab
 from ..errors import UserError
-from .dictionary import FORMATS, FRAGMENTATION_LABELS, LANGS, METRICS, NETWORKS
+from .dictionary import FORMATS, FRAGMENTATION_LABELS, LANGS, NETWORKS, metric_label
 from .measures import Metrics
 from .tabular import HEADERS, coverage_table, long_table, node_table, pair_table, tables, to_csv
 
@@ -67,11 +67,6 @@ def _t(key: str, lang: str, **kw: Any) -> str:
     return (zh if lang == "zh" else en).format(**kw)
 
 
-def _metric_label(slug: str, lang: str) -> str:
-    en, zh, _, _ = METRICS[slug]
-    return zh if lang == "zh" else en
-
-
 def _fmt(v: Any) -> str:
     if v is None:
         return ""
@@ -100,17 +95,17 @@ def _report_sections(
 
     cols = ["node-count", "edge-count", "density", "component-count", "largest-component-share"]
     rows = [[NETWORKS[n][i], *(_fmt(m.value(c, n)) for c in cols)] for n in NETWORKS]
-    head = [_t("network", lang), *(_metric_label(c, lang) for c in cols)]
+    head = [_t("network", lang), *(metric_label(c, lang) for c in cols)]
     out.append(_section(_t("networks", lang), head, rows))
 
     cols = ["mean-memberships-per-actor", "mean-pairwise-jaccard", "undated-membership-share"]
-    rows = [[_metric_label(c, lang), _fmt(m.value(c, "membership"))] for c in cols]
+    rows = [[metric_label(c, lang), _fmt(m.value(c, "membership"))] for c in cols]
     out.append(_section(_t("overlap", lang), [_t("measure", lang), _t("value", lang)], rows))
 
     cols = ["member-count", "degree-centrality", "betweenness-centrality", "eigenvector-centrality"]
     inst = [r for r in node_table(m, "institution") if r["member-count"] is not None][:top]
     rows = [[d.label(r["iri"], lang), *(_fmt(r[c]) for c in cols)] for r in inst]
-    head = [_t("institution", lang), *(_metric_label(c, lang) for c in cols)]
+    head = [_t("institution", lang), *(metric_label(c, lang) for c in cols)]
     out.append(_section(_t("top_inst", lang), head, rows))
 
     cols = ["institution-membership-count", "forum-shopping-options", "eigenvector-centrality"]
@@ -119,7 +114,7 @@ def _report_sections(
         key=lambda r: (-(r[cols[1]] or 0), -(r[cols[2]] or 0), r["iri"]),
     )[:top]
     rows = [[d.label(r["iri"], lang), *(_fmt(r[c]) for c in cols)] for r in act]
-    head = [_t("actor", lang), *(_metric_label(c, lang) for c in cols)]
+    head = [_t("actor", lang), *(metric_label(c, lang) for c in cols)]
     out.append(_section(_t("top_act", lang), head, rows))
 
     cov = coverage_table(m)
@@ -144,7 +139,7 @@ def _report_sections(
         [d.label(r["a"], lang), d.label(r["b"], lang), *(_fmt(r[k]) for k in keys)] for r in pairs
     ]
     cols = ["shared-members", "jaccard", "overlap-coefficient"]
-    head = [_t("a", lang), _t("b", lang), *(_metric_label(c, lang) for c in cols)]
+    head = [_t("a", lang), _t("b", lang), *(metric_label(c, lang) for c in cols)]
     out.append(_section(_t("pairs", lang), head, rows))
 
     link_types = vocab.current().labels("regime-link-type")
@@ -155,7 +150,7 @@ def _report_sections(
     for key in ("hierarchical-link-share", "nesting-link-share"):
         v = m.value(key, "regime-links")
         if v is not None:
-            rows.append([_metric_label(key, lang), _fmt(v)])
+            rows.append([metric_label(key, lang), _fmt(v)])
     out.append(_section(_t("links", lang), [_t("link_type", lang), _t("share", lang)], rows))
 
     rows = [
