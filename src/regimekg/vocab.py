@@ -41,6 +41,8 @@ class Concept:
     labels: dict[str, str] = field(hash=False)
     shortcut: URIRef | None = None
     colour: str | None = None
+    #: ``skos:definition`` by language (the curated files' JSON Schema shows it in editors).
+    definitions: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def label(self, lang: str = "en") -> str:
         """The preferred label in *lang*, falling back to the other language, then the slug."""
@@ -114,12 +116,11 @@ class Vocabulary:
         return {s: c.colour or DEFAULT_COLOUR for s, c in self.link_types.items()}
 
 
-def _labels(g: Graph, s: URIRef) -> dict[str, str]:
+def _labels(g: Graph, s: URIRef, p: URIRef = SKOS.prefLabel) -> dict[str, str]:
     out: dict[str, str] = {}
-    for p in (SKOS.prefLabel,):
-        for o in g.objects(s, p):
-            if isinstance(o, Literal) and o.language in LANGS:
-                out.setdefault(o.language, str(o))
+    for o in sorted(g.objects(s, p)):  # sorted: the same choice on every run
+        if isinstance(o, Literal) and o.language in LANGS:
+            out.setdefault(o.language, str(o))
     return dict(sorted(out.items()))
 
 
@@ -145,6 +146,7 @@ def from_graph(g: Graph) -> Vocabulary:
                 _labels(g, c),
                 _uri(g, c, RKG.shortcutProperty),
                 str(colour) if colour is not None else None,
+                _labels(g, c, SKOS.definition),
             )
         schemes[slug_of(s)] = Scheme(
             slug_of(s),
