@@ -120,7 +120,7 @@ def _rel(project: Project, path: Path) -> str:
 
 def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], bool]]]:
     """Each artefact, in the order they depend on each other (the stamp first)."""
-    from . import asof, curated_schema, ontology, reference, records
+    from . import asof, curated_schema, ontology, records, reference
     from .query import docs as query_docs
 
     ttl = project.ontology_ttl
