@@ -70,8 +70,18 @@ class Outcome:
 
     @property
     def messages(self) -> list[str]:
-        """The lines meant for the user (progress lines ``[  0.4s] …`` aside)."""
-        return [line for line in self.stderr.splitlines() if line.startswith("regimekg:")]
+        """The messages meant for the user (progress lines ``[  0.4s] …`` aside).
+
+        A report of several problems is one message: its ``regimekg:`` line (with the count)
+        and one indented line per problem.
+        """
+        out: list[str] = []
+        for line in self.stderr.splitlines():
+            if line.startswith("regimekg:"):
+                out.append(line)
+            elif out and line.startswith("  "):
+                out[-1] += "\n" + line
+        return out
 
 
 # ------------------------------------------------------------------------------- setup

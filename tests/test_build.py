@@ -140,7 +140,7 @@ def test_failing_build_leaves_previous_build_untouched(
         expected = "regimekg.ttl line"
     elif breakage == "shacl":
         broken = _break_membership(project_copy)
-        where = f"{broken.relative_to(project_copy.root)} line 1 (membership g7/eu-ai-act/member)"
+        where = f"{broken.relative_to(project_copy.root)} line 2 (membership g7/eu-ai-act/member)"
         expected = f"SHACL validation failed ({where}"
     else:
         src = load_manifest(project_copy)[0]

@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
@@ -263,3 +264,93 @@ def test_instrument_roles_make_a_membership_and_its_shortcut(tmp_path: Path, rol
     assert (m, RDF.type, RKG.OrganisationMembership) not in g
     assert not set(g.predicates(m, None)) & {ORG.member, ORG.organization, ORG.role}
     assert (iri("institution", "g7"), RKG.isMemberOf, iri("instrument", "oecd-ai-principles")) in g
+
+
+def test_every_bad_record_is_reported_in_one_run(tmp_path: Path) -> None:
+    """Three different bad records in two files: all three named, in file and line order."""
+    proj = make(
+        tmp_path,
+        {
+            "entities/a.yaml": ENTITIES.replace("type: InternationalOrganisation", "type: Club"),
+            "memberships/m.yaml": """\
+            - evidence: [{quote: 七国集团, source: doc}]
+              member: g7
+              organisation: oecd
+              role: chair
+            - evidence: [{quote: 七国集团, source: doc}]
+              member: frnace
+              organisation: g7
+              role: member
+            """,
+        },
+    )
+    with pytest.raises(UserError) as e:
+        curated.load(proj)
+    lines = str(e.value).splitlines()
+    assert lines[0] == "3 problems in the curated records; fix each one and run again:"
+    assert "entities/a.yaml line 6 (entity oecd): type 'Club' is not an entity class" in lines[1]
+    assert "memberships/m.yaml line 1 (membership oecd/g7/chair): role 'chair'" in lines[2]
+    assert "memberships/m.yaml line 5 (membership g7/frnace/member): member 'frnace'" in lines[3]
+    assert len(lines) == 4
+
+
+def test_an_unreadable_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    proj = make(
+        tmp_path,
+        {
+            "entities/a.yaml": ENTITIES,
+            "entities/b.yaml": "- id: [unclosed\n",
+            "events/e.yaml": """\
+            - date: "2023-02-30"
+              evidence: [{quote: 七国集团, source: doc}]
+              subject: gpai
+              type: launched
+            """,
+        },
+    )
+    with pytest.raises(UserError) as e:
+        curated.load(proj)
+    text = str(e.value)
+    assert text.startswith("2 problems")
+    assert "malformed YAML" in text and "but 2023-02 has 28 days" in text
+    # the entities of b.yaml are unknown, so a reference to them is not judged
+    assert "'gpai' is not a curated entity" not in text
+
+
+def test_every_failing_quote_is_reported_in_one_run(tmp_path: Path) -> None:
+    ent = ENTITIES.replace("quote: The OECD", "quote: The UN").replace(
+        "quote: 七国集团", "quote: 八国集团"
+    )
+    proj = make(tmp_path, {"entities/a.yaml": ent})
+    with pytest.raises(UserError) as e:
+        curated.to_graph(curated.load(proj), ctx())
+    lines = str(e.value).splitlines()
+    assert lines[0].startswith("2 problems in the curated evidence")
+    assert "line 1 (entity g7): evidence 1 quote '八国集团' is not in source doc" in lines[1]
+    assert "line 6 (entity oecd): evidence 1 quote 'The UN' is not in source doc" in lines[2]
+
+
+def test_canonical_order_is_per_kind_and_independent_of_input_order() -> None:
+    rec = {
+        "evidence": [{"accessed": "2026-11-23", "quote": "q", "url": "https://x", "snapshot": "s"}],
+        "start": "1976",
+        "role": "member",
+        "note": "n",
+        "member": "canada",
+        "organisation": "g7",
+    }
+    text = curated.canonical_text([rec], "memberships")
+    reversed_rec = {k: rec[k] for k in reversed(list(rec))}
+    assert curated.canonical_text([reversed_rec], "memberships") == text
+    assert text == (
+        "# yaml-language-server: $schema=../schema/memberships.schema.json\n"
+        "- organisation: g7\n  member: canada\n  role: member\n  start: '1976'\n  note: n\n"
+        "  evidence:\n  - url: https://x\n    snapshot: s\n    quote: q\n"
+        "    accessed: '2026-11-23'\n"
+    )
+    # idempotent: the canonical text read back and written again is the same
+    again = yaml.safe_load(text)
+    assert curated.canonical_text(again, "memberships") == text
+    # unknown keys keep a fixed place after the known ones, sorted
+    odd = curated.canonical_record({"zz": 1, "evidence": [], "aa": 2, "id": "x"}, "entities")
+    assert list(odd) == ["id", "evidence", "aa", "zz"]

@@ -109,13 +109,14 @@ def cmd_ontology(args: argparse.Namespace) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from .curated import lint
+    from .curated import lint, load
 
     proj = project(args.root)
     bad = lint(proj, fix=args.fix)
     for p in bad:
         state = "rewritten" if args.fix else "not canonical"
         print(f"{p.relative_to(proj.root)}: {state}")
+    load(proj)  # every problem of every record, in one UserError (exit 2)
     if bad and not args.fix:
         print("Run `regimekg lint --fix` to rewrite these files canonically.", file=sys.stderr)
         return 1
@@ -536,7 +537,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="import-owl: even if the Turtle is newer")
     sp.add_argument("--check", action="store_true", help="reference: only report staleness")
 
-    sp = add("lint", cmd_lint, "check (or --fix) the canonical form of curated files")
+    sp = add("lint", cmd_lint, "check every curated record and (or --fix) its canonical form")
     sp.add_argument("--fix", action="store_true", help="rewrite files canonically")
 
     sp = add(

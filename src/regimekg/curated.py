@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,55 +20,28 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from . import assertions, datasets, dates, files, vocab
+from . import records as definitions
 from .errors import UserError
 from .inputs import compose_yaml, decode_text
 from .namespaces import ORG, RKG, concept, doc, iri, is_slug, short_hash
 from .paths import Project
+from .problems import Problems
 
-KINDS = (
-    "entities",
-    "memberships",
-    "links",
-    "events",
-    "classifications",
-    "claims",
-    "assertions",
-    "quantities",
-)
+KINDS = definitions.KIND_NAMES
 
-#: Fields that identify a record (its sort key and the base of its IRI).
-KEYS: dict[str, tuple[str, ...]] = {
-    "entities": ("id",),
-    "memberships": ("organisation", "member", "role"),
-    "links": ("source", "type", "target"),
-    "events": ("subject", "type", "date"),
-    "classifications": ("subject", "scheme", "concept"),
-    "claims": ("subject", "about", "value"),
-    # what a source says (see assertions.py): kept apart from what regimekg asserts
-    "assertions": ("subject", "kind", "object", "value"),
-    "quantities": ("subject", "measure", "value", "unit"),
-}
+#: Fields that identify a record (its sort key and the base of its IRI), from the record table.
+KEYS: dict[str, tuple[str, ...]] = {k: definitions.KINDS[k].key for k in KINDS}
 #: Identifying keys that may be left out (a characterisation needs no free-text value).
-OPTIONAL_KEYS: dict[str, frozenset[str]] = {"assertions": frozenset({"value"})}
+OPTIONAL_KEYS: dict[str, frozenset[str]] = {
+    k: frozenset(f.name for f in definitions.KINDS[k].fields if f.identifying and not f.required)
+    for k in KINDS
+}
+#: Fields a record may carry besides its identifying keys and evidence.
 OPTIONAL: dict[str, tuple[str, ...]] = {
-    "entities": (
-        "label_source",
-        "label_missing",
-        "alt",
-        "acronym",
-        "codes",
-        "start",
-        "end",
-        "issued_by",
-        "note",
-    ),
-    "memberships": ("start", "end", "note"),
-    "links": ("note",),
-    "events": ("note",),
-    "classifications": ("note",),
-    "claims": ("note",),
-    "assertions": ("to", "note"),
-    "quantities": ("qualifier", "date", "note"),
+    k: tuple(
+        f.name for f in definitions.KINDS[k].fields if not f.identifying and f.name != "evidence"
+    )
+    for k in KINDS
 }
 
 #: Entity classes by IRI kind, from the class hierarchy of ``ontology/regimekg.ttl``.
@@ -89,17 +62,8 @@ MEMBER_ROLES = frozenset(
     {"member", "founding-member", "adherent", "signatory", "endorser", "sponsor", "party"}
 )
 
-SINGULAR = {
-    "entities": "entity",
-    "memberships": "membership",
-    "links": "link",
-    "events": "event",
-    "classifications": "classification",
-    "claims": "claim",
-    "assertions": "assertion",
-    "quantities": "quantity",
-}
-EVIDENCE_FIELDS = frozenset({"source", "url", "quote", "accessed", "snapshot", "note"})
+SINGULAR = {k: definitions.KINDS[k].singular for k in KINDS}
+EVIDENCE_FIELDS = frozenset(f.name for f in definitions.QUOTE_EVIDENCE)
 DATASET_EVIDENCE_FIELDS = frozenset(datasets.DATASET_FIELDS)
 LANGS = ("en", "zh")
 #: Join keys a state may carry (``codes:``): the RDF property and the dataset column that
@@ -145,7 +109,9 @@ class Curated:
 
     @property
     def entities(self) -> dict[str, Record]:
-        return {r.data["id"]: r for r in self.records["entities"]}
+        return {
+            str(r.data["id"]): r for r in self.records["entities"] if r.data.get("id") is not None
+        }
 
     def all(self) -> Iterator[Record]:
         for k in KINDS:
@@ -180,48 +146,49 @@ def _read_records(path: Path, kind: str) -> list[Record]:
 def load(project: Project) -> Curated:
     """Read and check every curated file (structure, slugs, references, dates).
 
-    Quotes are checked later, in :func:`to_graph`, because that needs the source texts.
+    Every file and every record is checked, and all problems are reported together (one
+    :class:`UserError`, sorted by file and line): a file that cannot be read is reported once
+    and the other files are still checked. Quotes are checked later, in :func:`to_graph`,
+    because that needs the source texts.
     """
     cur = Curated(project.root)
+    problems = Problems(project.root)
     # One spelling of the extension: a `.yml` file would otherwise be skipped without a word.
-    yml = sorted(project.curated_dir.glob("**/*.yml"))
-    if yml:
-        raise UserError(
-            f"{yml[0]}: curated files must end in .yaml, and this one would be ignored; "
-            f"rename it to {yml[0].with_suffix('.yaml').name}."
+    for path in sorted(project.curated_dir.glob("**/*.yml")):
+        problems.add(
+            path,
+            f"{path}: curated files must end in .yaml, and this one would be ignored; "
+            f"rename it to {path.with_suffix('.yaml').name}.",
         )
+    unread: set[str] = set()
     for kind in KINDS:
         for path in _files(project, kind):
-            cur.records[kind].extend(_read_records(path, kind))
-    stray = [
-        p
-        for p in sorted(project.curated_dir.glob("**/*"))
-        if p.is_file() and p.suffix in (".yaml", ".yml") and p.parent.name not in KINDS
-    ]
-    if stray:
-        raise UserError(
-            f"{stray[0]} is outside the curated folders: move it into one of "
-            f"{', '.join(KINDS)} under {project.curated_dir}."
-        )
-    _check(cur, project)
+            try:
+                cur.records[kind].extend(_read_records(path, kind))
+            except UserError as e:
+                problems.add(path, e)
+                unread.add(kind)
+    for path in sorted(project.curated_dir.glob("**/*.yaml")):
+        if path.is_file() and path.parent.name not in KINDS:
+            problems.add(
+                path,
+                f"{path} is outside the curated folders: move it into one of "
+                f"{', '.join(KINDS)} under {project.curated_dir}.",
+            )
+    _check(cur, project, problems, entities_complete="entities" not in unread)
+    problems.raise_if_any("the curated records")
     return cur
 
 
 def _check_fields(rec: Record, root: Path) -> None:
-    allowed = set(KEYS[rec.kind]) | set(OPTIONAL[rec.kind]) | {"evidence"}
-    if rec.kind == "entities":
-        allowed |= {"type", "label"}
+    kind = definitions.KINDS[rec.kind]
+    allowed = set(kind.names)
     unknown = sorted(set(rec.data) - allowed)
     if unknown:
         raise rec.fail(
             f"unknown field {unknown[0]!r}; allowed fields are {', '.join(sorted(allowed))}.", root
         )
-    optional_keys = OPTIONAL_KEYS.get(rec.kind, frozenset())
-    missing = [
-        k for k in KEYS[rec.kind] if k not in optional_keys and rec.data.get(k) in (None, "")
-    ]
-    if rec.kind == "entities":
-        missing += [k for k in ("type", "label") if not rec.data.get(k)]
+    missing = [k for k in kind.required if k != "evidence" and rec.data.get(k) in (None, "")]
     if missing:
         raise rec.fail(f"missing required field {missing[0]!r}.", root)
     ev = rec.data.get("evidence")
@@ -388,57 +355,94 @@ def _slug_ref(rec: Record, value: Any, what: str, entities: dict[str, Record], r
     return s
 
 
-def _check(cur: Curated, project: Project) -> None:
+def _check_entity(rec: Record, seen: dict[str, Record], root: Path) -> None:
+    """One entity record on its own (and its id against the ids *seen* before it)."""
+    _check_fields(rec, root)
+    d = rec.data
+    slug = str(d["id"])
+    if not is_slug(slug):
+        raise rec.fail(f"id {slug!r} is not a lowercase hyphenated ASCII slug.", root)
+    if slug in seen:
+        raise rec.fail(f"duplicate id {slug!r}, first defined at {seen[slug].where(root)}.", root)
+    seen[slug] = rec
+    if d["type"] not in KIND_OF_CLASS:
+        raise rec.fail(
+            f"type {d['type']!r} is not an entity class; use one of "
+            f"{', '.join(sorted(KIND_OF_CLASS))}.",
+            root,
+        )
+    label = d["label"]
+    if not isinstance(label, dict) or not set(label) <= set(LANGS) or not label:
+        raise rec.fail("label must map `en` and/or `zh` to one string each.", root)
+    for lang, text in label.items():
+        if not isinstance(text, str) or not text.strip() or text != text.strip():
+            raise rec.fail(f"label.{lang} must be a non-empty string without stray spaces.", root)
+    for key in ("alt", "label_source", "label_missing"):
+        val = d.get(key)
+        if val is not None and (not isinstance(val, dict) or not set(val) <= set(LANGS)):
+            raise rec.fail(f"{key} must map `en`/`zh` to values.", root)
+    _check_label_missing(rec, root)
+    for key in ("start", "end"):
+        if d.get(key) is not None:
+            _date(rec, d[key], key, root)
+    _check_codes(rec, root)
+    _check_label_sources(rec, root)
+
+
+class _AnyEntity(dict[str, Record]):
+    """Stands in for the entities when an entity file could not be read.
+
+    Its records are unknown, so a reference to them cannot be judged: every slug passes,
+    rather than burying the real problem (that file) under false "not a curated entity" ones.
+    """
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+def _check(
+    cur: Curated, project: Project, problems: Problems, *, entities_complete: bool = True
+) -> None:
+    """Check every record, adding each bad record's first problem to *problems*."""
     root = project.root
     seen: dict[str, Record] = {}
+    bad: set[int] = set()
+
+    def attempt(rec: Record, check: Callable[[], object]) -> None:
+        if id(rec) in bad:  # one problem per record: the first makes later checks moot
+            return
+        try:
+            check()
+        except UserError as e:
+            bad.add(id(rec))
+            problems.add(rec.file, e, rec.line)
+
     for rec in cur.records["entities"]:
-        _check_fields(rec, root)
-        d = rec.data
-        slug = str(d["id"])
-        if not is_slug(slug):
-            raise rec.fail(f"id {slug!r} is not a lowercase hyphenated ASCII slug.", root)
-        if slug in seen:
-            raise rec.fail(
-                f"duplicate id {slug!r}, first defined at {seen[slug].where(root)}.", root
-            )
-        seen[slug] = rec
-        if d["type"] not in KIND_OF_CLASS:
-            raise rec.fail(
-                f"type {d['type']!r} is not an entity class; use one of "
-                f"{', '.join(sorted(KIND_OF_CLASS))}.",
-                root,
-            )
-        label = d["label"]
-        if not isinstance(label, dict) or not set(label) <= set(LANGS) or not label:
-            raise rec.fail("label must map `en` and/or `zh` to one string each.", root)
-        for lang, text in label.items():
-            if not isinstance(text, str) or not text.strip() or text != text.strip():
-                raise rec.fail(
-                    f"label.{lang} must be a non-empty string without stray spaces.", root
-                )
-        for key in ("alt", "label_source", "label_missing"):
-            val = d.get(key)
-            if val is not None and (not isinstance(val, dict) or not set(val) <= set(LANGS)):
-                raise rec.fail(f"{key} must map `en`/`zh` to values.", root)
-        _check_label_missing(rec, root)
-        for key in ("start", "end"):
-            if d.get(key) is not None:
-                _date(rec, d[key], key, root)
-        _check_codes(rec, root)
-        _check_label_sources(rec, root)
-    entities = cur.entities
+        attempt(rec, lambda rec=rec: _check_entity(rec, seen, root))
+    entities: dict[str, Record] = cur.entities if entities_complete else _AnyEntity()
     voc = vocab.load(project)
     for rec in cur.records["entities"]:
         for target in rec.data.get("issued_by") or ():
-            _slug_ref(rec, target, "issued_by", entities, root)
+            attempt(rec, lambda rec=rec, t=target: _slug_ref(rec, t, "issued_by", entities, root))
     for kind in KINDS[1:]:
         keys: dict[tuple[str, ...], Record] = {}
         for rec in cur.records[kind]:
-            _check_fields(rec, root)
-            if rec.key in keys:
-                raise rec.fail(f"duplicate record, first at {keys[rec.key].where(root)}.", root)
-            keys[rec.key] = rec
-            _check_relation(rec, entities, voc, root)
+            attempt(rec, lambda rec=rec, keys=keys: _check_one(rec, keys, entities, voc, root))
+
+
+def _check_one(
+    rec: Record,
+    keys: dict[tuple[str, ...], Record],
+    entities: dict[str, Record],
+    voc: vocab.Vocabulary,
+    root: Path,
+) -> None:
+    """One record of a relation kind: its fields, its uniqueness, its references."""
+    _check_fields(rec, root)
+    if rec.key in keys:
+        raise rec.fail(f"duplicate record, first at {keys[rec.key].where(root)}.", root)
+    keys[rec.key] = rec
+    _check_relation(rec, entities, voc, root)
 
 
 def _not_one_of(
@@ -580,6 +584,8 @@ class GraphContext:
     source_graphs: dict[str, Graph] = field(default_factory=dict)
     #: curated node → "file line N (record …)", filled by :func:`to_graph` for reports
     where: dict[URIRef, str] = field(default_factory=dict)
+    #: quotes that failed verification, reported together at the end of :func:`to_graph`
+    problems: Problems = field(default_factory=Problems)
     _index: dict[str, QuoteIndex] = field(default_factory=dict)
     _locators: dict[str, SegmentLocator] = field(default_factory=dict)
 
@@ -595,60 +601,74 @@ class GraphContext:
 
 
 def _evidence(g: Graph, statement: URIRef, rec: Record, ctx: GraphContext, root: Path) -> None:
+    """Verify and link each evidence item; a failing one is recorded in ``ctx.problems``."""
     for n, item in enumerate(rec.data["evidence"], 1):
-        if "dataset" in item:
-            ev = _dataset_evidence(g, statement, rec, n, item, root)
-            g.add((ev, RDF.type, RKG.Evidence))
-            g.add((statement, RKG.hasEvidence, ev))
-            ctx.where[ev] = ctx.where[statement] = rec.where(root)
+        try:
+            ev = _evidence_item(g, statement, rec, n, item, ctx, root)
+        except UserError as e:
+            ctx.problems.add(rec.file, e, rec.line)
             continue
-        quote = str(item["quote"])
-        if item.get("source"):
-            sid = str(item["source"])
-            if sid not in ctx.texts:
-                raise rec.fail(
-                    f"evidence {n} names source {sid!r}, which is not in sources.yaml.", root
-                )
-            span = ctx.index(sid, ctx.texts[sid]).find(quote)
-            if span is None:
-                raise rec.fail(
-                    f"evidence {n} quote {_short(quote)!r} is not in source {sid}; copy it "
-                    "verbatim from the text (only whitespace may differ).",
-                    root,
-                )
-            ev = iri("evidence", short_hash(str(statement), sid, quote))
-            g.add((ev, RKG.fromSource, doc(sid)))
-            g.add((ev, RKG.startOffset, Literal(span[0], datatype=XSD.integer)))
-            g.add((ev, RKG.endOffset, Literal(span[1], datatype=XSD.integer)))
-            seg = ctx.locator(sid).locate(*span)
-            if seg is not None:
-                g.add((ev, RKG.inSegment, seg))
-            g.add((ev, RKG.quote, Literal(quote, lang=ctx.langs.get(sid))))
-        else:
-            url = str(item["url"])
-            snap = ctx.external_dir / str(item["snapshot"]).removeprefix("external/")
-            if not snap.is_file():
-                raise rec.fail(
-                    f"evidence {n} snapshot {item['snapshot']!r} is missing from "
-                    "data/sources/external/.",
-                    root,
-                )
-            text = decode_text(snap.read_bytes(), str(snap))
-            if ctx.index(str(snap), text).find(quote) is None:
-                raise rec.fail(
-                    f"evidence {n} quote {_short(quote)!r} is not in snapshot {snap.name}; "
-                    "copy it verbatim from the page.",
-                    root,
-                )
-            ev = iri("evidence", short_hash(str(statement), url, quote))
-            g.add((ev, RKG.sourceURL, Literal(url, datatype=XSD.anyURI)))
-            g.add((ev, RKG.isExternal, Literal(True)))
-            if item.get("accessed"):
-                g.add((ev, RKG.accessedOn, dates.to_literal(item["accessed"])))
-            g.add((ev, RKG.quote, Literal(quote)))
         g.add((ev, RDF.type, RKG.Evidence))
         g.add((statement, RKG.hasEvidence, ev))
         ctx.where[ev] = ctx.where[statement] = rec.where(root)
+
+
+def _evidence_item(
+    g: Graph,
+    statement: URIRef,
+    rec: Record,
+    n: int,
+    item: dict[str, Any],
+    ctx: GraphContext,
+    root: Path,
+) -> URIRef:
+    """The evidence node of item *n*, its quote verified; a :class:`UserError` if it is not."""
+    if "dataset" in item:
+        return _dataset_evidence(g, statement, rec, n, item, root)
+    quote = str(item["quote"])
+    if item.get("source"):
+        sid = str(item["source"])
+        if sid not in ctx.texts:
+            raise rec.fail(
+                f"evidence {n} names source {sid!r}, which is not in sources.yaml.", root
+            )
+        span = ctx.index(sid, ctx.texts[sid]).find(quote)
+        if span is None:
+            raise rec.fail(
+                f"evidence {n} quote {_short(quote)!r} is not in source {sid}; copy it "
+                "verbatim from the text (only whitespace may differ).",
+                root,
+            )
+        ev = iri("evidence", short_hash(str(statement), sid, quote))
+        g.add((ev, RKG.fromSource, doc(sid)))
+        g.add((ev, RKG.startOffset, Literal(span[0], datatype=XSD.integer)))
+        g.add((ev, RKG.endOffset, Literal(span[1], datatype=XSD.integer)))
+        seg = ctx.locator(sid).locate(*span)
+        if seg is not None:
+            g.add((ev, RKG.inSegment, seg))
+        g.add((ev, RKG.quote, Literal(quote, lang=ctx.langs.get(sid))))
+        return ev
+    url = str(item["url"])
+    snap = ctx.external_dir / str(item["snapshot"]).removeprefix("external/")
+    if not snap.is_file():
+        raise rec.fail(
+            f"evidence {n} snapshot {item['snapshot']!r} is missing from data/sources/external/.",
+            root,
+        )
+    text = decode_text(snap.read_bytes(), str(snap))
+    if ctx.index(str(snap), text).find(quote) is None:
+        raise rec.fail(
+            f"evidence {n} quote {_short(quote)!r} is not in snapshot {snap.name}; "
+            "copy it verbatim from the page.",
+            root,
+        )
+    ev = iri("evidence", short_hash(str(statement), url, quote))
+    g.add((ev, RKG.sourceURL, Literal(url, datatype=XSD.anyURI)))
+    g.add((ev, RKG.isExternal, Literal(True)))
+    if item.get("accessed"):
+        g.add((ev, RKG.accessedOn, dates.to_literal(item["accessed"])))
+    g.add((ev, RKG.quote, Literal(quote)))
+    return ev
 
 
 def _dataset_evidence(
@@ -731,6 +751,7 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
     """The curated graph, with every quote verified and located in its source."""
     root = cur.root
     voc = vocab.load(Project(root))
+    ctx.problems = Problems(root)
     g = Graph()
     ents = cur.entities
     iris = {slug: entity_iri(slug, rec.data["type"]) for slug, rec in ents.items()}
@@ -839,6 +860,7 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
         _evidence(g, node, rec, ctx, root)
 
     assertions.add_to_graph(g, cur, iris, ctx, _evidence)
+    ctx.problems.raise_if_any("the curated evidence")
     return g
 
 
@@ -853,35 +875,51 @@ def _canonical_value(v: Any) -> Any:
     return v
 
 
-#: Kinds whose canonical form puts identifying keys first and evidence last.
-KEYS_FIRST = frozenset({"assertions", "quantities"})
+#: The first line of every curated file: editors with a YAML language server (VS Code's YAML
+#: extension, JetBrains IDEs, Neovim) validate and complete the file against its kind's schema.
+MODELINE = "# yaml-language-server: $schema=../{schema_dir}/{kind}.schema.json\n"
 
 
-def _keys_first(record: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    head = [k for k in keys if k in record]
-    rest = sorted(k for k in record if k not in keys and k != "evidence")
-    tail = ["evidence"] if "evidence" in record else []
-    return {k: _canonical_value(record[k]) for k in head + rest + tail}
+def modeline(kind: str) -> str:
+    """The schema modeline of a file of *kind* (relative to ``data/curated/<kind>/``)."""
+    return MODELINE.format(schema_dir=definitions.SCHEMA_DIR, kind=kind)
+
+
+def canonical_record(record: dict[str, Any], kind: str) -> dict[str, Any]:
+    """*record* with its fields in the kind's order (identifying keys first, evidence last).
+
+    Nested mappings are sorted, except evidence items, which have their own order (where
+    from, then the quote); keys the table does not know go after the known ones, sorted.
+    """
+    out: dict[str, Any] = {}
+    for k in definitions.ordered(record, definitions.KINDS[kind].names):
+        v = record[k]
+        if k == "evidence" and isinstance(v, list):
+            v = [
+                {
+                    f: _canonical_value(x[f])
+                    for f in definitions.ordered(x, definitions.evidence_order(x))
+                }
+                if isinstance(x, dict)
+                else _canonical_value(x)
+                for x in v
+            ]
+        else:
+            v = _canonical_value(v)
+        out[k] = v
+    return out
 
 
 def canonical_text(records: list[dict[str, Any]], kind: str) -> str:
-    """The canonical YAML of a curated file: records sorted by key, keys sorted, UTF-8."""
+    """The canonical YAML of a curated file: the schema modeline, then the records sorted by
+    their identifying keys, each record's fields in the order of its record definition
+    (:mod:`regimekg.records`), UTF-8 with Chinese unescaped."""
     keys = KEYS[kind]
     ordered = sorted(records, key=lambda r: tuple(str(r.get(k, "")) for k in keys))
-    if kind in KEYS_FIRST:
-        # Newer kinds read like sentences: identifying keys first, evidence last.
-        return yaml.safe_dump(
-            [_keys_first(r, keys) for r in ordered],
-            allow_unicode=True,
-            sort_keys=False,
-            default_flow_style=False,
-            width=100,
-            indent=2,
-        )
-    return yaml.safe_dump(
-        [_canonical_value(r) for r in ordered],
+    return modeline(kind) + yaml.safe_dump(
+        [canonical_record(r, kind) for r in ordered],
         allow_unicode=True,
-        sort_keys=True,
+        sort_keys=False,
         default_flow_style=False,
         width=100,
         indent=2,
@@ -889,11 +927,18 @@ def canonical_text(records: list[dict[str, Any]], kind: str) -> str:
 
 
 def lint(project: Project, *, fix: bool = False) -> list[Path]:
-    """Curated files that are not in canonical form (rewritten when *fix*)."""
+    """Curated files that are not in canonical form (rewritten when *fix*).
+
+    A file that cannot be read is left alone here: :func:`load` reports it with the other
+    problems of the records.
+    """
     bad: list[Path] = []
     for kind in KINDS:
         for path in _files(project, kind):
-            records = [r.data for r in _read_records(path, kind)]
+            try:
+                records = [r.data for r in _read_records(path, kind)]
+            except UserError:
+                continue
             want = canonical_text(records, kind) if records else ""
             have = path.read_text(encoding="utf-8")
             if have != want:

@@ -6,7 +6,9 @@ never typed: the ontology header's ``owl:versionIRI`` / ``owl:versionInfo`` in t
 hand-edited ``ontology/regimekg.ttl`` and the Protégé catalog. Then the files derived from the
 sources are regenerated, in dependency order: the RDF/XML ``regimekg.owl`` (from the stamped
 Turtle), ``vocab/metric.ttl`` (from :mod:`regimekg.analysis`), the ontology reference in
-``docs/reference/`` (which shows the version) and the query catalogue ``docs/queries.md``.
+``docs/reference/`` (which shows the version), the query catalogue ``docs/queries.md`` and
+the curated files' JSON Schemas ``data/curated/schema/*.schema.json`` (from
+:mod:`regimekg.records` and the vocabularies).
 
 With ``check=True`` nothing is written: the result names each artefact that differs from
 what generating would write, so ``make lint`` and CI can fail on a stale one.
@@ -129,7 +131,7 @@ def _rel(project: Project, path: Path) -> str:
 
 def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], bool]]]:
     """Each artefact, in the order they depend on each other (the stamp first)."""
-    from . import asof, ontology, reference
+    from . import asof, curated_schema, ontology, records, reference
     from .query import docs as query_docs
 
     ttl = project.ontology_ttl
@@ -160,6 +162,14 @@ def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], b
         _file_step(project, project.ontology_owl, owl),
         (_rel(project, reference.default_out(project)) + "/", reference_step),
         _file_step(project, project.root / query_docs.DOC, queries),
+        *(
+            _file_step(
+                project,
+                curated_schema.schema_path(project, kind),
+                lambda kind=kind: curated_schema.schema_text(project, kind),
+            )
+            for kind in records.KIND_NAMES
+        ),
         *(
             _file_step(project, path, lambda path=path: asof.fixture_text(path))
             for path in (project.root / name for name in asof.FIXTURES)

@@ -41,6 +41,8 @@ class Concept:
     labels: dict[str, str] = field(hash=False)
     shortcut: URIRef | None = None
     colour: str | None = None
+    #: ``skos:definition`` by language (the curated files' JSON Schema shows it in editors).
+    definitions: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def label(self, lang: str = "en") -> str:
         """The preferred label in *lang*, falling back to the other language, then the slug."""
@@ -73,17 +75,6 @@ class Vocabulary:
     #: All triples of ``ontology/vocab/*.ttl``, for code that copies a concept's description
     #: (the metric concepts written into ``graph/metrics``) rather than re-stating it.
     graph: Graph = field(default_factory=Graph, hash=False, compare=False, repr=False)
-
-    def definitions(self, name: str) -> dict[str, dict[str, str]]:
-        """``slug → {lang: skos:definition}`` of the concepts of scheme *name*."""
-        out: dict[str, dict[str, str]] = {}
-        for slug, c in self.concepts(name).items():
-            out[slug] = {
-                str(o.language): str(o)
-                for o in self.graph.objects(c.iri, SKOS.definition)
-                if isinstance(o, Literal) and o.language in LANGS
-            }
-        return out
 
     def scheme(self, name: str) -> Scheme:
         """The scheme *name*; a missing one is a broken checkout, said in one sentence."""
@@ -128,12 +119,11 @@ class Vocabulary:
         return {s: c.colour or DEFAULT_COLOUR for s, c in self.link_types.items()}
 
 
-def _labels(g: Graph, s: URIRef) -> dict[str, str]:
+def _labels(g: Graph, s: URIRef, p: URIRef = SKOS.prefLabel) -> dict[str, str]:
     out: dict[str, str] = {}
-    for p in (SKOS.prefLabel,):
-        for o in g.objects(s, p):
-            if isinstance(o, Literal) and o.language in LANGS:
-                out.setdefault(o.language, str(o))
+    for o in sorted(g.objects(s, p)):  # sorted: the same choice on every run
+        if isinstance(o, Literal) and o.language in LANGS:
+            out.setdefault(o.language, str(o))
     return dict(sorted(out.items()))
 
 
@@ -159,6 +149,7 @@ def from_graph(g: Graph) -> Vocabulary:
                 _labels(g, c),
                 _uri(g, c, RKG.shortcutProperty),
                 str(colour) if colour is not None else None,
+                _labels(g, c, SKOS.definition),
             )
         schemes[slug_of(s)] = Scheme(
             slug_of(s),
