@@ -11,10 +11,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from regimekg.paths import Project
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: ``HYPOTHESIS_PROFILE=deep`` runs every property and fuzz test with DEEP_FACTOR times the
+#: example count it names (docs/performance.md): ``make test`` keeps the named counts, enough
+#: to catch a regression in seconds, while a deep run hunts for rarer inputs.
+DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+DEEP_FACTOR = 20
+if DEEP:
+    settings.register_profile("deep", print_blob=True)
+    settings.load_profile("deep")
+
+
+def examples(n: int) -> int:
+    """How many hypothesis examples a test that names *n* runs (see :data:`DEEP`)."""
+    return n * DEEP_FACTOR if DEEP else n
 
 
 @pytest.fixture(scope="session")

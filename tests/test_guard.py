@@ -33,7 +33,7 @@ from regimekg.guard import (
     inspect_query,
     query_form,
 )
-from tests.conftest import listening
+from tests.conftest import examples, listening
 
 G = "https://w3id.org/regimekg/graph/"
 
@@ -283,7 +283,7 @@ _keywords = st.sampled_from(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(prefix=_text, keyword=_keywords, suffix=_text, lang=st.sampled_from(["", "@en", "@zh"]))
 def test_any_literal_content_is_accepted(prefix: str, keyword: str, suffix: str, lang: str) -> None:
     """Whatever a user searches for, written as a properly escaped literal, is not refused."""
@@ -293,7 +293,7 @@ def test_any_literal_content_is_accepted(prefix: str, keyword: str, suffix: str,
     ox.Store().query(query)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(before=_text, after=_text, case=st.sampled_from([str.upper, str.lower, str.title]))
 def test_service_outside_literals_is_always_refused(before: str, after: str, case) -> None:
     b, a = ox.Literal(before), ox.Literal(after)
@@ -422,7 +422,9 @@ def _one_triple() -> ox.Store:
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 def test_fuzz_no_accepted_query_reaches_the_network(

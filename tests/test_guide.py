@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from regimekg import guide as guides_run
 from regimekg.guide import compare, normalise, numbers, parse_guide, refresh, run_each, stale
 from regimekg.paths import Project
 from tests.conftest import ROOT
@@ -92,10 +93,49 @@ def test_guides_mark_the_same_steps() -> None:
         assert commands.count("regimekg build") == 2, guide.name  # fresh build, then rebuild
     en, zh = (parse_guide(g) for g in GUIDES)
     # the state-changing steps are the same in both languages, so they run once
-    state = ("regimekg build", "regimekg ingest", "regimekg lint")
-    assert [b.key() for b in en if b.file or b.commands[0].text.startswith(state)] == [
-        b.key() for b in zh if b.file or b.commands[0].text.startswith(state)
+    # (which is also what lets the Chinese guide's run reuse the English one's builds)
+    assert [b.key() for b in en if guides_run.changes_state(b)] == [
+        b.key() for b in zh if guides_run.changes_state(b)
     ]
+
+
+STEP = "echo step >> state.txt && echo ran >> ../../ran.txt && wc -l < state.txt"
+
+
+def _write_guide(path: Path, *blocks: str) -> Path:
+    path.write_text("".join(f"```console\n{b}\n```\n\ntext\n\n" for b in blocks), "utf-8")
+    return path
+
+
+def test_a_later_guide_reuses_the_state_steps_of_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second guide's state-changing steps are restored from the first guide's run, its
+    reading commands run; a guide whose steps depart from the first runs its own from there."""
+    monkeypatch.setattr(guides_run, "STATE_STEPS", ("echo step",))
+    project = tmp_path / "project"
+    project.mkdir()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    first = _write_guide(docs / "a.md", f"$ {STEP}\n1", "$ cat state.txt", f"$ {STEP} # 2\n2")
+    second = _write_guide(docs / "b.md", f"$ {STEP}\n1", "$ wc -c < state.txt", f"$ {STEP} # 2\n2")
+    runner = run_each(Project(project), [first, second], tmp_path / "run")
+    assert not runner.failures, runner.failures
+    assert (tmp_path / "run" / "ran.txt").read_text().count("ran") == 2  # not 4
+    printed = [
+        runner.outputs["b.md", c.line].strip() for b in parse_guide(second) for c in b.commands
+    ]
+    assert printed == ["1", "5", "2"]  # "5": read after the restored first step
+    assert (tmp_path / "run" / "1" / "regimekg" / "state.txt").read_text() == "step\nstep\n"
+    assert stale([first, second], runner) == []
+    # departing at its second step: that step and every later one run
+    third = _write_guide(
+        docs / "c.md", f"$ {STEP}\n1", f"$ {STEP} && echo other\n2\nother", f"$ {STEP} # 2\n3"
+    )
+    runner = run_each(Project(project), [first, third], tmp_path / "run2")
+    assert not runner.failures, runner.failures
+    assert (tmp_path / "run2" / "ran.txt").read_text().count("ran") == 2 + 2
+    assert stale([third], runner) == []
 
 
 @pytest.mark.slow

@@ -196,6 +196,7 @@ def _values(engine: str, p: q.Param) -> list[str]:
 def test_hostile_values_change_nothing_but_the_constant(
     engines: dict[str, q.KG], query_name: str, param: str
 ) -> None:
+    references: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for engine, kg in engines.items():
         nq = kg.named(query_name)
         p = nq.param(param)
@@ -216,9 +217,10 @@ def test_hostile_values_change_nothing_but_the_constant(
                 for row in rows:
                     assert any(needle in normalise(cell) for cell in row), (*where, row)
             else:
-                term = kg.bind(nq, {param: value})[param]
-                reference = kg.query(query_name, params={param: _canonical(term)})
-                assert rows == _rows(reference), where
+                term = _canonical(kg.bind(nq, {param: value})[param])
+                if (engine, term) not in references:  # many values are read as the same term
+                    references[engine, term] = _rows(kg.query(query_name, params={param: term}))
+                assert rows == references[engine, term], where
 
 
 def test_no_attack_changed_any_store(

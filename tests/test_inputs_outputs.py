@@ -38,7 +38,7 @@ from regimekg.loaders.model import Candidate
 from regimekg.outputs import csv_cell, terminal_safe
 from regimekg.validate import load_graphs
 from tests.bad_inputs.make_corpus import deep_json, rdf_bomb
-from tests.conftest import ROOT
+from tests.conftest import ROOT, examples
 from tests.test_query_golden import FIXTURE
 
 # ------------------------------------------------------------------------------ YAML
@@ -334,7 +334,7 @@ def test_xml_exports_refuse_characters_xml_cannot_hold(writer, tmp_path: Path) -
 
 # ------------------------------------------------------------------------------ any input
 
-ANY = settings(max_examples=150, deadline=None)
+ANY = settings(max_examples=examples(150), deadline=None)
 #: text biased towards the characters the parsers care about
 TRICKY = st.text(alphabet=st.sampled_from(list("[]{}&*:-?,'\"\\#!<>=+@ \t\r\n\x00\x1b\x9ba1七")))
 

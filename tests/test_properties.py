@@ -10,7 +10,8 @@
 * Dates: every existing date round-trips through :mod:`regimekg.dates` at its precision;
   every impossible one raises :class:`~regimekg.dates.DateError`, and nothing else is raised.
 
-Example counts stay modest (``max_examples`` ≤ 200) so the module runs in seconds.
+Example counts stay modest (``max_examples`` ≤ 200) so the module runs in seconds;
+``HYPOTHESIS_PROFILE=deep`` multiplies them (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ from regimekg.loaders.mentions import Gazetteer, normalise
 from regimekg.loaders.variants import loose
 from regimekg.namespaces import RKG, iri
 from regimekg.sources import Source
+from tests.conftest import examples
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 LOADER_SETTINGS = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 # ------------------------------------------------------------------------------- text

@@ -20,7 +20,7 @@ from rdflib import Literal, URIRef
 from regimekg import query as q
 from regimekg.errors import UserError
 from regimekg.query import sparqltext
-from tests.conftest import ROOT
+from tests.conftest import ROOT, examples
 from tests.test_query_backends import endpoint  # noqa: F401 - module-scoped server fixture
 from tests.test_query_golden import FIXTURE
 
@@ -157,7 +157,7 @@ def test_no_attack_changed_any_store(
 ECHO = "SELECT ?v ?x WHERE { BIND(STR(?v) AS ?x) }"
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(100), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_substituted_strings_round_trip(value: str) -> None:
     """Whatever a string holds, after substitution it is one literal with exactly that value."""

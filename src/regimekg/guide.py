@@ -321,31 +321,102 @@ def copy_project(src: Project, dest: Path) -> Project:
     return Project(dest)
 
 
+#: Console steps that change the project (the others only read it or write exports).
+STATE_STEPS = ("regimekg build", "regimekg ingest", "regimekg lint")
+
+
+def changes_state(block: Block) -> bool:
+    """Whether *block* changes what later commands see: a file the reader writes, a build,
+    an ingest or a lint (which rewrites generated files)."""
+    return block.file is not None or block.commands[0].text.startswith(STATE_STEPS)
+
+
+@dataclass
+class Step:
+    """A state-changing block as an earlier guide ran it: what it printed and, for a console
+    block, a copy of the project right after it."""
+
+    key: tuple
+    printed: list[str | None]
+    snapshot: Path | None
+
+
+class Replay:
+    """The state-changing steps of the first guide run, for the guides after it.
+
+    The guides walk through the same state-changing steps in the same order
+    (tests/test_guide.py checks it), and builds are reproducible, so the second guide's
+    build at step *k* would print what the first guide's printed, from the same project.
+    Such a console step is restored from the copy taken after the first run instead of run
+    again — half the builds of a guide check — for as long as the second guide's steps so far
+    are the first one's; a guide that departs from them runs every step itself from there on.
+    """
+
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+        self.steps: list[Step] = []
+        self.recording = True
+
+    def record(self, block: Block, root: Path, printed: list[str | None]) -> None:
+        if not self.recording:
+            return
+        snapshot = None
+        if block.file is None:
+            snapshot = self.scratch / ".steps" / str(len(self.steps))
+            shutil.copytree(root, snapshot, symlinks=True)
+        self.steps.append(Step(block.key(), printed, snapshot))
+
+    def restore(self, index: int, block: Block, root: Path) -> list[str | None] | None:
+        """What step *index* printed, with *root* as it left the project; None to run it."""
+        if self.recording:
+            return None
+        if index >= len(self.steps) or self.steps[index].key != block.key():
+            self.steps.clear()  # departed from the recorded steps: run everything from here
+            return None
+        step = self.steps[index]
+        if step.snapshot is None:
+            return None  # a file the reader writes: writing it is all it takes
+        shutil.rmtree(root)
+        shutil.copytree(step.snapshot, root, symlinks=True)
+        return step.printed
+
+
 def run_guides(
     guides: Iterable[Path],
     root: Path,
     *,
     progress: Callable[[str], None] = lambda _m: None,
+    replay: Replay | None = None,
 ) -> Runner:
     """Run every block of *guides* in order in the project at *root*.
 
     A block identical to one already run (the Chinese guide repeats the English one's
     builds, ingest and edits) runs once; what it printed is recorded for both. Every build
-    really runs, so the quad counts the guides show are checked too.
+    really runs, so the quad counts the guides show are checked too. With *replay*, the
+    state-changing steps are recorded (the first guide) or, while they match the recorded
+    ones, restored instead of run (:class:`Replay`).
     """
     runner = Runner(root)
     done: dict[tuple, list[str | None]] = {}
+    steps = 0  # state-changing blocks met so far
     try:
         for guide in guides:
             for block in parse_guide(guide):
+                stateful = replay is not None and changes_state(block)
                 if block.key() not in done:
                     progress(f"{guide.name} line {block.line}")
-                    runner.run_block(block)
-                    if runner.failures:
-                        return runner
-                    done[block.key()] = [
-                        runner.outputs.get((guide.name, c.line)) for c in block.commands
-                    ]
+                    restored = replay.restore(steps, block, root) if replay and stateful else None
+                    if restored is None:
+                        runner.run_block(block)
+                        if runner.failures:
+                            return runner
+                        restored = [
+                            runner.outputs.get((guide.name, c.line)) for c in block.commands
+                        ]
+                    done[block.key()] = restored
+                if replay and stateful:
+                    replay.record(block, root, done[block.key()])
+                    steps += 1
                 for cmd, out in zip(block.commands, done[block.key()], strict=True):
                     if out is not None:
                         runner.outputs[guide.name, cmd.line] = out
@@ -363,11 +434,16 @@ def run_each(
 ) -> Runner:
     """Run each guide from the start in its own copy of *project* under *scratch*, so each
     shows what a reader who follows only that guide sees (the Chinese guide's statistics
-    come before its ingest, as in the English one); the outputs of all runs, merged."""
+    come before its ingest, as in the English one); the outputs of all runs, merged.
+
+    The first guide's builds, ingest and lint are reused by the guides after it where they
+    take the same steps (:class:`Replay`); every read-only command runs in every guide."""
     merged = Runner(scratch)
+    replay = Replay(scratch)
     for n, guide in enumerate(guides):
         proj = copy_project(project, scratch / str(n) / "regimekg")
-        runner = run_guides([guide], proj.root, progress=progress)
+        runner = run_guides([guide], proj.root, progress=progress, replay=replay)
+        replay.recording = False
         merged.outputs.update(runner.outputs)
         merged.failures.extend(runner.failures)
         if runner.failures:
