@@ -18,8 +18,8 @@ from rdflib import Graph, URIRef
 
 from regimekg import analysis, asof
 from regimekg import query as q
+from regimekg import vocab as _vocab
 from regimekg.check import run_queries
-from regimekg.curated import MEMBER_ROLES
 from regimekg.export import export
 from regimekg.namespaces import ID, RKG
 from regimekg.paths import Project
@@ -165,7 +165,7 @@ def test_query_metric_slice_and_export_agree(
     by_query: set[tuple[str, str]] = set()
     for org in orgs:
         for row in kg.query("members-as-of", params={"forum": org, "date": as_of}).rows:
-            if str(row["role"]).rsplit("/", 1)[-1] in MEMBER_ROLES:
+            if str(row["role"]).rsplit("/", 1)[-1] in _vocab.current().member_roles:
                 by_query.add((str(row["member"]), org))
 
     m = analysis.metrics_at(analysis.oxigraph_select(st), as_of)
@@ -178,7 +178,7 @@ def test_query_metric_slice_and_export_agree(
         by_export = {
             (r["source"], r["target"])
             for r in csv.DictReader(f)
-            if r["relation"] == "membership" and r["role"] in MEMBER_ROLES
+            if r["relation"] == "membership" and r["role"] in _vocab.current().member_roles
         }
     assert by_query == by_metrics == by_export
     if as_of == "2025":

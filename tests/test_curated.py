@@ -229,8 +229,9 @@ def test_member_roles_are_concepts_of_the_membership_role_vocabulary(repo: Proje
     """The roles that count as membership name only concepts of the SKOS scheme."""
     from regimekg import vocab
 
-    assert set(vocab.load(repo).slugs("membership-role")) >= curated.MEMBER_ROLES
-    assert "observer" not in curated.MEMBER_ROLES
+    voc = vocab.load(repo)
+    assert set(voc.slugs("membership-role")) >= voc.member_roles
+    assert "observer" not in voc.member_roles
 
 
 @pytest.mark.parametrize("role", ["endorser", "sponsor"])

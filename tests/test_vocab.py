@@ -17,7 +17,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from regimekg import vocab
-from regimekg.curated import MEMBER_ROLES, canonical_text, load
+from regimekg.curated import canonical_text, load
 from regimekg.errors import UserError
 from regimekg.namespaces import RKG, concept, scheme
 from regimekg.ontology import CONCEPTS_OF, load_ontology, load_shapes
@@ -116,8 +116,16 @@ def test_vocabulary_reads_labels_shortcuts_and_colours(voc: vocab.Vocabulary) ->
         assert (c.shortcut, None, None) in schema, f"{c.shortcut} is not declared"
         assert c.colour and re.fullmatch(r"#[0-9a-f]{6}", c.colour), slug
     assert voc.link_types["established-by"].shortcut == RKG.establishedBy
-    assert set(voc.roles) >= MEMBER_ROLES
-    assert "observer" in voc.roles and "observer" not in MEMBER_ROLES
+    assert voc.member_roles == {
+        "member",
+        "founding-member",
+        "adherent",
+        "signatory",
+        "endorser",
+        "sponsor",
+        "party",
+    }
+    assert "observer" in voc.roles and "observer" not in voc.member_roles
 
 
 def test_shapes_list_the_concepts_of_the_vocabulary(voc: vocab.Vocabulary) -> None:

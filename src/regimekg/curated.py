@@ -56,12 +56,6 @@ KIND_OF_CLASS: dict[str, str] = {
     "Person": "person",
 }
 
-#: Roles that make the binary ``rkg:isMemberOf`` shortcut true (an observer is not a member).
-#: The roles themselves are the concepts of ``ontology/vocab/membership-role.ttl``.
-MEMBER_ROLES = frozenset(
-    {"member", "founding-member", "adherent", "signatory", "endorser", "sponsor", "party"}
-)
-
 SINGULAR = {k: definitions.KINDS[k].singular for k in KINDS}
 EVIDENCE_FIELDS = frozenset(f.name for f in definitions.QUOTE_EVIDENCE)
 DATASET_EVIDENCE_FIELDS = frozenset(datasets.DATASET_FIELDS)
@@ -805,7 +799,7 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
         for key, prop in (("start", RKG.startDate), ("end", RKG.endDate)):
             if d.get(key) is not None:
                 g.add((m, prop, dates.to_literal(d[key])))
-        if role in MEMBER_ROLES:
+        if role in voc.member_roles:
             g.add((member, RKG.isMemberOf, org))
             g.add((org, RKG.hasMember, member))
         _evidence(g, m, rec, ctx, root)

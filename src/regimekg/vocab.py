@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -75,6 +75,12 @@ class Vocabulary:
     #: All triples of ``ontology/vocab/*.ttl``, for code that copies a concept's description
     #: (the metric concepts written into ``graph/metrics``) rather than re-stating it.
     graph: Graph = field(default_factory=Graph, hash=False, compare=False, repr=False)
+
+    @cached_property
+    def member_roles(self) -> frozenset[str]:
+        """Roles that make an actor a member (those whose concept names ``rkg:isMemberOf`` as
+        its shortcut): every role but observer in the bundled vocabulary."""
+        return frozenset(slug for slug, c in self.roles.items() if c.shortcut == RKG.isMemberOf)
 
     def scheme(self, name: str) -> Scheme:
         """The scheme *name*; a missing one is a broken checkout, said in one sentence."""

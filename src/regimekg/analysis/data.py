@@ -10,8 +10,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .. import asof
-from ..curated import KIND_OF_CLASS, MEMBER_ROLES
+from .. import asof, vocab
+from ..curated import KIND_OF_CLASS
 from ..namespaces import slug_of
 
 
@@ -66,8 +66,9 @@ class Membership:
 
     @property
     def counts(self) -> bool:
-        """Whether the role makes the actor a member (everything but observer)."""
-        return self.role in MEMBER_ROLES
+        """Whether the role makes the actor a member (everything but observer): the roles
+        whose vocabulary concept has the ``rkg:isMemberOf`` shortcut."""
+        return self.role in vocab.current().member_roles
 
 
 @dataclass(frozen=True)

@@ -290,10 +290,11 @@ def participation_coverage(
     The Advisory Body's figure ("seven countries are parties to all … 118 to none"), asked of
     this slice: returns the initiatives the slice holds (IRIs, in the given order), the number
     of states in exactly k of them for each k, and the states in none (IRIs, sorted). Taking
-    part is any role but observer (:data:`MEMBER_ROLES`), so a signature, an adherence or an
-    endorsement counts like a seat; on the uncut graph a participation with an end date no
-    longer counts (a dated slice has already dropped what had ended). A state's seat in the
-    population counts the same way; an organisation's participation (the EU's) is not its
+    part is any role but observer (the roles with the ``rkg:isMemberOf`` shortcut in the
+    vocabulary), so a signature, an adherence or an endorsement counts like a seat; on the
+    uncut graph a participation with an end date no longer counts (a dated slice has already
+    dropped what had ended). A state's seat in the population counts the same way; an
+    organisation's participation (the EU's) is not its
     members'. Slugs the slice lacks are skipped, so n may be smaller than the list."""
     by_slug = {slug_of(e): e for e in data.entities}
     chosen = [by_slug[s] for s in initiatives if s in by_slug]
