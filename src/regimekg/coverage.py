@@ -32,7 +32,7 @@ CLAIM_ALL = "states-in-all-sampled-initiatives"
 CLAIM_NONE = "states-in-no-sampled-initiative"
 CLAIM_ALL_NAMED = "states-in-all-sampled-initiatives-named"
 #: Claim keys that give a published number of participants.
-COUNT_KEYS = ("member-count", "signatory-count", "participant-count")
+COUNT_KEYS = ("member-count", "signatory-count", "participant-count", "sponsor-count")
 #: Roles by which a state takes part in an instrument (a seat in a body is member/founding).
 INSTRUMENT_ROLES = frozenset({"adherent", "signatory", "party", "endorser", "sponsor"})
 
