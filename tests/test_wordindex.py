@@ -145,3 +145,24 @@ def test_the_index_file_is_named_by_jieba_version_and_dictionary_hash(
         wordindex.index_path.cache_clear()
     assert path.parent == tmp_path
     assert re.fullmatch(rf"jieba-{re.escape(jieba.__version__)}-[0-9a-f]{{16}}\.sqlite3", path.name)
+
+
+def test_the_names_entries_are_kept_for_the_same_names_only(
+    index: wordindex.WordIndex, names: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(wordseg, "_index", lambda: index)
+    saved = index.path.with_suffix(".names.marshal")
+    wordseg._overlay.cache_clear()
+    try:
+        first = wordseg._overlay(tuple(names))
+        assert saved.is_file()
+        wordseg._overlay.cache_clear()
+        assert wordseg._overlay(tuple(names)) == first  # read back
+        wordseg._overlay.cache_clear()
+        fewer = tuple(n for n in names if n != max(names, key=len))
+        assert wordseg._overlay(fewer) != first  # other names: worked out again
+        saved.write_bytes(b"damaged")
+        wordseg._overlay.cache_clear()
+        assert wordseg._overlay(tuple(names)) == first
+    finally:
+        wordseg._overlay.cache_clear()
