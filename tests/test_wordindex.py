@@ -166,3 +166,18 @@ def test_the_names_entries_are_kept_for_the_same_names_only(
         assert wordseg._overlay(tuple(names)) == first
     finally:
         wordseg._overlay.cache_clear()
+
+
+def test_a_damaged_index_in_the_cache_is_built_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(wordindex.CACHE_ENV, str(tmp_path))
+    wordindex.index_path.cache_clear()
+    wordseg._index.cache_clear()
+    try:
+        wordindex.index_path().write_bytes(b"not SQLite" * 100)
+        index = wordseg._index()
+        assert index is not None and index.total == wordseg._base().total
+    finally:
+        wordindex.index_path.cache_clear()
+        wordseg._index.cache_clear()

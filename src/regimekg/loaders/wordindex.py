@@ -87,7 +87,10 @@ class WordIndex:
         self.path = (path or index_path()).resolve()
         if not self.path.is_file():
             build(self.path)
-        self._con = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+        # Read-only, and shareable between threads (SQLite is built serialised: threadsafety 3).
+        self._con = sqlite3.connect(
+            f"{self.path.as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
         (self.total,) = self._con.execute("SELECT value FROM meta WHERE key = 'total'").fetchone()
 
     def get(self, words: Iterable[str]) -> dict[str, int]:

@@ -19,11 +19,11 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import UserError
 from ..files import write_bytes
-from .wordindex import WordIndex
+from .wordindex import WordIndex, build, index_path
 
 if TYPE_CHECKING:
     import jieba
@@ -74,7 +74,9 @@ class Segmenter:
     used, the whole dictionary is loaded instead. Both give the same cuts.
     """
 
-    def __init__(self, names: Iterable[str] = (), dictionary: str = "auto") -> None:
+    def __init__(
+        self, names: Iterable[str] = (), dictionary: Literal["auto", "index", "whole"] = "auto"
+    ) -> None:
         """*dictionary* is ``"auto"`` (as above), ``"index"`` (always the index where it can
         be used) or ``"whole"`` (always the whole dictionary): the last two for tests."""
         self._names = sorted({n for n in names if _CJK.search(n)})
@@ -124,19 +126,29 @@ class Segmenter:
 
 
 #: Characters of Chinese text one Segmenter cuts with the index before it loads the whole
-#: dictionary instead (see docs/performance.md, "Ingest into a current build").
+#: dictionary instead (docs/performance.md, "Chinese documents: jieba's dictionary from an
+#: index": the index costs about 8 µs a character more, loading the dictionary about 1.4 s).
 INDEX_BUDGET = 20_000
 
 
 @lru_cache(maxsize=1)
 def _index() -> WordIndex | None:
     """The on-disk dictionary index, or None where it cannot be built or read (a read-only
-    cache directory, say): the whole dictionary is then loaded, as before."""
-    try:
-        return WordIndex()
-    except (OSError, sqlite3.Error) as exc:
-        logging.getLogger(__name__).debug("jieba dictionary index unavailable: %s", exc)
-        return None
+    cache directory, say): the whole dictionary is then loaded, as before. A damaged file
+    is built anew once."""
+    for attempt in range(2):
+        try:
+            return WordIndex()
+        except sqlite3.DatabaseError as exc:
+            logging.getLogger(__name__).debug("jieba dictionary index unreadable: %s", exc)
+            if attempt:
+                return None
+            with contextlib.suppress(OSError, UserError, sqlite3.Error):
+                build(index_path())
+        except (OSError, UserError, sqlite3.Error) as exc:
+            logging.getLogger(__name__).debug("jieba dictionary index unavailable: %s", exc)
+            return None
+    return None
 
 
 @lru_cache(maxsize=16)
