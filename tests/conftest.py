@@ -32,6 +32,18 @@ def examples(n: int) -> int:
     return n * DEEP_FACTOR if DEEP else n
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The on-disk jieba dictionary index (``loaders/wordindex.py``) goes to the run's
+    temporary directory, shared by the xdist workers (it is written atomically), never to
+    the user's cache directory; child processes inherit the setting."""
+    base = tmp_path_factory.getbasetemp()
+    cache = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "cache"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REGIMEKG_CACHE_DIR", str(cache))
+        yield
+
+
 @pytest.fixture(scope="session")
 def repo() -> Project:
     """The checkout itself (read-only use)."""

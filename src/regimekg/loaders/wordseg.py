@@ -11,11 +11,19 @@ See docs/decisions/20261207-chinese-word-boundaries.md for the measurements.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import marshal
 import re
+import sqlite3
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from ..errors import UserError
+from ..files import write_bytes
+from .wordindex import WordIndex, build, index_path
 
 if TYPE_CHECKING:
     import jieba
@@ -58,11 +66,23 @@ def is_cjk(ch: str) -> bool:
 
 
 class Segmenter:
-    """Word boundaries of Chinese text, with the gazetteer's names as dictionary words."""
+    """Word boundaries of Chinese text, with the gazetteer's names as dictionary words.
 
-    def __init__(self, names: Iterable[str] = ()) -> None:
+    A few texts (one ingested document) are cut with only their own dictionary entries,
+    read from the on-disk index (:mod:`.wordindex`); once more text than
+    :data:`INDEX_BUDGET` characters has been cut (a build), or if the index cannot be
+    used, the whole dictionary is loaded instead. Both give the same cuts.
+    """
+
+    def __init__(
+        self, names: Iterable[str] = (), dictionary: Literal["auto", "index", "whole"] = "auto"
+    ) -> None:
+        """*dictionary* is ``"auto"`` (as above), ``"index"`` (always the index where it can
+        be used) or ``"whole"`` (always the whole dictionary): the last two for tests."""
         self._names = sorted({n for n in names if _CJK.search(n)})
         self._tok: jieba.Tokenizer | None = None
+        self._cut_chars = 0
+        self._dictionary = dictionary
 
     def _tokenizer(self) -> jieba.Tokenizer:
         if self._tok is None:
@@ -74,12 +94,26 @@ class Segmenter:
             self._tok = _with_words(tuple(missing))
         return self._tok
 
+    def tokenizer_for(self, text: str) -> jieba.Tokenizer:
+        """The whole dictionary once it is loaded or worth loading, else *text*'s entries."""
+        self._cut_chars += len(text)
+        if self._dictionary == "index" or (
+            self._dictionary == "auto"
+            and self._tok is None
+            and self._cut_chars <= INDEX_BUDGET
+            and not _base.cache_info().currsize
+        ):
+            tok = _reduced(text, tuple(self._names))
+            if tok is not None:
+                return tok
+        return self._tokenizer()
+
     def boundaries(self, text: str) -> set[int]:
         """Offsets in *text* where a word starts or ends (0 and ``len(text)`` included)."""
         out = {0, len(text)}
         if not _CJK.search(text):
             return out
-        tok = self._tokenizer()
+        tok = self.tokenizer_for(text)
         for word, start, end in tok.tokenize(text, HMM=False):
             out.add(start)
             out.add(end)
@@ -89,6 +123,77 @@ class Segmenter:
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """jieba's words of *text* with their offsets (for tests and measurements)."""
         return list(self._tokenizer().tokenize(text, HMM=False))
+
+
+#: Characters of Chinese text one Segmenter cuts with the index before it loads the whole
+#: dictionary instead (docs/performance.md, "Chinese documents: jieba's dictionary from an
+#: index": the index costs about 8 µs a character more, loading the dictionary about 1.4 s).
+INDEX_BUDGET = 20_000
+
+
+@lru_cache(maxsize=1)
+def _index() -> WordIndex | None:
+    """The on-disk dictionary index, or None where it cannot be built or read (a read-only
+    cache directory, say): the whole dictionary is then loaded, as before. A damaged file
+    is built anew once."""
+    for attempt in range(2):
+        try:
+            return WordIndex()
+        except sqlite3.DatabaseError as exc:
+            logging.getLogger(__name__).debug("jieba dictionary index unreadable: %s", exc)
+            if attempt:
+                return None
+            with contextlib.suppress(OSError, UserError, sqlite3.Error):
+                build(index_path())
+        except (OSError, UserError, sqlite3.Error) as exc:
+            logging.getLogger(__name__).debug("jieba dictionary index unavailable: %s", exc)
+            return None
+    return None
+
+
+@lru_cache(maxsize=16)
+def _overlay(names: tuple[str, ...]) -> tuple[dict[str, int], int] | None:
+    """The entries the gazetteer's *names* add to jieba's dictionary, and its new total.
+
+    Replays :func:`_with_words` (which adds every name not already a word, in order, with
+    jieba's ``suggest_freq``) on the index entries inside the names: ``add_word`` consults
+    only substrings of the word it adds, so the result is what the full dictionary gets.
+    Kept beside the index for the last gazetteer (a tenth of a second to work out again).
+    """
+    index = _index()
+    if index is None:
+        return None
+    key = hashlib.sha256("\n".join(names).encode()).hexdigest()
+    saved = index.path.with_suffix(".names.marshal")
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        got_key, extra, total = marshal.loads(saved.read_bytes())
+        if got_key == key:
+            return extra, total
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.FREQ = index.entries_in(names)
+    tok.total, tok.initialized = index.total, True
+    for name in [n for n in names if not tok.FREQ.get(n)]:
+        tok.add_word(name)
+    with contextlib.suppress(OSError, UserError):
+        write_bytes(saved, marshal.dumps((key, tok.FREQ, tok.total)))
+    return tok.FREQ, tok.total
+
+
+def _reduced(text: str, names: tuple[str, ...]) -> jieba.Tokenizer | None:
+    """A tokenizer holding only the dictionary entries inside *text*: it cuts *text*
+    exactly as the whole dictionary with *names* added does."""
+    overlay = _overlay(names)
+    if overlay is None:
+        return None
+    import jieba
+
+    extra, total = overlay
+    tok = jieba.Tokenizer()
+    tok.FREQ = _index().entries_in([text], extra)  # type: ignore[union-attr]
+    tok.total, tok.initialized = total, True
+    return tok
 
 
 def compound_cuts(word: str, freq: dict[str, int]) -> set[int]:
