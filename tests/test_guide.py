@@ -10,12 +10,22 @@ replaced by a free one.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from regimekg import guide as guides_run
-from regimekg.guide import compare, normalise, numbers, parse_guide, refresh, run_each, stale
+from regimekg.guide import (
+    Runner,
+    compare,
+    normalise,
+    numbers,
+    parse_guide,
+    refresh,
+    run_each,
+    stale,
+)
 from regimekg.paths import Project
 from tests.conftest import ROOT
 
@@ -155,3 +165,110 @@ def test_every_console_command_of_the_guides_runs_and_prints_what_they_show(
         proj = Project(tmp_path / str(n) / "regimekg")
         assert (proj.sources_dir / "hiroshima-briefing.md").is_file()
         assert "hiroshima-briefing" in (proj.root / "build" / "regimekg.nq").read_text("utf-8")
+
+
+def test_only_plain_regimekg_commands_run_in_process() -> None:
+    assert guides_run.cli_argv('regimekg query e --param entity="Hiroshima AI Process"') == [
+        "query",
+        "e",
+        "--param",
+        "entity=Hiroshima AI Process",
+    ]
+    assert guides_run.cli_argv("regimekg sparql 'SELECT * WHERE { ?s ?p ?o }'") == [
+        "sparql",
+        "SELECT * WHERE { ?s ?p ?o }",
+    ]
+    for shell in (
+        "mkdir -p exports",
+        "regimekg build && regimekg stats",
+        "regimekg query x > out.txt",
+        "regimekg query x --param a=$HOME",
+        'regimekg query x --param a="$HOME"',
+        "regimekg export --format csv -o exports/*",
+        "regimekg serve --port 7878 &",
+        "regimekg",
+    ):
+        assert guides_run.cli_argv(shell) is None, shell
+
+
+def test_a_command_in_process_prints_what_its_process_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same arguments, directory and environment rules as the reader's shell: a terminal
+    width or project root from the environment must not reach the command; a failing command
+    is reported with its exit code and message."""
+    import subprocess
+    import sys
+
+    from tests.conftest import copy_project
+
+    root = copy_project(tmp_path / "regimekg").root
+    runner = Runner(root)
+    text = "regimekg queries --lang zh"
+    proc = subprocess.run(
+        ["bash", "-c", text], cwd=root, env=runner.env, capture_output=True, text=True, check=True
+    )
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setenv("REGIMEKG_ROOT", str(tmp_path / "elsewhere"))
+    cwd = Path.cwd()
+    runner.run(text, "t", ("g", 1))
+    assert not runner.failures, runner.failures
+    assert runner.outputs["g", 1] == proc.stdout and proc.stdout.strip()
+    assert Path.cwd() == cwd and sys.stdout is not None
+    assert os.environ["COLUMNS"] == "40"  # the caller's environment is given back
+    runner.run("regimekg query no-such-question", "guide.md line 9", ("g", 2))
+    (failure,) = runner.failures
+    assert failure.startswith("guide.md line 9") and "exited 2" in failure
+    # one sentence, about the project in the guide's directory (not $REGIMEKG_ROOT)
+    assert f"No build found at {root / 'build'}" in failure, failure
+    assert "Traceback" not in failure
+
+
+def test_a_later_guide_reuses_read_outputs_at_the_same_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reading command the first guide ran at the same state is not run again; after a
+    state step, or once the guide departs from the first one's steps, it runs."""
+    from regimekg import cli
+
+    monkeypatch.setattr(guides_run, "STATE_STEPS", ("echo step",))
+    calls: list[tuple[str, ...]] = []
+    real = cli.main
+
+    def counting(argv: list[str]) -> int:
+        calls.append((Path.cwd().parent.name, *argv))
+        return real(argv)
+
+    monkeypatch.setattr(cli, "main", counting)
+    project = copy_project_inputs(tmp_path / "project")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    zh, en = "$ regimekg queries --lang zh\n…", "$ regimekg queries --lang en\n…"
+    first = _write_guide(docs / "a.md", zh, f"$ {STEP}\n1", en)
+    second = _write_guide(docs / "b.md", zh, f"$ {STEP}\n1", f"{zh}\n{en}", "$ regimekg queries\n…")
+    runner = run_each(project, [first, second], tmp_path / "run")
+    assert not runner.failures, runner.failures
+    # the first guide's reads; the second's --lang zh at another state, and its new command
+    assert calls == [
+        ("0", "queries", "--lang", "zh"),
+        ("0", "queries", "--lang", "en"),
+        ("1", "queries", "--lang", "zh"),
+        ("1", "queries"),
+    ]
+    printed = {
+        c.text: runner.outputs["b.md", c.line] for b in parse_guide(second) for c in b.commands
+    }
+    en_line = parse_guide(first)[2].commands[0].line
+    assert printed["regimekg queries --lang en"] == runner.outputs["a.md", en_line]
+    assert stale([first, second], runner) == []
+    calls.clear()
+    third = _write_guide(docs / "c.md", zh, f"$ {STEP} && echo other\n1\nother", en)
+    runner = run_each(project, [first, third], tmp_path / "run2")
+    assert not runner.failures, runner.failures
+    assert [c[0] for c in calls] == ["0", "0", "1"]  # departed from the first: its read ran
+
+
+def copy_project_inputs(dest: Path) -> Project:
+    from tests.conftest import copy_project
+
+    return copy_project(dest)

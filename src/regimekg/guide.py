@@ -19,8 +19,11 @@ What differs from one machine or run to the next is masked before comparing: dur
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -43,6 +46,22 @@ _DURATION = re.compile(r"\b\d+(?:\.\d+)? s\b")
 _PATH = re.compile(r"(?<![\w/])/\S*?/regimekg/")
 _PORT = re.compile(r"127\.0\.0\.1:\d+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+#: What a shell would act on outside quotes (and ``$`` / backquote inside double quotes): a
+#: command with any of them runs in ``bash``, as the reader's shell would run it.
+_SHELL_CHARS = frozenset("|&;<>()$`*?[]{}~!#\\\n")
+#: The environment a guide command must not see: a project chosen by the environment instead
+#: of the working directory, and a terminal size that would cut the tables the guides show
+#: whole (the guides show output as printed to a file).
+_UNSET_ENV = ("REGIMEKG_ROOT", "COLUMNS", "LINES")
+#: Commands that only read the project and the build and write no file: what one prints
+#: depends only on the project's state, so the guides after the first reuse it (:class:`Replay`).
+READ_STEPS = (
+    "regimekg stats",
+    "regimekg queries",
+    "regimekg query ",
+    "regimekg sparql ",
+    "regimekg metrics",
+)
 
 
 @dataclass
@@ -211,28 +230,77 @@ def refresh(expected: list[str], actual: str) -> list[str]:
 # --------------------------------------------------------------------------- running
 
 
+def _pipe() -> io.TextIOWrapper:
+    """A text stream like a process's stdout into a pipe: UTF-8, with a byte ``buffer``."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    raw = stream.buffer.getvalue()  # type: ignore[attr-defined]
+    return raw.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-class Runner:
-    """Runs guide blocks in one project directory, with `regimekg` on the PATH."""
+def cli_argv(text: str) -> list[str] | None:
+    """The arguments after ``regimekg`` of a plain ``regimekg …`` command, which can run in
+    this process; None for anything the shell must run (another program, a pipe, a
+    redirection, a variable, a glob, a background job).
 
-    def __init__(self, root: Path) -> None:
+    A ``regimekg`` process spends a second or more starting Python and importing before it
+    does anything; a guide check runs dozens of them. In this process the command runs the
+    same :func:`regimekg.cli.main` on the same arguments, in the same directory and
+    environment (:meth:`Runner.run_cli`).
+    """
+    quote = ""
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif quote == '"' and ch in "$`\\":
+                return None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in _SHELL_CHARS:
+            return None
+    try:
+        argv = shlex.split(text)
+    except ValueError:
+        return None
+    if len(argv) < 2 or argv[0] != "regimekg":
+        return None
+    return argv[1:]
+
+
+class Runner:
+    """Runs guide blocks in one project directory, with `regimekg` on the PATH.
+
+    ``regimekg`` commands that only read or export (all but :data:`STATE_STEPS` and
+    ``serve``) run in this process (:func:`cli_argv`); builds, ingests, lints, servers and
+    other programs run as the reader's shell would run them. With *reuse*, a
+    :data:`READ_STEPS` command already run at the same state (:class:`Replay`) is not run
+    again: it would print the same.
+    """
+
+    def __init__(self, root: Path, reuse: dict[tuple[int, str], str] | None = None) -> None:
         self.root = root
         bindir = str(Path(sys.executable).parent)
         self.env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
-        self.env.pop("REGIMEKG_ROOT", None)
-        # A terminal width inherited from whoever runs this (COLUMNS) would cut the tables the
-        # guides show whole; the guides show output as printed to a file.
-        self.env.pop("COLUMNS", None)
-        self.env.pop("LINES", None)
+        for name in _UNSET_ENV:
+            self.env.pop(name, None)
         self.background: list[subprocess.Popen[str]] = []
         self.failures: list[str] = []
         #: what each command printed, by (guide, line)
         self.outputs: dict[tuple[str, int], str] = {}
+        #: read-only outputs by (state, command) shared between guides; None: no sharing
+        self.reuse = reuse
+        #: how many state-changing steps the project has been through (the key of *reuse*)
+        self.state = 0
 
     def run_block(self, block: Block) -> None:
         if block.file is not None:
@@ -241,22 +309,56 @@ class Runner:
             target.write_text(block.content, encoding="utf-8")
             return
         port = str(_free_port())
+        # with a server of the block's own running, a command's output is not the state's alone
+        shared = not any(c.text.endswith("&") for c in block.commands)
         try:
             for cmd in block.commands:
                 text = cmd.text.replace("7878", port)
                 where = f"{block.guide} line {cmd.line}: `{cmd.text}`"
+                key = (block.guide, cmd.line)
                 if text.startswith("kill %"):
                     self.stop()
                 elif text.endswith("&"):
-                    self.start(text[:-1].strip(), port, where, (block.guide, cmd.line))
+                    self.start(text[:-1].strip(), port, where, key)
+                elif shared and self._reused(text, key):
+                    pass
                 else:
-                    self.run(text, where, (block.guide, cmd.line))
+                    self.run(text, where, key)
+                    if shared and key in self.outputs:
+                        self._share(text, self.outputs[key])
+                    # after a build in the block, the project is past the state it is keyed by
+                    shared = shared and not text.startswith(STATE_STEPS)
                 if self.failures:
                     return
         finally:
             self.stop()
 
+    def _reusable(self, text: str) -> bool:
+        argv = cli_argv(text)
+        return (
+            self.reuse is not None
+            and argv is not None
+            and text.startswith(READ_STEPS)
+            and not {"-o", "--output"} & set(argv)
+        )
+
+    def _reused(self, text: str, key: tuple[str, int]) -> bool:
+        """Whether the same command printed at the same state is recorded (and now is for
+        *key*)."""
+        if not self._reusable(text) or (self.state, text) not in (self.reuse or {}):
+            return False
+        self.outputs[key] = (self.reuse or {})[self.state, text]
+        return True
+
+    def _share(self, text: str, printed: str) -> None:
+        if self._reusable(text) and self.reuse is not None:
+            self.reuse.setdefault((self.state, text), printed)
+
     def run(self, text: str, where: str, key: tuple[str, int]) -> None:
+        argv = cli_argv(text)
+        if argv is not None and not text.startswith((*STATE_STEPS, "regimekg serve")):
+            self.run_cli(argv, where, key)
+            return
         proc = subprocess.run(
             ["bash", "-c", text],
             cwd=self.root,
@@ -270,6 +372,35 @@ class Runner:
             self.failures.append(f"{where} exited {proc.returncode}: {' | '.join(tail)}")
             return
         self.outputs[key] = proc.stdout
+
+    def run_cli(self, argv: list[str], where: str, key: tuple[str, int]) -> None:
+        """``regimekg *argv*`` in this process, as the shell would run it: in the project's
+        directory, without :data:`_UNSET_ENV`, stdout and stderr captured as from a pipe (no
+        terminal, so tables are not fitted to one), the exit code checked."""
+        from .cli import main
+
+        out, err = _pipe(), _pipe()
+        saved = {name: os.environ.pop(name) for name in _UNSET_ENV if name in os.environ}
+        cwd = os.getcwd()
+        try:
+            os.chdir(self.root)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = main(argv)
+                except SystemExit as e:  # argparse: a usage error, or --help
+                    code = e.code if isinstance(e.code, int) else int(e.code is not None)
+                except Exception as e:  # a crash: a traceback in a real process
+                    print(f"{type(e).__name__}: {e}", file=sys.stderr)
+                    code = 1
+        finally:
+            os.chdir(cwd)
+            os.environ.update(saved)
+        stdout, stderr = _text(out), _text(err)
+        if code != 0:
+            tail = (stderr or stdout).strip().splitlines()[-3:]
+            self.failures.append(f"{where} exited {code}: {' | '.join(tail)}")
+            return
+        self.outputs[key] = stdout
 
     def start(self, text: str, port: str, where: str, key: tuple[str, int]) -> None:
         proc = subprocess.Popen(
@@ -356,6 +487,15 @@ class Replay:
         self.scratch = scratch
         self.steps: list[Step] = []
         self.recording = True
+        #: what the :data:`READ_STEPS` commands printed, by (state-changing steps before them,
+        #: command): a later guide at the same state reads the same project and build
+        self.reads: dict[tuple[int, str], str] = {}
+
+    @property
+    def matching(self) -> bool:
+        """Whether the project is where the first guide's run had it after as many steps
+        (recording that run, or replaying it and not departed from it)."""
+        return self.recording or bool(self.steps)
 
     def record(self, block: Block, root: Path, printed: list[str | None]) -> None:
         if not self.recording:
@@ -403,6 +543,8 @@ def run_guides(
         for guide in guides:
             for block in parse_guide(guide):
                 stateful = replay is not None and changes_state(block)
+                runner.state = steps
+                runner.reuse = replay.reads if replay is not None and replay.matching else None
                 if block.key() not in done:
                     progress(f"{guide.name} line {block.line}")
                     restored = replay.restore(steps, block, root) if replay and stateful else None
