@@ -480,6 +480,11 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _ignore_sigint() -> None:
+    """In the child before exec: SIGINT ignored, the way `sh -c 'cmd &'` starts *cmd*."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _gone(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -493,7 +498,11 @@ def _gone(pid: int) -> bool:
 def test_regimekg_serve_starts_answers_and_stops_cleanly(
     store_dir: Path, tmp_path: Path, sig: signal.Signals
 ) -> None:
-    """`regimekg serve` on a project whose build/store exists; Ctrl-C or SIGTERM stop it all."""
+    """`regimekg serve` on a project whose build/store exists; Ctrl-C or SIGTERM stop it all.
+
+    The server starts with SIGINT ignored, as a shell without job control starts a background
+    command (`regimekg serve &` in a script or CI step): it must still stop on SIGINT.
+    """
     (tmp_path / "data" / "sources").mkdir(parents=True)
     (tmp_path / "data" / "sources" / "sources.yaml").write_text("[]\n")
     (tmp_path / "ontology").mkdir()
@@ -519,6 +528,7 @@ def test_regimekg_serve_starts_answers_and_stops_cleanly(
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_ignore_sigint,
     )
     try:
         assert proc.stdout is not None

@@ -1015,9 +1015,13 @@ def serve(
         cors_origins=cors_origins,
         queries_dir=queries_dir(root_or_store),
     )
-    previous = None
+    previous: dict[signal.Signals, Any] = {}
     if _on_main_thread():
-        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        # SIGINT too: a process started in the background by a non-interactive shell (a
+        # script's `regimekg serve &`, a CI step) inherits SIGINT *ignored*, and Python then
+        # installs no KeyboardInterrupt handler, so Ctrl-C / `kill -INT` would be lost.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, _raise_interrupt)
     try:
         started = time.perf_counter()
         endpoint.start()
@@ -1035,8 +1039,8 @@ def serve(
         log("regimekg serve: stopping.")
     finally:
         endpoint.stop()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def queries_dir(root_or_store: Project | str | os.PathLike[str]) -> Path | None:
