@@ -493,6 +493,38 @@ def _gone(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
+def test_a_stop_before_the_event_loop_exists_is_not_lost(store_dir: Path) -> None:
+    """Ctrl-C while ``start()`` waits can call ``stop()`` before the server thread has its
+    event loop: the server must still stop once it is up, not serve on unseen."""
+    ep = Endpoint(store_dir, port=0, workers=1, log=lambda _line: None)
+    gate = threading.Event()
+    run = ep._run
+
+    def late_run() -> None:  # the server thread, held back until stop() has been called
+        gate.wait(60)
+        run()
+
+    ep._run = late_run  # type: ignore[method-assign]
+    starter = threading.Thread(target=ep.start, daemon=True)
+    starter.start()
+    while ep._thread is None or not ep._thread.is_alive():  # start() launched it
+        time.sleep(0.01)
+    thread = ep._thread
+    stopper = threading.Thread(target=ep.stop, daemon=True)
+    stopper.start()
+    # wait, bounded, until stop() is under way (the server thread is held back either way)
+    deadline = time.monotonic() + 5
+    while not getattr(ep, "_stop_requested", False) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    gate.set()
+    # bounds for a hang, not a speed
+    stopper.join(120)
+    starter.join(120)
+    alive = thread.is_alive()
+    ep.stop()  # (a no-op once stopped; otherwise it ends what the first stop() lost)
+    assert not alive, "the server kept serving after stop()"
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads child processes from /proc")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_regimekg_serve_starts_answers_and_stops_cleanly(
