@@ -172,23 +172,28 @@ def test_store_state_recorded(state_before: dict[str, object]) -> None:
     assert state_before["oxigraph"][0] > 0  # type: ignore[index]
 
 
-#: Whether rdflib has been attacked with hostile values glued to an entity default yet.
-_GLUED: set[str] = set()
+#: The (engine, kind) pairs already attacked with hostile values glued to an entity default.
+_GLUED: set[tuple[str, str | None]] = set()
 
 
 def _values(engine: str, p: q.Param) -> list[str]:
     """The hostile values for *p* on *engine*. An entity value reaches a query only as the IRI
     it resolves to, so for an entity parameter what is attacked is the resolution, which runs
-    the same queries whatever the query and the ``entity:KIND`` (the kind only changes a bound
-    IRI prefix). rdflib's engine takes about half a second per unknown name (the suggestions
-    scan every label), so on rdflib the values glued to a default are tried for the first
-    entity parameter only, the bare hostile values for every one; the other engines get
-    every value for every parameter."""
-    if engine != "rdflib" or p.type != "entity":
+    the same queries whatever the query (the ``entity:KIND`` only changes a bound IRI prefix).
+    The bare hostile values are the same for every parameter (the KG caches their resolution
+    per kind); the values glued to a default differ by default only, and each costs the slow
+    engines a few resolution queries: rdflib's takes about half a second per unknown name
+    (the suggestions scan every label), and the endpoint's guard parses every query text it
+    receives, in which the kind's prefix is substituted. So the glued values are tried on
+    rdflib for the first entity parameter, on the endpoint for the first entity parameter of
+    each kind, and the bare values for every one; the embedded store gets every value for
+    every parameter."""
+    if engine == "oxigraph" or p.type != "entity":
         return hostile_values(p.default)
-    if "entity" in _GLUED:
+    key = (engine, p.kind if engine == "endpoint" else None)
+    if key in _GLUED:
         return hostile_values(None)
-    _GLUED.add("entity")
+    _GLUED.add(key)
     return hostile_values(p.default)
 
 

@@ -480,6 +480,11 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _ignore_sigint() -> None:
+    """In the child before exec: SIGINT ignored, the way `sh -c 'cmd &'` starts *cmd*."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _gone(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -488,12 +493,48 @@ def _gone(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
+def test_a_stop_before_the_event_loop_exists_is_not_lost(store_dir: Path) -> None:
+    """Ctrl-C while ``start()`` waits can call ``stop()`` before the server thread has its
+    event loop: the server must still stop once it is up, not serve on unseen."""
+    ep = Endpoint(store_dir, port=0, workers=1, log=lambda _line: None)
+    gate = threading.Event()
+    run = ep._run
+
+    def late_run() -> None:  # the server thread, held back until stop() has been called
+        gate.wait(60)
+        run()
+
+    ep._run = late_run  # type: ignore[method-assign]
+    starter = threading.Thread(target=ep.start, daemon=True)
+    starter.start()
+    while ep._thread is None or not ep._thread.is_alive():  # start() launched it
+        time.sleep(0.01)
+    thread = ep._thread
+    stopper = threading.Thread(target=ep.stop, daemon=True)
+    stopper.start()
+    # wait, bounded, until stop() is under way (the server thread is held back either way)
+    deadline = time.monotonic() + 5
+    while not getattr(ep, "_stop_requested", False) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    gate.set()
+    # bounds for a hang, not a speed
+    stopper.join(120)
+    starter.join(120)
+    alive = thread.is_alive()
+    ep.stop()  # (a no-op once stopped; otherwise it ends what the first stop() lost)
+    assert not alive, "the server kept serving after stop()"
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads child processes from /proc")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_regimekg_serve_starts_answers_and_stops_cleanly(
     store_dir: Path, tmp_path: Path, sig: signal.Signals
 ) -> None:
-    """`regimekg serve` on a project whose build/store exists; Ctrl-C or SIGTERM stop it all."""
+    """`regimekg serve` on a project whose build/store exists; Ctrl-C or SIGTERM stop it all.
+
+    The server starts with SIGINT ignored, as a shell without job control starts a background
+    command (`regimekg serve &` in a script or CI step): it must still stop on SIGINT.
+    """
     (tmp_path / "data" / "sources").mkdir(parents=True)
     (tmp_path / "data" / "sources" / "sources.yaml").write_text("[]\n")
     (tmp_path / "ontology").mkdir()
@@ -519,6 +560,7 @@ def test_regimekg_serve_starts_answers_and_stops_cleanly(
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_ignore_sigint,
     )
     try:
         assert proc.stdout is not None

@@ -54,8 +54,13 @@ class DatasetError(ValueError):
     """A dataset evidence item that the installed dataset does not support (one sentence)."""
 
 
+@cache
 def installed_version(name: str) -> str:
-    """Version of the installed distribution that ships dataset *name*."""
+    """Version of the installed distribution that ships dataset *name*.
+
+    Cached: it cannot change while the process runs, and ``regimekg states`` asks once per
+    evidence item (over 600 times), each a scan of the installed distributions' metadata.
+    """
     try:
         return version(name)
     except PackageNotFoundError:

@@ -473,6 +473,10 @@ class Endpoint:
         self._startup_error: BaseException | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
+        # stop() may come before the loop exists (Ctrl-C while start() waits): the request is
+        # kept here, under a lock shared with the loop's set-up, so it is never lost.
+        self._stop_lock = threading.Lock()
+        self._stop_requested = False
         self._pool: WorkerPool | None = None
         self._connections: set[asyncio.Task[Any]] = set()
         self._accepted: dict[str, QueryInfo] = {}
@@ -508,6 +512,7 @@ class Endpoint:
 
     def start(self) -> Endpoint:
         """Listen, start the engine workers, and return once queries can be answered."""
+        self._stop_requested = False
         self._thread = threading.Thread(target=self._run, name="regimekg-serve", daemon=True)
         self._thread.start()
         self._ready.wait()
@@ -520,8 +525,11 @@ class Endpoint:
         asyncio.run(self._main())
 
     async def _main(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stopping = asyncio.Event()
+        with self._stop_lock:
+            self._loop = asyncio.get_running_loop()
+            self._stopping = asyncio.Event()
+            if self._stop_requested:
+                self._stopping.set()
         pool = WorkerPool(self.store, self.workers, self.timeout, self.log)
         server: asyncio.Server | None = None
         try:
@@ -594,11 +602,15 @@ class Endpoint:
 
     def stop(self) -> None:
         """Stop listening, close connections and stop every worker; safe to call twice."""
-        if self._loop is not None and self._stopping is not None and not self._loop.is_closed():
+        with self._stop_lock:
+            self._stop_requested = True
+            loop, stopping = self._loop, self._stopping
+        if loop is not None and stopping is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(self._stopping.set)
+                loop.call_soon_threadsafe(stopping.set)
         if self._thread is not None:
-            self._thread.join(30)
+            if self._thread.ident is not None:  # (Ctrl-C can come before it was started)
+                self._thread.join(30)
             self._thread = None
 
     def __enter__(self) -> Endpoint:
@@ -1015,9 +1027,13 @@ def serve(
         cors_origins=cors_origins,
         queries_dir=queries_dir(root_or_store),
     )
-    previous = None
+    previous: dict[signal.Signals, Any] = {}
     if _on_main_thread():
-        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        # SIGINT too: a process started in the background by a non-interactive shell (a
+        # script's `regimekg serve &`, a CI step) inherits SIGINT *ignored*, and Python then
+        # installs no KeyboardInterrupt handler, so Ctrl-C / `kill -INT` would be lost.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, _raise_interrupt)
     try:
         started = time.perf_counter()
         endpoint.start()
@@ -1035,8 +1051,9 @@ def serve(
         log("regimekg serve: stopping.")
     finally:
         endpoint.stop()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            if handler is not None:  # None: set outside Python, nothing to put back
+                signal.signal(signum, handler)
 
 
 def queries_dir(root_or_store: Project | str | os.PathLike[str]) -> Path | None:
