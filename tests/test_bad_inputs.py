@@ -2,9 +2,8 @@
 
 Every case of ``tests/bad_inputs/cases.yaml`` breaks one input of a disposable copy of the
 project (a GBK source, a truncated curated file, a CSV with an unterminated quote, a 50 MB
-document, …), seeds the copy's ``build/`` with the session's real build, and runs the CLI in a
-subprocess exactly as a user would (``python -m regimekg.cli --root COPY build`` or
-``… ingest FILE``). Each case must
+document, …), seeds the copy's ``build/`` with the session's real build, and runs the CLI
+exactly as a user would (``regimekg --root COPY build`` or ``… ingest FILE``). Each case must
 
 * exit with code 2 and print exactly one ``regimekg: …`` line — no traceback — that contains
   the case's expected fragments (the file, line or record, and what to do);
@@ -20,17 +19,34 @@ runs before the step it protects (an alias before composing, an entity declarati
 reference, JSON depth before decoding), so no case depends on a time limit, only on
 :data:`HANG_SECONDS` to report a hang.
 
-The subprocesses run two at a time so the whole corpus stays well under two minutes.
+What it costs, and why it is cheap (docs/performance.md):
+
+* the copy's ``build/`` is a tree of hard links to the session's build, not an 83 MB copy. A
+  refused command only ever renames or removes entries of the copy's folder, which leaves the
+  shared files alone; a regression that wrote into a build file would change the session's
+  build too, so :func:`test_the_session_build_is_untouched` hashes it again at the end;
+* the digests behind "byte for byte" hash each file's content once: :func:`_file_digest`
+  remembers a content hash under the file's inode, size, mtime and ctime, and any write to
+  the file changes its ctime, so a changed file is always hashed again;
+* the CLI runs in this process (``regimekg.cli.main`` with stdout/stderr captured and the
+  case's working directory), saving a Python start-up and the imports per case. The cases
+  that measure peak memory (``measure_memory``) run as real subprocesses, two at a time and
+  alongside the others: they are what a user runs end to end, exit code and all.
 ``docs/security.md`` lists the cases; :func:`test_security_doc_lists_every_case` keeps that table
 in sync (``python -m tests.test_bad_inputs`` rewrites it).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import os
 import re
 import shutil
 import subprocess
 import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +55,7 @@ from typing import Any
 import pytest
 import yaml
 
+from regimekg.cli import main
 from regimekg.sources import MAX_SOURCE_BYTES, sha256_of
 from tests.bad_inputs.make_corpus import big_document, corpus
 from tests.conftest import ROOT, copy_project
@@ -172,10 +189,8 @@ def _logs(case: dict[str, Any], root: Path) -> Path:
 
 
 def _command(case: dict[str, Any], root: Path) -> list[str]:
-    base = [sys.executable, "-m", "regimekg.cli", "--root", str(root)]
-    if case.get("measure_memory"):
-        hwm = _logs(case, root) / "vmhwm-kb.txt"
-        base = [sys.executable, "-c", MEASURED_CLI, str(hwm), "--root", str(root)]
+    """The arguments after ``regimekg`` that the case runs."""
+    base = ["--root", str(root)]
     if case["command"] in ("build", "export"):
         return [*base, case["command"], *(a.format(root=root) for a in case.get("args", ()))]
     if case["command"] == "validate":
@@ -198,10 +213,11 @@ def _command(case: dict[str, Any], root: Path) -> list[str]:
     return args
 
 
-def _run(args: list[str], cwd: Path, logs: Path) -> tuple[int, str, str, float | None]:
-    """Run *args* in *cwd*; return exit code, stdout, stderr and (when measured) peak memory
-    in MB (the output is kept in *logs*)."""
+def _run(argv: list[str], cwd: Path, logs: Path) -> tuple[int, str, str, float | None]:
+    """Run ``regimekg ARGV`` as a process in *cwd*, measuring its peak memory; return exit
+    code, stdout, stderr and the peak in MB (the output is kept in *logs*)."""
     out, err, hwm = logs / "stdout.txt", logs / "stderr.txt", logs / "vmhwm-kb.txt"
+    args = [sys.executable, "-c", MEASURED_CLI, str(hwm), *argv]
     with out.open("wb") as fo, err.open("wb") as fe:
         proc = subprocess.run(
             args, cwd=cwd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, timeout=HANG_SECONDS
@@ -214,12 +230,34 @@ def _run(args: list[str], cwd: Path, logs: Path) -> tuple[int, str, str, float |
     )
 
 
+def _run_in_process(argv: list[str], cwd: Path) -> tuple[int, str, str, None]:
+    """Run ``regimekg ARGV`` in this process from *cwd*, as ``python -m regimekg.cli`` would:
+    return its exit code, stdout and stderr (an error that escapes :func:`main` is printed
+    with its traceback and exits 1, as the interpreter would). Only from the main thread:
+    the working directory is the process's."""
+    out, err = io.StringIO(), io.StringIO()
+    here = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                rc = main(argv)
+            except SystemExit as e:  # argparse's usage errors
+                rc = e.code if isinstance(e.code, int) else 1
+            except Exception:
+                traceback.print_exc()
+                rc = 1
+    finally:
+        os.chdir(here)
+    return rc, out.getvalue(), err.getvalue(), None
+
+
 #: What no refused command may change: the build, the project's folders and its history.
 TREES = ("build", "data", "ontology", "queries", ".git")
 
 
 def _git_init(root: Path) -> None:
-    """A real repository in the copy, so an ``--out`` that would replace it is caught."""
+    """A real repository of the seed project in *root* (made once, see :func:`_prepare`)."""
     env = {
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@example.org",
@@ -231,44 +269,85 @@ def _git_init(root: Path) -> None:
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
+#: A file's sha256 by (device, inode, size, mtime, ctime): a write to the file changes its
+#: ctime (which no user-level call can set back), so a hit means the same bytes.
+_DIGESTS: dict[tuple[int, ...], str] = {}
+
+
+def _file_digest(path: Path) -> str:
+    st = path.stat()
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = sha256_of(path)
+    return _DIGESTS[key]
+
+
 def _digest(path: Path) -> str:
-    """A folder's :func:`tree_digest`, a file's sha256, or "missing"."""
+    """A folder's hash of every name and content under it (as :func:`tree_digest`), a file's
+    sha256, or "missing"; contents hashed once per :func:`_file_digest`."""
     if path.is_file():
-        return sha256_of(path)
-    return tree_digest(path) if path.is_dir() else "missing"
+        return _file_digest(path)
+    if not path.is_dir():
+        return "missing"
+    h = hashlib.sha256()
+    for p in sorted(path.rglob("*")):
+        h.update(str(p.relative_to(path)).encode())
+        if p.is_file():
+            h.update(_file_digest(p).encode())
+    return h.hexdigest()
 
 
 def _digests(case: dict[str, Any], root: Path) -> dict[str, str]:
     return {name: _digest(root / name) for name in (*TREES, *case.get("keep", ()))}
 
 
-def _prepare(
-    case: dict[str, Any], base: Path, built: Path
-) -> tuple[Path, list[str], dict[str, str]]:
+def _prepare(case: dict[str, Any], base: Path, built: Path, git: Path) -> tuple[Path, list[str]]:
+    """The case's project copy: the seed project, its repository *git* (a real one, so an
+    ``--out`` that would replace it is caught; copied, as every case starts from the same
+    commit), the session build linked in, then the case's own changes."""
     root = base / case["id"] / "proj"
     copy_project(root)
-    shutil.copytree(built, root / "build")
-    _git_init(root)
+    shutil.copytree(git, root / ".git", symlinks=True)
+    shutil.copytree(built, root / "build", copy_function=os.link)
     for step in case.get("setup", ()):
         _apply(root, step)
-    args = _command(case, root)
-    return root, args, _digests(case, root)
+    return root, _command(case, root)
 
 
 @pytest.fixture(scope="module")
-def outcomes(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    """Every case run once, two subprocesses at a time."""
+def session_build_digest(built: Path) -> str:
+    """The session build's digest before any case ran (hashed afresh, not remembered)."""
+    return tree_digest(built)
+
+
+@pytest.fixture(scope="module")
+def outcomes(
+    built: Path, session_build_digest: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Outcome]:
+    """Every case run once: the measured ones as subprocesses (two at a time, in threads),
+    the others meanwhile in this process, one after the other."""
     base = tmp_path_factory.mktemp("bad-inputs")
-    prepared = {c["id"]: _prepare(c, base, built) for c in CASES}
+    seed = copy_project(base / "seed").root
+    _git_init(seed)
+    prepared = {c["id"]: _prepare(c, base, built, seed / ".git") for c in CASES}
+    # hashed after every link is made: a new link changes the shared files' ctime
+    before = {c["id"]: _digests(c, prepared[c["id"]][0]) for c in CASES}
 
     def run(case: dict[str, Any]) -> Outcome:
-        root, args, before = prepared[case["id"]]
+        root, argv = prepared[case["id"]]
         cwd = root if case.get("cwd") == "project" else root.parent
-        rc, stdout, stderr, rss = _run(args, cwd, _logs(case, root))
-        return Outcome(case, root, rc, stdout, stderr, before, _digests(case, root), rss)
+        if case.get("measure_memory"):
+            rc, stdout, stderr, rss = _run(argv, cwd, _logs(case, root))
+        else:
+            rc, stdout, stderr, rss = _run_in_process(argv, cwd)
+        after = _digests(case, root)
+        return Outcome(case, root, rc, stdout, stderr, before[case["id"]], after, rss)
 
+    measured = [c for c in CASES if c.get("measure_memory")]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(run, CASES))
+        processes = pool.map(run, measured)
+        results = [run(c) for c in CASES if not c.get("measure_memory")]
+        results += list(processes)
     return {o.case["id"]: o for o in results}
 
 
@@ -356,6 +435,14 @@ def test_the_project_still_builds_after_a_refused_ingest(
     for o in outcomes.values():
         if o.case["command"] == "ingest":
             assert [s.id for s in load_manifest(Project(o.root))] == before, o.case["id"]
+
+
+def test_the_session_build_is_untouched(
+    outcomes: dict[str, Outcome], built: Path, session_build_digest: str
+) -> None:
+    """The cases' builds are hard links to the session's: no case wrote through them."""
+    assert outcomes
+    assert tree_digest(built) == session_build_digest
 
 
 # ------------------------------------------------------------------------------- docs table
