@@ -32,8 +32,12 @@ What it costs, and why it is cheap (docs/performance.md):
   case's working directory), saving a Python start-up and the imports per case. The cases
   that measure peak memory (``measure_memory``) run as real subprocesses, two at a time and
   alongside the others: they are what a user runs end to end, exit code and all.
-``docs/security.md`` lists the cases; :func:`test_security_doc_lists_every_case` keeps that table
-in sync (``python -m tests.test_bad_inputs`` rewrites it).
+
+This module runs the refused builds; ``tests/test_bad_inputs_commands.py`` runs the
+``ingest``, ``export`` and ``validate`` cases with the same machinery (two modules, so
+``--dist loadscope`` can give them two workers). ``docs/security.md`` lists the cases;
+:func:`test_security_doc_lists_every_case` keeps that table in sync
+(``python -m tests.test_bad_inputs`` rewrites it).
 """
 
 from __future__ import annotations
@@ -314,24 +318,21 @@ def _prepare(case: dict[str, Any], base: Path, built: Path, git: Path) -> tuple[
     return root, _command(case, root)
 
 
-@pytest.fixture(scope="module")
-def session_build_digest(built: Path) -> str:
-    """The session build's digest before any case ran (hashed afresh, not remembered)."""
-    return tree_digest(built)
+#: The corpus in two modules, so ``--dist loadscope`` can run them on two workers: the
+#: refused builds here, the refused ``ingest``, ``export`` and ``validate`` runs in
+#: ``tests/test_bad_inputs_commands.py``.
+BUILDS = [c for c in CASES if c["command"] == "build"]
+COMMANDS = [c for c in CASES if c["command"] != "build"]
 
 
-@pytest.fixture(scope="module")
-def outcomes(
-    built: Path, session_build_digest: str, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Outcome]:
+def run_cases(cases: list[dict[str, Any]], built: Path, base: Path) -> dict[str, Outcome]:
     """Every case run once: the measured ones as subprocesses (two at a time, in threads),
     the others meanwhile in this process, one after the other."""
-    base = tmp_path_factory.mktemp("bad-inputs")
     seed = copy_project(base / "seed").root
     _git_init(seed)
-    prepared = {c["id"]: _prepare(c, base, built, seed / ".git") for c in CASES}
+    prepared = {c["id"]: _prepare(c, base, built, seed / ".git") for c in cases}
     # hashed after every link is made: a new link changes the shared files' ctime
-    before = {c["id"]: _digests(c, prepared[c["id"]][0]) for c in CASES}
+    before = {c["id"]: _digests(c, prepared[c["id"]][0]) for c in cases}
 
     def run(case: dict[str, Any]) -> Outcome:
         root, argv = prepared[case["id"]]
@@ -343,12 +344,57 @@ def outcomes(
         after = _digests(case, root)
         return Outcome(case, root, rc, stdout, stderr, before[case["id"]], after, rss)
 
-    measured = [c for c in CASES if c.get("measure_memory")]
+    measured = [c for c in cases if c.get("measure_memory")]
     with ThreadPoolExecutor(max_workers=2) as pool:
         processes = pool.map(run, measured)
-        results = [run(c) for c in CASES if not c.get("measure_memory")]
+        results = [run(c) for c in cases if not c.get("measure_memory")]
         results += list(processes)
     return {o.case["id"]: o for o in results}
+
+
+def check_refused(o: Outcome) -> None:
+    """One clear sentence, exit code 2, nothing changed and nothing left behind."""
+    shown = f"exit {o.returncode}\nstderr:\n{o.stderr}\nstdout:\n{o.stdout}"
+    assert o.returncode == 2, shown
+    assert "Traceback" not in o.stderr, shown
+    # whatever the input held, nothing reaches the terminal as a control sequence
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", o.stderr), repr(o.stderr)
+    assert len(o.messages) == 1, shown
+    message = o.messages[0]
+    for fragment in o.case["expect"]:
+        assert fragment in message, f"{fragment!r} missing from: {message}"
+    assert message.rstrip().endswith((".", "。")), message
+    changed = [name for name in o.before if o.after[name] != o.before[name]]
+    assert changed == [], f"changed by a refused command: {changed}"
+    leftovers = [p.name for p in o.root.iterdir() if p.name.startswith(".build.")]
+    if o.case["command"] == "export":  # a reader's shared lock on the swap, nothing else
+        assert leftovers in ([], [".build.swap.lock"]), leftovers
+    else:
+        assert leftovers in ([], [".build.lock"]), leftovers
+
+
+def check_bounded_memory(big: Outcome, small: Outcome) -> None:
+    """A 50 MB document is refused without being read: the process's peak memory is that of
+    the same command refusing a 300-byte file, give or take far less than the document."""
+    assert big.peak_memory_mb is not None and small.peak_memory_mb is not None
+    assert big.peak_memory_mb < small.peak_memory_mb + BIG / 2**20 / 4, (
+        big.case["id"],
+        big.peak_memory_mb,
+        small.peak_memory_mb,
+    )
+
+
+@pytest.fixture(scope="module")
+def session_build_digest(built: Path) -> str:
+    """The session build's digest before any case ran (hashed afresh, not remembered)."""
+    return tree_digest(built)
+
+
+@pytest.fixture(scope="module")
+def outcomes(
+    built: Path, session_build_digest: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Outcome]:
+    return run_cases(BUILDS, built, tmp_path_factory.mktemp("bad-builds"))
 
 
 # ------------------------------------------------------------------------------- tests
@@ -384,57 +430,15 @@ def test_the_50mb_document_is_over_the_limit() -> None:
     assert MAX_SOURCE_BYTES < BIG
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", BUILDS, ids=[c["id"] for c in BUILDS])
 def test_bad_input_is_refused_clearly_and_loses_nothing(
     case: dict[str, Any], outcomes: dict[str, Outcome]
 ) -> None:
-    o = outcomes[case["id"]]
-    shown = f"exit {o.returncode}\nstderr:\n{o.stderr}\nstdout:\n{o.stdout}"
-    assert o.returncode == 2, shown
-    assert "Traceback" not in o.stderr, shown
-    # whatever the input held, nothing reaches the terminal as a control sequence
-    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", o.stderr), repr(o.stderr)
-    assert len(o.messages) == 1, shown
-    message = o.messages[0]
-    for fragment in case["expect"]:
-        assert fragment in message, f"{fragment!r} missing from: {message}"
-    assert message.rstrip().endswith((".", "。")), message
-    changed = [name for name in o.before if o.after[name] != o.before[name]]
-    assert changed == [], f"changed by a refused command: {changed}"
-    leftovers = [p.name for p in o.root.iterdir() if p.name.startswith(".build.")]
-    if case["command"] == "export":  # a reader's shared lock on the swap, nothing else
-        assert leftovers in ([], [".build.swap.lock"]), leftovers
-    else:
-        assert leftovers in ([], [".build.lock"]), leftovers
+    check_refused(outcomes[case["id"]])
 
 
 def test_big_documents_are_refused_in_bounded_memory(outcomes: dict[str, Outcome]) -> None:
-    """A 50 MB document is refused without being read: the process's peak memory is that of
-    the same command refusing a 300-byte file, give or take far less than the document."""
-    baseline = {"build": outcomes["source-gbk"], "ingest": outcomes["ingest-gbk"]}
-    for case_id in ("source-50mb", "ingest-50mb"):
-        big = outcomes[case_id]
-        small = baseline[big.case["command"]]
-        assert big.peak_memory_mb is not None and small.peak_memory_mb is not None
-        assert big.peak_memory_mb < small.peak_memory_mb + BIG / 2**20 / 4, (
-            case_id,
-            big.peak_memory_mb,
-            small.peak_memory_mb,
-        )
-
-
-def test_the_project_still_builds_after_a_refused_ingest(
-    outcomes: dict[str, Outcome], repo: Any
-) -> None:
-    """A refused ingest leaves sources.yaml loadable: the manifest lists exactly the sources
-    it listed before (checked without a full build, by reading the manifest)."""
-    from regimekg.paths import Project
-    from regimekg.sources import load_manifest
-
-    before = [s.id for s in load_manifest(repo)]
-    for o in outcomes.values():
-        if o.case["command"] == "ingest":
-            assert [s.id for s in load_manifest(Project(o.root))] == before, o.case["id"]
+    check_bounded_memory(outcomes["source-50mb"], outcomes["source-gbk"])
 
 
 def test_the_session_build_is_untouched(
