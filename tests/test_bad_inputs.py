@@ -2,9 +2,8 @@
 
 Every case of ``tests/bad_inputs/cases.yaml`` breaks one input of a disposable copy of the
 project (a GBK source, a truncated curated file, a CSV with an unterminated quote, a 50 MB
-document, …), seeds the copy's ``build/`` with the session's real build, and runs the CLI in a
-subprocess exactly as a user would (``python -m regimekg.cli --root COPY build`` or
-``… ingest FILE``). Each case must
+document, …), seeds the copy's ``build/`` with the session's real build, and runs the CLI
+exactly as a user would (``regimekg --root COPY build`` or ``… ingest FILE``). Each case must
 
 * exit with code 2 and print exactly one ``regimekg: …`` line — no traceback — that contains
   the case's expected fragments (the file, line or record, and what to do);
@@ -20,17 +19,38 @@ runs before the step it protects (an alias before composing, an entity declarati
 reference, JSON depth before decoding), so no case depends on a time limit, only on
 :data:`HANG_SECONDS` to report a hang.
 
-The subprocesses run two at a time so the whole corpus stays well under two minutes.
-``docs/security.md`` lists the cases; :func:`test_security_doc_lists_every_case` keeps that table
-in sync (``python -m tests.test_bad_inputs`` rewrites it).
+What it costs, and why it is cheap (docs/performance.md):
+
+* the copy's ``build/`` is a tree of hard links to the session's build, not an 83 MB copy. A
+  refused command only ever renames or removes entries of the copy's folder, which leaves the
+  shared files alone; a regression that wrote into a build file would change the session's
+  build too, so :func:`test_the_session_build_is_untouched` hashes it again at the end;
+* the digests behind "byte for byte" hash each file's content once: :func:`_file_digest`
+  remembers a content hash under the file's inode, size, mtime and ctime, and any write to
+  the file changes its ctime, so a changed file is always hashed again;
+* the CLI runs in this process (``regimekg.cli.main`` with stdout/stderr captured and the
+  case's working directory), saving a Python start-up and the imports per case. The cases
+  that measure peak memory (``measure_memory``) run as real subprocesses, two at a time and
+  alongside the others: they are what a user runs end to end, exit code and all.
+
+This module runs the refused builds; ``tests/test_bad_inputs_commands.py`` runs the
+``ingest``, ``export`` and ``validate`` cases with the same machinery (two modules, so
+``--dist loadscope`` can give them two workers). ``docs/security.md`` lists the cases;
+:func:`test_security_doc_lists_every_case` keeps that table in sync
+(``python -m tests.test_bad_inputs`` rewrites it).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import os
 import re
 import shutil
 import subprocess
 import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +59,7 @@ from typing import Any
 import pytest
 import yaml
 
+from regimekg.cli import main
 from regimekg.sources import MAX_SOURCE_BYTES, sha256_of
 from tests.bad_inputs.make_corpus import big_document, corpus
 from tests.conftest import ROOT, copy_project
@@ -172,10 +193,8 @@ def _logs(case: dict[str, Any], root: Path) -> Path:
 
 
 def _command(case: dict[str, Any], root: Path) -> list[str]:
-    base = [sys.executable, "-m", "regimekg.cli", "--root", str(root)]
-    if case.get("measure_memory"):
-        hwm = _logs(case, root) / "vmhwm-kb.txt"
-        base = [sys.executable, "-c", MEASURED_CLI, str(hwm), "--root", str(root)]
+    """The arguments after ``regimekg`` that the case runs."""
+    base = ["--root", str(root)]
     if case["command"] in ("build", "export"):
         return [*base, case["command"], *(a.format(root=root) for a in case.get("args", ()))]
     if case["command"] == "validate":
@@ -198,10 +217,11 @@ def _command(case: dict[str, Any], root: Path) -> list[str]:
     return args
 
 
-def _run(args: list[str], cwd: Path, logs: Path) -> tuple[int, str, str, float | None]:
-    """Run *args* in *cwd*; return exit code, stdout, stderr and (when measured) peak memory
-    in MB (the output is kept in *logs*)."""
+def _run(argv: list[str], cwd: Path, logs: Path) -> tuple[int, str, str, float | None]:
+    """Run ``regimekg ARGV`` as a process in *cwd*, measuring its peak memory; return exit
+    code, stdout, stderr and the peak in MB (the output is kept in *logs*)."""
     out, err, hwm = logs / "stdout.txt", logs / "stderr.txt", logs / "vmhwm-kb.txt"
+    args = [sys.executable, "-c", MEASURED_CLI, str(hwm), *argv]
     with out.open("wb") as fo, err.open("wb") as fe:
         proc = subprocess.run(
             args, cwd=cwd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, timeout=HANG_SECONDS
@@ -214,12 +234,34 @@ def _run(args: list[str], cwd: Path, logs: Path) -> tuple[int, str, str, float |
     )
 
 
+def _run_in_process(argv: list[str], cwd: Path) -> tuple[int, str, str, None]:
+    """Run ``regimekg ARGV`` in this process from *cwd*, as ``python -m regimekg.cli`` would:
+    return its exit code, stdout and stderr (an error that escapes :func:`main` is printed
+    with its traceback and exits 1, as the interpreter would). Only from the main thread:
+    the working directory is the process's."""
+    out, err = io.StringIO(), io.StringIO()
+    here = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                rc = main(argv)
+            except SystemExit as e:  # argparse's usage errors
+                rc = e.code if isinstance(e.code, int) else 1
+            except Exception:
+                traceback.print_exc()
+                rc = 1
+    finally:
+        os.chdir(here)
+    return rc, out.getvalue(), err.getvalue(), None
+
+
 #: What no refused command may change: the build, the project's folders and its history.
 TREES = ("build", "data", "ontology", "queries", ".git")
 
 
 def _git_init(root: Path) -> None:
-    """A real repository in the copy, so an ``--out`` that would replace it is caught."""
+    """A real repository of the seed project in *root* (made once, see :func:`_prepare`)."""
     env = {
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@example.org",
@@ -231,45 +273,128 @@ def _git_init(root: Path) -> None:
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
+#: A file's sha256 by (device, inode, size, mtime, ctime): a write to the file changes its
+#: ctime (which no user-level call can set back), so a hit means the same bytes.
+_DIGESTS: dict[tuple[int, ...], str] = {}
+
+
+def _file_digest(path: Path) -> str:
+    st = path.stat()
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = sha256_of(path)
+    return _DIGESTS[key]
+
+
 def _digest(path: Path) -> str:
-    """A folder's :func:`tree_digest`, a file's sha256, or "missing"."""
+    """A folder's hash of every name and content under it (as :func:`tree_digest`), a file's
+    sha256, or "missing"; contents hashed once per :func:`_file_digest`."""
     if path.is_file():
-        return sha256_of(path)
-    return tree_digest(path) if path.is_dir() else "missing"
+        return _file_digest(path)
+    if not path.is_dir():
+        return "missing"
+    h = hashlib.sha256()
+    for p in sorted(path.rglob("*")):
+        h.update(str(p.relative_to(path)).encode())
+        if p.is_file():
+            h.update(_file_digest(p).encode())
+    return h.hexdigest()
 
 
 def _digests(case: dict[str, Any], root: Path) -> dict[str, str]:
     return {name: _digest(root / name) for name in (*TREES, *case.get("keep", ()))}
 
 
-def _prepare(
-    case: dict[str, Any], base: Path, built: Path
-) -> tuple[Path, list[str], dict[str, str]]:
+def _prepare(case: dict[str, Any], base: Path, built: Path, git: Path) -> tuple[Path, list[str]]:
+    """The case's project copy: the seed project, its repository *git* (a real one, so an
+    ``--out`` that would replace it is caught; copied, as every case starts from the same
+    commit), the session build linked in, then the case's own changes."""
     root = base / case["id"] / "proj"
     copy_project(root)
-    shutil.copytree(built, root / "build")
-    _git_init(root)
+    shutil.copytree(git, root / ".git", symlinks=True)
+    shutil.copytree(built, root / "build", copy_function=os.link)
     for step in case.get("setup", ()):
         _apply(root, step)
-    args = _command(case, root)
-    return root, args, _digests(case, root)
+    return root, _command(case, root)
+
+
+#: The corpus in two modules, so ``--dist loadscope`` can run them on two workers: the
+#: refused builds here, the refused ``ingest``, ``export`` and ``validate`` runs in
+#: ``tests/test_bad_inputs_commands.py``.
+BUILDS = [c for c in CASES if c["command"] == "build"]
+COMMANDS = [c for c in CASES if c["command"] != "build"]
+
+
+def run_cases(cases: list[dict[str, Any]], built: Path, base: Path) -> dict[str, Outcome]:
+    """Every case run once: the measured ones as subprocesses (two at a time, in threads),
+    the others meanwhile in this process, one after the other."""
+    seed = copy_project(base / "seed").root
+    _git_init(seed)
+    prepared = {c["id"]: _prepare(c, base, built, seed / ".git") for c in cases}
+    # hashed after every link is made: a new link changes the shared files' ctime
+    before = {c["id"]: _digests(c, prepared[c["id"]][0]) for c in cases}
+
+    def run(case: dict[str, Any]) -> Outcome:
+        root, argv = prepared[case["id"]]
+        cwd = root if case.get("cwd") == "project" else root.parent
+        if case.get("measure_memory"):
+            rc, stdout, stderr, rss = _run(argv, cwd, _logs(case, root))
+        else:
+            rc, stdout, stderr, rss = _run_in_process(argv, cwd)
+        after = _digests(case, root)
+        return Outcome(case, root, rc, stdout, stderr, before[case["id"]], after, rss)
+
+    measured = [c for c in cases if c.get("measure_memory")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        processes = pool.map(run, measured)
+        results = [run(c) for c in cases if not c.get("measure_memory")]
+        results += list(processes)
+    return {o.case["id"]: o for o in results}
+
+
+def check_refused(o: Outcome) -> None:
+    """One clear sentence, exit code 2, nothing changed and nothing left behind."""
+    shown = f"exit {o.returncode}\nstderr:\n{o.stderr}\nstdout:\n{o.stdout}"
+    assert o.returncode == 2, shown
+    assert "Traceback" not in o.stderr, shown
+    # whatever the input held, nothing reaches the terminal as a control sequence
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", o.stderr), repr(o.stderr)
+    assert len(o.messages) == 1, shown
+    message = o.messages[0]
+    for fragment in o.case["expect"]:
+        assert fragment in message, f"{fragment!r} missing from: {message}"
+    assert message.rstrip().endswith((".", "。")), message
+    changed = [name for name in o.before if o.after[name] != o.before[name]]
+    assert changed == [], f"changed by a refused command: {changed}"
+    leftovers = [p.name for p in o.root.iterdir() if p.name.startswith(".build.")]
+    if o.case["command"] == "export":  # a reader's shared lock on the swap, nothing else
+        assert leftovers in ([], [".build.swap.lock"]), leftovers
+    else:
+        assert leftovers in ([], [".build.lock"]), leftovers
+
+
+def check_bounded_memory(big: Outcome, small: Outcome) -> None:
+    """A 50 MB document is refused without being read: the process's peak memory is that of
+    the same command refusing a 300-byte file, give or take far less than the document."""
+    assert big.peak_memory_mb is not None and small.peak_memory_mb is not None
+    assert big.peak_memory_mb < small.peak_memory_mb + BIG / 2**20 / 4, (
+        big.case["id"],
+        big.peak_memory_mb,
+        small.peak_memory_mb,
+    )
 
 
 @pytest.fixture(scope="module")
-def outcomes(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    """Every case run once, two subprocesses at a time."""
-    base = tmp_path_factory.mktemp("bad-inputs")
-    prepared = {c["id"]: _prepare(c, base, built) for c in CASES}
+def session_build_digest(built: Path) -> str:
+    """The session build's digest before any case ran (hashed afresh, not remembered)."""
+    return tree_digest(built)
 
-    def run(case: dict[str, Any]) -> Outcome:
-        root, args, before = prepared[case["id"]]
-        cwd = root if case.get("cwd") == "project" else root.parent
-        rc, stdout, stderr, rss = _run(args, cwd, _logs(case, root))
-        return Outcome(case, root, rc, stdout, stderr, before, _digests(case, root), rss)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(run, CASES))
-    return {o.case["id"]: o for o in results}
+@pytest.fixture(scope="module")
+def outcomes(
+    built: Path, session_build_digest: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Outcome]:
+    return run_cases(BUILDS, built, tmp_path_factory.mktemp("bad-builds"))
 
 
 # ------------------------------------------------------------------------------- tests
@@ -305,57 +430,23 @@ def test_the_50mb_document_is_over_the_limit() -> None:
     assert MAX_SOURCE_BYTES < BIG
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", BUILDS, ids=[c["id"] for c in BUILDS])
 def test_bad_input_is_refused_clearly_and_loses_nothing(
     case: dict[str, Any], outcomes: dict[str, Outcome]
 ) -> None:
-    o = outcomes[case["id"]]
-    shown = f"exit {o.returncode}\nstderr:\n{o.stderr}\nstdout:\n{o.stdout}"
-    assert o.returncode == 2, shown
-    assert "Traceback" not in o.stderr, shown
-    # whatever the input held, nothing reaches the terminal as a control sequence
-    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", o.stderr), repr(o.stderr)
-    assert len(o.messages) == 1, shown
-    message = o.messages[0]
-    for fragment in case["expect"]:
-        assert fragment in message, f"{fragment!r} missing from: {message}"
-    assert message.rstrip().endswith((".", "。")), message
-    changed = [name for name in o.before if o.after[name] != o.before[name]]
-    assert changed == [], f"changed by a refused command: {changed}"
-    leftovers = [p.name for p in o.root.iterdir() if p.name.startswith(".build.")]
-    if case["command"] == "export":  # a reader's shared lock on the swap, nothing else
-        assert leftovers in ([], [".build.swap.lock"]), leftovers
-    else:
-        assert leftovers in ([], [".build.lock"]), leftovers
+    check_refused(outcomes[case["id"]])
 
 
 def test_big_documents_are_refused_in_bounded_memory(outcomes: dict[str, Outcome]) -> None:
-    """A 50 MB document is refused without being read: the process's peak memory is that of
-    the same command refusing a 300-byte file, give or take far less than the document."""
-    baseline = {"build": outcomes["source-gbk"], "ingest": outcomes["ingest-gbk"]}
-    for case_id in ("source-50mb", "ingest-50mb"):
-        big = outcomes[case_id]
-        small = baseline[big.case["command"]]
-        assert big.peak_memory_mb is not None and small.peak_memory_mb is not None
-        assert big.peak_memory_mb < small.peak_memory_mb + BIG / 2**20 / 4, (
-            case_id,
-            big.peak_memory_mb,
-            small.peak_memory_mb,
-        )
+    check_bounded_memory(outcomes["source-50mb"], outcomes["source-gbk"])
 
 
-def test_the_project_still_builds_after_a_refused_ingest(
-    outcomes: dict[str, Outcome], repo: Any
+def test_the_session_build_is_untouched(
+    outcomes: dict[str, Outcome], built: Path, session_build_digest: str
 ) -> None:
-    """A refused ingest leaves sources.yaml loadable: the manifest lists exactly the sources
-    it listed before (checked without a full build, by reading the manifest)."""
-    from regimekg.paths import Project
-    from regimekg.sources import load_manifest
-
-    before = [s.id for s in load_manifest(repo)]
-    for o in outcomes.values():
-        if o.case["command"] == "ingest":
-            assert [s.id for s in load_manifest(Project(o.root))] == before, o.case["id"]
+    """The cases' builds are hard links to the session's: no case wrote through them."""
+    assert outcomes
+    assert tree_digest(built) == session_build_digest
 
 
 # ------------------------------------------------------------------------------- docs table

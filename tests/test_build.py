@@ -16,7 +16,7 @@ from regimekg.build import build, metric_slices
 from regimekg.errors import BuildError, UserError
 from regimekg.namespaces import GRAPH, METRICS_GRAPH, RKG, TIME_GRAPH
 from regimekg.paths import Project
-from regimekg.sources import load_manifest
+from regimekg.sources import Source, load_manifest
 
 
 def tree_digest(path: Path) -> str:
@@ -124,6 +124,15 @@ def _break_membership(proj: Project) -> Path:
     return path
 
 
+def _break_source_hash(proj: Project) -> Source:
+    """A source whose file no longer has its recorded hash: the build's first check fails,
+    so a test about what a failing build leaves behind need not assemble the graph."""
+    src = load_manifest(proj)[0]
+    with src.path.open("a", encoding="utf-8") as f:
+        f.write("\n")
+    return src
+
+
 @pytest.mark.parametrize("breakage", ["quote", "ontology-syntax", "source-hash", "shacl"])
 def test_failing_build_leaves_previous_build_untouched(
     built: Path, project_copy: Project, breakage: str
@@ -143,9 +152,7 @@ def test_failing_build_leaves_previous_build_untouched(
         where = f"{broken.relative_to(project_copy.root)} line 2 (membership g7/eu-ai-act/member)"
         expected = f"SHACL validation failed ({where}"
     else:
-        src = load_manifest(project_copy)[0]
-        with src.path.open("a", encoding="utf-8") as f:
-            f.write("\n")
+        src = _break_source_hash(project_copy)
         expected = f"Source {src.id!r}: {src.path.name} has sha256"
     with pytest.raises(BuildError) as e:
         build(project_copy, out, progress=lambda _m: None)
@@ -167,11 +174,19 @@ def test_second_concurrent_build_fails_clearly(tmp_path: Path, repo: Project) ->
 # ----------------------------------------------- an interrupted swap (issue "Fail closed")
 
 #: ``regimekg build`` whose swap is killed with SIGKILL right between its two renames: the
-#: last good build has been renamed aside, the new one not yet renamed in.
+#: last good build has been renamed aside, the new one not yet renamed in. What it stages is a
+#: copy of the finished build named first (``_build_into`` replaced): the swap is the same
+#: whatever the staged files hold, and the session build and ``test_reproducible`` already
+#: run the real assembly, so this process spends no core-minute assembling a graph to discard.
 KILLED_BETWEEN_RENAMES = """
-import os, signal, sys
-from regimekg import store
+import os, shutil, signal, sys
+from regimekg import build, store
 from regimekg.cli import main
+finished = sys.argv.pop(1)
+def build_into(project, staging, build_dir, step):
+    shutil.copytree(finished, staging, dirs_exist_ok=True)
+    return build.BuildReport(out=staging, quads=store.read_info(staging)["quads"])
+build._build_into = build_into
 real, calls = store._rename, []
 def rename(source, target):
     calls.append(target)
@@ -201,16 +216,17 @@ def test_build_killed_between_the_renames_is_restored_by_the_next_build(
     built: Path, project_copy: Project
 ) -> None:
     """The real thing: a build process killed (SIGKILL) between the two renames of its swap
-    leaves no build/, only the saved copy; the next build — here one that fails — restores
-    the last good build first and leaves it as it was."""
+    leaves no build/, only the saved copy; the next build — here one that fails at its first
+    check, after the restore — restores the last good build first and leaves it as it was."""
     import subprocess
     import sys
 
     out = project_copy.root / "build"
     shutil.copytree(built, out)
     before = tree_digest(out)
+    killed = [sys.executable, "-c", KILLED_BETWEEN_RENAMES, str(built)]
     proc = subprocess.run(
-        [sys.executable, "-c", KILLED_BETWEEN_RENAMES, "--root", str(project_copy.root), "build"],
+        [*killed, "--root", str(project_copy.root), "build"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -218,7 +234,7 @@ def test_build_killed_between_the_renames_is_restored_by_the_next_build(
     assert proc.returncode == -9, proc.stderr
     assert not out.exists()  # killed in the window the issue describes
     assert tree_digest(store.saved_path(out)) == before
-    _break_quote(project_copy)
+    _break_source_hash(project_copy)
     progress: list[str] = []
     with pytest.raises(BuildError, match="previous build left untouched"):
         build(project_copy, out, progress=progress.append)
@@ -260,7 +276,7 @@ def test_a_failing_build_never_deletes_the_saved_copy(built: Path, project_copy:
     legacy = out.parent / ".build.old-abc123"
     legacy.mkdir()
     out.rename(legacy / "build")
-    _break_quote(project_copy)
+    _break_source_hash(project_copy)
     with pytest.raises(BuildError, match="previous build left untouched"):
         build(project_copy, out, progress=lambda _m: None)
     assert tree_digest(out) == before
