@@ -107,6 +107,9 @@ def _norm_char(ch: str) -> str:
 def normalise(text: str, *, fold: bool = True) -> tuple[str, list[int]]:
     """Matching copy of *text* and, for each of its characters, the source offset.
 
+    One offset per output character, so a character that normalises or casefolds into several
+    (``㏠`` → ``1日``, ``ß`` → ``ss``) maps each of them back to itself.
+
     Whitespace is dropped; ``O``/``o`` touching a digit becomes ``0`` (OCR confusion).
     """
     chars: list[str] = []
@@ -120,8 +123,9 @@ def normalise(text: str, *, fold: bool = True) -> tuple[str, list[int]]:
         ):
             ch = "0"
         for c in _norm_char(ch):
-            chars.append(c.casefold() if fold else c)
-            pos.append(i)
+            for d in c.casefold() if fold else c:  # casefolding may expand (ß → ss)
+                chars.append(d)
+                pos.append(i)
     return "".join(chars), pos
 
 
