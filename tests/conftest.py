@@ -62,6 +62,21 @@ def project_copy(tmp_path: Path) -> Project:
     return copy_project(tmp_path / "proj")
 
 
+MINI = ROOT / "tests" / "fixtures" / "mini.trig"
+
+
+def mini_store(path: Path) -> Path:
+    """The shared query fixture (``tests/fixtures/mini.trig``) as an on-disk pyoxigraph store
+    at *path*, closed again so a server can open it read-only."""
+    import pyoxigraph as ox
+
+    st = ox.Store(str(path))
+    st.bulk_load(path=str(MINI), format=ox.RdfFormat.TRIG)
+    st.flush()
+    del st
+    return path
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One full build of the bundled project, shared by every test that only reads it.

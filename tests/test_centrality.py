@@ -16,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from benchmarks.centrality import nx_eigenvector_by_component
 from regimekg import analysis, asof, store
 from regimekg.analysis import betweenness, eigenvector_by_component
 
@@ -27,22 +28,6 @@ def close(ours: dict[str, float], ref: dict[str, float]) -> None:
     assert list(ours) == list(ref)
     for v, x in ref.items():
         assert ours[v] == pytest.approx(x, rel=REL, abs=ABS), v
-
-
-def nx_eigenvector_by_component(g: nx.Graph) -> dict[str, float]:
-    """The documented semantics, computed with networkx: each component's own principal
-    eigenvector (unit norm) times the component's share of the nodes; isolates get 0."""
-    ref = dict.fromkeys(g, 0.0)
-    for comp in nx.connected_components(g):
-        if len(comp) < 2:
-            continue
-        sub = nx.Graph()
-        sub.add_nodes_from(v for v in g if v in comp)
-        sub.add_edges_from(g.subgraph(comp).edges)
-        u = nx.eigenvector_centrality(sub, max_iter=10_000, tol=1e-12)
-        for v, x in u.items():
-            ref[v] = x * len(comp) / len(g)
-    return ref
 
 
 def _random_graphs(count: int) -> Iterator[nx.Graph]:

@@ -16,13 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 
 from regimekg.paths import Project
 from regimekg.serve import Endpoint, running
 
-from .conftest import ROOT
+from .conftest import ROOT, mini_store
 from .test_viewer import CHROMIUM, DRIVER
 
 pytestmark = [
@@ -33,7 +32,6 @@ pytestmark = [
     ),
 ]
 
-MINI = ROOT / "tests" / "fixtures" / "mini.trig"
 #: A question the mini fixture answers with rows (G7's members).
 QUESTION = "members-of-forum"
 SCREENSHOTS = os.environ.get("REGIMEKG_SCREENSHOTS") == "1"
@@ -105,12 +103,7 @@ def store(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReque
     """The mini fixture as a store (or the full build, when screenshots are refreshed)."""
     if SCREENSHOTS:
         return request.getfixturevalue("built") / "store"
-    path = tmp_path_factory.mktemp("page") / "store"
-    st = ox.Store(str(path))
-    st.bulk_load(path=str(MINI), format=ox.RdfFormat.TRIG)
-    st.flush()
-    del st
-    return path
+    return mini_store(tmp_path_factory.mktemp("page") / "store")
 
 
 @pytest.fixture(scope="module")

@@ -32,11 +32,10 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from regimekg.errors import UserError
 from regimekg.serve import Endpoint, running, store_path
 
-from .conftest import ROOT
+from .conftest import ROOT, mini_store
 
 pytestmark = pytest.mark.slow
 
-MINI = ROOT / "tests" / "fixtures" / "mini.trig"
 G = "https://w3id.org/regimekg/graph/"
 PREFIXES = """PREFIX rkg: <https://w3id.org/regimekg/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -69,12 +68,7 @@ SELECTS = [
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("serve") / "store"
-    store = ox.Store(str(path))
-    store.bulk_load(path=str(MINI), format=ox.RdfFormat.TRIG)
-    store.flush()
-    del store
-    return path
+    return mini_store(tmp_path_factory.mktemp("serve") / "store")
 
 
 @pytest.fixture(scope="module")

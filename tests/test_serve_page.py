@@ -8,28 +8,21 @@ import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from regimekg.errors import UserError
 from regimekg.serve import Endpoint, check_cors_origin, running
 
-from .conftest import ROOT
+from .conftest import ROOT, mini_store
 
 pytestmark = pytest.mark.slow
 
-MINI = ROOT / "tests" / "fixtures" / "mini.trig"
 ALLOWED = "http://localhost:8080"
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("page-http") / "store"
-    st = ox.Store(str(path))
-    st.bulk_load(path=str(MINI), format=ox.RdfFormat.TRIG)
-    st.flush()
-    del st
-    return path
+    return mini_store(tmp_path_factory.mktemp("page-http") / "store")
 
 
 @pytest.fixture(scope="module")
