@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import UserError
@@ -125,26 +126,27 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 0
 
 
+def _regenerated(report: Any, check: bool, hint: str) -> int:
+    """Print a generator's summary; with ``--check``, exit 1 with *hint* if anything is stale."""
+    print(report.summary())
+    if check and report.changed:
+        print(hint, file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_states(args: argparse.Namespace) -> int:
     from .states import generate
 
     report = generate(project(args.root), check=args.check)
-    print(report.summary())
-    if args.check and report.changed:
-        print("Run `regimekg states` to regenerate these files.", file=sys.stderr)
-        return 1
-    return 0
+    return _regenerated(report, args.check, "Run `regimekg states` to regenerate these files.")
 
 
 def cmd_mappings(args: argparse.Namespace) -> int:
     from .mappings import generate
 
     report = generate(project(args.root), check=args.check)
-    print(report.summary())
-    if args.check and report.changed:
-        print("Run `regimekg mappings` to regenerate data/mappings/.", file=sys.stderr)
-        return 1
-    return 0
+    return _regenerated(report, args.check, "Run `regimekg mappings` to regenerate data/mappings/.")
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
