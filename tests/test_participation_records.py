@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import pytest
 
-from regimekg import curated
+from regimekg import curated, dates
 from regimekg.curated import Curated
 from regimekg.paths import Project
 from tests.conftest import ROOT
@@ -21,6 +21,14 @@ from tests.conftest import ROOT
 COUNT_KEYS = ("signatory-count", "sponsor-count", "member-count", "participant-count")
 # Roles that make an actor a participant of an instrument or body (observers are not counted).
 ROLES = {"member", "founding-member", "signatory", "endorser", "sponsor", "adherent", "party"}
+# Instruments and bodies whose participation dates were curated from pages (not datasets).
+DATED_FROM_PAGES = {
+    "political-declaration-military-ai",
+    "reaim-call-to-action",
+    "reaim-blueprint-for-action",
+    "gpai",
+    "coe-framework-convention-on-ai",
+}
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +73,38 @@ def test_every_bletchley_signatory_is_recorded(cur: Curated) -> None:
     signed = participants(cur)["bletchley-declaration"]
     assert len(signed) == 29
     assert {"european-union", "chile", "turkiye", "singapore", "china", "kenya"} <= signed
+
+
+def test_no_one_takes_part_in_an_instrument_before_it_exists(cur: Curated) -> None:
+    # Endorsing, signing or sponsoring an instrument cannot begin before the instrument is
+    # adopted or launched. Bodies are left out on purpose: their sourced anachronisms (EU
+    # members dated from the European Communities) are data and reported by a QC query.
+    # A start is compared by its last possible day, the instrument by its first, so
+    # '2023' against an instrument of 2023-02 passes and '2023-01' fails.
+    starts = {
+        str(r.data["id"]): str(r.data["start"])
+        for r in cur.records["entities"]
+        if r.data.get("type") in curated.INSTRUMENT_CLASSES and "start" in r.data
+    }
+    early = [
+        (str(d["organisation"]), str(d["member"]), str(d["start"]))
+        for d in (rec.data for rec in cur.records["memberships"])
+        if "start" in d
+        and str(d["organisation"]) in starts
+        and dates.bounds(str(d["start"]))[1] < dates.bounds(starts[str(d["organisation"])])[0]
+    ]
+    assert not early, f"participations that start before their instrument exists: {early}"
+
+
+def test_every_participation_date_is_backed_by_a_quote_naming_its_year(cur: Curated) -> None:
+    # A start date is only as good as the page behind it: for the instruments whose dates
+    # were curated from pages, some evidence quote of the record must name the start's
+    # year, so that a date typed from memory (or from a page not quoted) fails here.
+    undated = [
+        (str(d["organisation"]), str(d["member"]), str(d["start"]))
+        for d in (rec.data for rec in cur.records["memberships"])
+        if str(d.get("organisation")) in DATED_FROM_PAGES
+        and "start" in d
+        and not any(str(d["start"])[:4] in str(e.get("quote", "")) for e in d["evidence"])
+    ]
+    assert not undated, f"start dates no evidence quote supports: {undated}"
