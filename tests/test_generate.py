@@ -141,3 +141,20 @@ def test_export_reads_the_given_build(built: Path, tmp_path: Path) -> None:
     args = ["export", "--format", "nq", "--build", str(built), "-o", str(out)]
     rc = cli.main(["--root", str(ROOT), *args])
     assert rc == 0 and out.stat().st_size > 0
+
+
+def test_a_new_record_makes_the_data_page_stale_until_regenerated(full_copy: Project) -> None:
+    """docs/data.md's figures follow the curated files: one more G20 member changes them."""
+    page = full_copy.root / "docs" / "data.md"
+    assert "| `g20` | 21 | member 21 | 21 |" in page.read_text("utf-8")
+    (full_copy.curated_dir / "memberships" / "zz-added.yaml").write_text(
+        "- organisation: g20\n  member: kenya\n  role: member\n  evidence:\n"
+        "  - source: jsdm-2024-03\n    quote: G20\n",
+        "utf-8",
+    )
+    check = generate(full_copy, check=True)
+    assert "docs/data.md" in check.changed, check.summary()
+    generate(full_copy)
+    text = page.read_text("utf-8")
+    assert "| `g20` | 22 | member 22 | 21 |" in text
+    assert not generate(full_copy, check=True).changed

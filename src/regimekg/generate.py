@@ -6,7 +6,8 @@ never typed: the ontology header's ``owl:versionIRI`` / ``owl:versionInfo`` in t
 hand-edited ``ontology/regimekg.ttl`` and the Protégé catalog. Then the files derived from the
 sources are regenerated, in dependency order: the RDF/XML ``regimekg.owl`` (from the stamped
 Turtle), ``vocab/metric.ttl`` (from :mod:`regimekg.analysis`), the ontology reference in
-``docs/reference/`` (which shows the version), the query catalogue ``docs/queries.md`` and
+``docs/reference/`` (which shows the version), the query catalogue ``docs/queries.md``, the
+figures of ``docs/data.md`` section 1 (from the curated files, :mod:`regimekg.datadoc`) and
 the curated files' JSON Schemas ``data/curated/schema/*.schema.json`` (from
 :mod:`regimekg.records` and the vocabularies).
 
@@ -131,7 +132,7 @@ def _rel(project: Project, path: Path) -> str:
 
 def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], bool]]]:
     """Each artefact, in the order they depend on each other (the stamp first)."""
-    from . import asof, curated_schema, ontology, records, reference
+    from . import asof, curated_schema, datadoc, ontology, records, reference
     from .query import docs as query_docs
 
     ttl = project.ontology_ttl
@@ -149,6 +150,13 @@ def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], b
     def queries() -> str:
         return query_docs.generate(project.root)
 
+    data_page = project.root / datadoc.PAGE
+
+    def data_figures() -> str:  # the page's prose as written, its figure blocks regenerated
+        return datadoc.page_text(
+            project, data_page.read_text(encoding="utf-8"), _rel(project, data_page)
+        )
+
     def reference_step(check: bool) -> bool:
         if not reference.stale(project):
             return False
@@ -162,6 +170,7 @@ def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], b
         _file_step(project, project.ontology_owl, owl),
         (_rel(project, reference.default_out(project)) + "/", reference_step),
         _file_step(project, project.root / query_docs.DOC, queries),
+        *([_file_step(project, data_page, data_figures)] if data_page.is_file() else []),
         *(
             _file_step(
                 project,

@@ -1,0 +1,112 @@
+"""The figures of docs/data.md section 1 (:mod:`regimekg.datadoc`): counted from the curated
+files, they must say what ``regimekg stats`` says from a build wherever both count the same
+thing, and a missing block is one clear error."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from regimekg import curated, datadoc, mdblocks
+from regimekg import query as q
+from regimekg import stats as st
+from regimekg.curated import Curated
+from regimekg.errors import UserError
+from regimekg.paths import Project
+
+from .conftest import ROOT
+
+RKG = "https://w3id.org/regimekg/ontology#"
+
+
+@pytest.fixture(scope="module")
+def cur() -> Curated:
+    return curated.load(Project(ROOT))
+
+
+def _slug(term: object) -> str:
+    return str(term).rsplit("/", 1)[-1]
+
+
+def _rows(kg: q.KG, text: str) -> list[dict]:
+    return kg.sparql(text, untrusted=False).rows
+
+
+@pytest.mark.slow
+def test_figures_agree_with_stats_on_the_build(built: Path, cur: Curated) -> None:
+    kg = q.open(ROOT, store=built)
+    (row,) = _rows(kg, st.CURATED_ENTITIES)
+    _en, _zh, both = datadoc.label_counts(cur)
+    assert (int(row["entities"]), int(row["withBothLabels"])) == (len(cur.entities), both)
+
+    per_class = {
+        str(r["class"]): int(r["individuals"]) for r in _rows(kg, st.INDIVIDUALS_PER_CLASS)
+    }
+    # The loaders add persons (the articles' authors) and classifications (the journal's
+    # table): there the build holds at least what the files hold; elsewhere exactly that.
+    added_by_loaders = {"Person", "Classification"}
+    for name, n in datadoc.tally(cur, "entities", "type").items():
+        built_n = per_class[RKG + name]
+        assert built_n >= n if name in added_by_loaders else built_n == n, name
+    for cls, kind in (
+        ("Membership", "memberships"),
+        ("RegimeLink", "links"),
+        ("DatedEvent", "events"),
+        ("Classification", "classifications"),
+        ("Claim", "claims"),
+    ):
+        n, built_n = len(cur.records[kind]), per_class[RKG + cls]
+        assert built_n >= n if cls in added_by_loaders else built_n == n, cls
+
+    en, zh, _both = datadoc.label_counts(cur)
+    kinds = ("institution", "instrument", "state")  # the loaders add persons only
+    cover = [r for r in _rows(kg, st.LABEL_COVERAGE) if str(r["kind"]) in kinds]
+    persons = [r for r in cur.entities.values() if r.data["type"] == "Person"]
+    assert sum(int(r["withEn"]) for r in cover) == en - sum(
+        1 for r in persons if (r.data.get("label") or {}).get("en")
+    )
+    assert sum(int(r["withZh"]) for r in cover) == zh - sum(
+        1 for r in persons if (r.data.get("label") or {}).get("zh")
+    )
+
+    roles = {_slug(r["role"]): int(r["memberships"]) for r in _rows(kg, st.MEMBERSHIPS_BY_ROLE)}
+    assert roles == dict(datadoc.tally(cur, "memberships", "role"))
+    bodies = {
+        _slug(r["body"]): (int(r["memberships"]), int(r["withStart"]))
+        for r in _rows(kg, st.MEMBERSHIPS_BY_BODY)
+    }
+    assert bodies == {
+        slug: (b.records, b.with_start) for slug, b in datadoc.memberships_by_body(cur).items()
+    }
+    links = {_slug(r["type"]): int(r["links"]) for r in _rows(kg, st.LINKS_BY_TYPE)}
+    assert links == dict(datadoc.tally(cur, "links", "type"))
+    conflicts = {(_slug(r["subject"]), str(r["about"])) for r in _rows(kg, st.CONFLICTS)}
+    assert conflicts == set(datadoc.conflicts(cur))
+
+
+def test_participation_table_keeps_the_initiatives_since_2023(cur: Curated) -> None:
+    rows = set(datadoc.participation_rows(cur, datadoc.memberships_by_body(cur)))
+    assert {"bletchley-declaration", "hiroshima-ai-process-friends-group"} <= rows
+    assert {"political-declaration-military-ai", "group-of-friends-ai-capacity-building"} <= rows
+    assert not rows & {"united-nations", "oecd-ai-principles", "declaration-of-cooperation-on-ai"}
+
+
+def test_each_body_is_in_exactly_one_of_the_two_tables() -> None:
+    blocks = datadoc.blocks(Project(ROOT))
+    listed = Counter(
+        line.split("`")[1]
+        for name in ("memberships", "participation")
+        for line in blocks[name].splitlines()
+        if line.startswith("| `")
+    )
+    assert listed and set(listed.values()) == {1}
+
+
+def test_a_page_without_a_block_names_the_page_and_the_markers(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"docs/data\.md has no `<!-- data-entities:begin"):
+        datadoc.page_text(Project(ROOT), "# no blocks\n", "docs/data.md")
+    text = f"a\n{datadoc.begin('x')}\nold\n{datadoc.end('x')}\nb\n"
+    new = mdblocks.replaced(text, datadoc.begin("x"), datadoc.end("x"), "NEW\n", "p.md")
+    assert new == "a\nNEW\nb\n"
