@@ -38,7 +38,7 @@ lint: $(BIN)/regimekg
 	$(BIN)/regimekg generate --check
 
 ## Stamp the version and regenerate what is generated from sources: RDF/XML, the catalog,
-## vocab/metric.ttl, the ontology reference, the query catalogue.
+## vocab/metric.ttl, the ontology reference, the query catalogue, the figures of docs/data.md.
 docs: $(BIN)/regimekg
 	$(BIN)/regimekg generate
 
