@@ -110,3 +110,23 @@ def test_a_page_without_a_block_names_the_page_and_the_markers(tmp_path: Path) -
     text = f"a\n{datadoc.begin('x')}\nold\n{datadoc.end('x')}\nb\n"
     new = mdblocks.replaced(text, datadoc.begin("x"), datadoc.end("x"), "NEW\n", "p.md")
     assert new == "a\nNEW\nb\n"
+
+
+def test_a_new_instrument_since_2023_gets_a_participation_row(project_copy: Project) -> None:
+    """The participation table's rows come from the data: an instrument that began in 2025
+    and has an endorser appears there, and not in the memberships table."""
+    (project_copy.curated_dir / "entities" / "zz-added.yaml").write_text(
+        "- id: zz-test-declaration\n  type: Declaration\n  label:\n    en: Test Declaration\n"
+        "    zh: 测试宣言\n  start: '2025-03'\n  evidence:\n  - source: jsdm-2024-03\n"
+        "    quote: 宣言\n",
+        "utf-8",
+    )
+    (project_copy.curated_dir / "memberships" / "zz-added.yaml").write_text(
+        "- organisation: zz-test-declaration\n  member: kenya\n  role: endorser\n"
+        "  start: '2025-03-02'\n  evidence:\n  - source: jsdm-2024-03\n    quote: 宣言\n",
+        "utf-8",
+    )
+    blocks = datadoc.blocks(project_copy)
+    row = "| `zz-test-declaration` | 1 | endorser 1 | states 1 | 1 (1, 0, 0) | `zz-added.yaml` |"
+    assert row in blocks["participation"]
+    assert "zz-test-declaration" not in blocks["memberships"]
