@@ -312,32 +312,47 @@ def _scanner() -> re.Pattern[str]:
 
 _SCANNER = _scanner()
 
-#: rdflib's clauses in which a bare variable needs another replacement than the term itself.
-_CLAUSES = (parser.SelectClause, parser.GroupClause, parser.OrderClause)
+#: rdflib's clauses in which a bare variable needs another replacement than the term itself,
+#: by their first keyword (rdflib's keywords are ASCII-case-insensitive). Each is wrapped to
+#: report where it matched; the wrapper reads tabs as they are (pyparsing would expand them).
+_CLAUSES = {
+    word: (clause, pp.Located(clause).parse_with_tabs())
+    for word, clause in (
+        ("SELECT", parser.SelectClause),
+        ("GROUP", parser.GroupClause),
+        ("ORDER", parser.OrderClause),
+    )
+}
 
 #: Replacement of a parameter, by where its variable stands (see :func:`_edits`).
 _TERM, _AS, _DROP, _PAREN = "term", "as", "drop", "paren"
 
 Edit = tuple[int, int, str, str]  # start, end, variable name, how
+Token = tuple[str, int, int]  # kind, start, end
 
 
-def _clause_spans(text: str, starts: set[int]) -> list[tuple[int, int, pp.ParserElement]]:
-    """Where rdflib's SELECT / GROUP BY / ORDER BY clause rules match, starting at a token."""
-    flat = text.replace("\t", " ")  # pyparsing expands tabs, which would shift positions
+def _clause_spans(text: str, tokens: list[Token]) -> list[tuple[int, int, pp.ParserElement]]:
+    """Where rdflib's SELECT / GROUP BY / ORDER BY clause rules match, each tried at the tokens
+    that start with its keyword (not inside a string, IRI, comment or name)."""
     spans = []
     with PARSE_LOCK:
-        for clause in _CLAUSES:
-            for _, start, end in clause.scan_string(flat):
-                if start in starts:
-                    spans.append((start, end, clause))
-    return sorted(spans, key=lambda s: s[0])
+        for kind, start, _ in tokens:
+            for word, (clause, located) in _CLAUSES.items():
+                if kind != "other" or text[start : start + len(word)].upper() != word:
+                    continue
+                try:
+                    found = located.parse_string(text[start:])
+                except pp.ParseBaseException:
+                    continue
+                spans.append((start, start + found[2], clause))
+    return spans
 
 
-def _bare_in_clauses(text: str, tokens: list[tuple[str, int, int]]) -> dict[int, str]:
+def _bare_in_clauses(text: str, tokens: list[Token]) -> dict[int, str]:
     """Start of each variable standing bare (outside parentheses) in a clause of
     :data:`_CLAUSES`, with its replacement: ``(term AS ?p)`` in the first SELECT (the query's
     own), nothing in a later one (a sub-query), ``(term)`` in GROUP BY / ORDER BY."""
-    spans = _clause_spans(text, {s for kind, s, _ in tokens if kind == "other"})
+    spans = _clause_spans(text, tokens)
     first_select = next((s for s, _, c in spans if c is parser.SelectClause), None)
     how: dict[int, str] = {}
     for s, e, clause in spans:
@@ -481,7 +496,8 @@ def _plan(text: str, shape: tuple[tuple[str, tuple[str, str]], ...]) -> tuple[Ed
         f"Writing the values of {names} into the query text for the SPARQL endpoint would "
         "change the query (its parse differs from the query with those values bound), so it is "
         "not sent: keep the parameters to the rules of docs/queries.md (projected, not in "
-        "VALUES, BOUND or AS), or query the embedded store instead."
+        "VALUES, BOUND or AS) and put spaces around < and > comparisons, or query the "
+        "embedded store instead."
     )
 
 
