@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import Any
 
 import pyparsing as pp
+from cachetools import LRUCache
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import parser
@@ -72,7 +73,13 @@ _LANG_OK = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
 # The parse tree
 
 
-@lru_cache(maxsize=1024)
+#: Characters of query text whose parse trees are kept. A tree takes about 0.15-0.35 MB per
+#: 1000 characters, so this bounds the cache to some 100 MB whatever texts the server is sent,
+#: and holds every named query (about 70 000 characters) with room to spare.
+PARSE_CACHE_CHARS = 300_000
+_TREES: LRUCache[str, tuple[int, Any]] = LRUCache(PARSE_CACHE_CHARS, getsizeof=lambda e: e[0])
+
+
 def parse(text: str) -> Any:
     """rdflib's parse tree of *text* as a query (prologue, query node), cached by text.
 
@@ -81,7 +88,12 @@ def parse(text: str) -> Any:
     read it, never change it (``translateQuery`` changes the tree it is given).
     """
     with PARSE_LOCK:
-        return parser.parseQuery(text)
+        entry = _TREES.get(text)
+        if entry is None:
+            entry = (len(text) + 1, parser.parseQuery(text))
+            if entry[0] <= PARSE_CACHE_CHARS:
+                _TREES[text] = entry
+        return entry[1]
 
 
 def syntax_error(e: BaseException) -> UserError:
@@ -474,7 +486,8 @@ def _term_node(token: str) -> Any:
 def _verify(text: str, substituted: str, placeholders: dict[str, str]) -> bool:
     """Whether *substituted* parses to the tree of *text* with the placeholders in place."""
     try:
-        after = parse(substituted)
+        with PARSE_LOCK:  # not kept: each text is checked once
+            after = parser.parseQuery(substituted)
     except (pp.ParseBaseException, ValueError, RecursionError):
         return False
     before = parse(text)
