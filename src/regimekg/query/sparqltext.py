@@ -70,7 +70,8 @@ _LANG_OK = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
 
 
 # --------------------------------------------------------------------------------------------
-# The parse tree
+# The parse tree (nodes are read with ``dict.get``: ``CompValue.get`` answers a missing key with
+# the key itself)
 
 
 #: Characters of query text whose parse trees are kept. A tree takes about 0.15-0.35 MB per
@@ -111,7 +112,6 @@ def tree(text: str) -> Any:
 
 
 def _children(node: Any) -> list[Any]:
-    # CompValue.get(key) answers the key itself when it is missing: read nodes with dict.get.
     if isinstance(node, CompValue):
         return list(node.values())
     if isinstance(node, list | tuple | pp.ParseResults):
