@@ -357,7 +357,12 @@ class EndpointBackend:
             f"PREFIX {p}: <{ns}>\n" for p, ns in SPARQL_PREFIXES.items() if p not in declared
         )
         full = prologue + sparqltext.substitute(text, bindings)
-        form = sparqltext.query_form(text)
+        return self._answer(full, sparqltext.query_form(text), limit, dataset)
+
+    def _answer(
+        self, full: str, form: str, limit: int | None, dataset: DatasetIris | None = None
+    ) -> Raw:
+        """The endpoint's answer to the complete query text *full* of the given *form*."""
         if form in ("CONSTRUCT", "DESCRIBE"):
             data = self._request(full, "turtle", dataset)
             g = Graph()
@@ -408,7 +413,7 @@ class EndpointBackend:
                 f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {props} }} "
                 "?s ?p ?o }"
             )
-            raw = self.run(text, {}, None)
+            raw = self._answer(text, "SELECT", None)  # complete already: no parse needed
             for s, p, o in raw.rows:
                 ok = isinstance(s, URIRef) and isinstance(o, Literal) and isinstance(p, URIRef)
                 if ok and (p, o) not in out.setdefault(s, []):  # type: ignore[arg-type]
