@@ -424,7 +424,7 @@ class _Canon:
         self.terms = terms or {}
         self.bnodes: dict[BNode, int] = {}
 
-    def __call__(self, node: Any, top: bool = False) -> Any:
+    def __call__(self, node: Any) -> Any:
         node = _bare(node)
         if isinstance(node, CompValue):
             if node.name == "GroupAs" and "var" not in node:
@@ -451,19 +451,14 @@ class _Canon:
         return tuple(out)
 
 
-_PLACEHOLDER_IRI = "urn:regimekg:parameter:"
-
-
-def _placeholder(name: str, shape: tuple[str, ...]) -> str:
-    """A term of the given shape standing for any value of parameter *name*."""
+def _placeholder(name: str, shape: tuple[str, str]) -> str:
+    """A term of the given shape standing for any value of parameter *name* (worded so that
+    it is unlikely to equal a constant of the query)."""
     kind, extra = shape
     if kind == "iri":
-        return f"<{_PLACEHOLDER_IRI}{name}>"
-    if kind == "lang":
-        return f'"{name}"@{extra}'
-    if kind == "typed":
-        return f'"{name}"^^<{extra}>'
-    return f'"{name}"'
+        return f"<urn:regimekg:parameter:{name}>"
+    value = f'"regimekg parameter {name}"'
+    return {"lang": f"{value}@{extra}", "typed": f"{value}^^<{extra}>"}.get(kind, value)
 
 
 def _shape(term: URIRef | Literal) -> tuple[str, str]:
