@@ -7,8 +7,9 @@ and other engines run updates. The guard **fails closed**: a query runs only onc
 
 1. **An independent SPARQL 1.1 parser reads the whole query** (rdflib's grammar; the engine
    that runs it is Oxigraph), through the one cached parse the query layer reads as well
-   (:func:`regimekg.query.sparqltext.parse`). No parse, no run: text rdflib cannot read — a syntax error, SPARQL
-   1.2 syntax, nesting too deep for its recursive descent — is refused, never waved through.
+   (:func:`regimekg.query.sparqltext.parse`). No parse, no run: text rdflib cannot read — a
+   syntax error, SPARQL 1.2 syntax, nesting too deep for its recursive descent — is refused,
+   never waved through.
    The parse tree is inspected: no ``SERVICE`` pattern, ``FROM`` / ``FROM NAMED`` only for
    regimekg graphs ``https://w3id.org/regimekg/graph/{slug}`` (prefixed names and ``BASE``
    resolved), and text that parses as an update is refused. The dataset the guard saw is handed
