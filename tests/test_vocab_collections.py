@@ -10,6 +10,7 @@ and on small in-memory data.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -44,6 +45,21 @@ membership-role:test-acceder
 
 collection:instrument-roles skos:member membership-role:test-acceder .
 """
+
+
+def test_no_module_keeps_the_retired_lists() -> None:
+    """The lists this module's readers replaced are assigned nowhere in the package again."""
+    retired = {"FRAGMENTATION_LABELS", "INSTRUMENT_ROLES"}
+    for path in sorted((ROOT / "src" / "regimekg").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {
+            t.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(t, ast.Name)
+        }
+        assert not names & retired, f"{path.name} keeps {sorted(names & retired)}"
 
 
 def _vocab_copy(root: Path) -> Project:
