@@ -104,6 +104,49 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _shared(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A directory every xdist worker of the run sees (the worker's own one without xdist)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return tmp_path_factory.mktemp(name)
+    shared = tmp_path_factory.getbasetemp().parent / name
+    shared.mkdir(exist_ok=True)
+    return shared
+
+
+@pytest.fixture(scope="session")
+def small_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of the small project (``tests/smallproject.py``), shared like :func:`built`.
+
+    For tests of build mechanics (swap, locks, killed and failing builds, incremental ==
+    full, byte-for-byte reproducibility): the same code paths as a full build, on a few
+    hundred curated records and one short source. Its project is ``small_built.parent /
+    "proj"``, which tests only read; :func:`small_copy` gives one a test may change.
+    """
+    from filelock import FileLock
+
+    from regimekg import store
+    from regimekg.build import build
+    from tests.smallproject import make_small_project
+
+    shared = _shared(tmp_path_factory, "small-build")
+    out = shared / "build"
+    with FileLock(str(shared / "fixture.lock")):
+        if not store.is_build(out):
+            shutil.rmtree(shared / "proj", ignore_errors=True)
+            build(make_small_project(shared / "proj"), out, progress=lambda _m: None)
+    return out
+
+
+def small_copy(small_built: Path, dest: Path, *, with_build: bool = False) -> Project:
+    """A copy of the small project at *dest* that a test may break; with its current build
+    in ``build/`` when *with_build* (the same inputs made it, as after ``regimekg build``)."""
+    for name in ("data", "ontology", "queries"):
+        shutil.copytree(small_built.parent / "proj" / name, dest / name)
+    if with_build:
+        shutil.copytree(small_built, dest / "build")
+    return Project(dest)
+
+
 @contextlib.contextmanager
 def listening() -> Iterator[tuple[str, list[bytes]]]:
     """A loopback socket that records any connection (what it received, then closes it).

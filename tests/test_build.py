@@ -17,6 +17,8 @@ from regimekg.errors import BuildError, UserError
 from regimekg.namespaces import GRAPH, METRICS_GRAPH, RKG, TIME_GRAPH
 from regimekg.paths import Project
 from regimekg.sources import Source, load_manifest
+from tests.conftest import small_copy
+from tests.smallproject import read_records
 
 
 def tree_digest(path: Path) -> str:
@@ -44,16 +46,21 @@ def test_build_writes_store_dump_and_one_graph_per_source(built: Path, repo: Pro
     assert (built / "candidates.tsv").is_file()
 
 
-def test_dump_is_sorted_so_rebuilds_diff_cleanly(built: Path) -> None:
-    lines = (built / "regimekg.nq").read_text("utf-8").splitlines()
+def test_dump_is_sorted_so_rebuilds_diff_cleanly(small_built: Path) -> None:
+    """The writer sorts whatever it writes: the small project's dump shows it as well."""
+    lines = (small_built / "regimekg.nq").read_text("utf-8").splitlines()
     assert lines == sorted(lines)
 
 
 METRICS = str(METRICS_GRAPH)
 
 
-def test_store_and_dump_hold_the_same_quads(built: Path) -> None:
-    """The writer fills both from one in-memory store: same quads, same blank node labels."""
+def test_store_and_dump_hold_the_same_quads(small_built: Path) -> None:
+    """The writer fills both from one in-memory store: same quads, same blank node labels.
+
+    The small project's build goes through the same writer, blank nodes and metrics included.
+    """
+    built = small_built
     st = store.open_store(built)
     dumped = st.dump(format=ox.RdfFormat.N_QUADS)
     del st
@@ -63,11 +70,14 @@ def test_store_and_dump_hold_the_same_quads(built: Path) -> None:
     )
 
 
-def test_metrics_graph_is_what_the_analysis_computes_from_the_build(
-    built: Path, repo: Project
-) -> None:
+def test_metrics_graph_is_what_the_analysis_computes_from_the_build(small_built: Path) -> None:
     """graph/metrics of the build equals :func:`analysis.metrics_ntriples` on the built store,
-    for the slices build-info.json lists: the child process that writes it loses nothing."""
+    for the slices build-info.json lists: the child process that writes it loses nothing.
+
+    The small project's build has every slice year and every metric too (a smaller network),
+    and the hand-over between the two processes is the same whatever its size.
+    """
+    built = small_built
     info = json.loads((built / "build-info.json").read_text("utf-8"))
     slices = [None if s == "whole graph" else s for s in info["metrics_as_of"]]
     # the years come from the data (graph/time), not from the day the build ran
@@ -116,12 +126,25 @@ def _break_quote(proj: Project) -> Path:
     return path
 
 
-def _break_membership(proj: Project) -> Path:
+def _instrument(proj: Project) -> str:
+    """The slug of the first instrument among the project's curated entities."""
+    from regimekg.curated import INSTRUMENT_CLASSES
+
+    for path in sorted((proj.curated_dir / "entities").glob("*.yaml")):
+        for rec in read_records(path):
+            if rec["type"] in INSTRUMENT_CLASSES:
+                return str(rec["id"])
+    raise AssertionError("the project has no instrument to make a member of the G7")
+
+
+def _break_membership(proj: Project) -> tuple[Path, str]:
     """A member that is an instrument: the curated checks pass it, SHACL does not."""
     path = proj.curated_dir / "memberships" / "g7.yaml"
     text = path.read_text("utf-8")
-    path.write_text(text.replace("  member: canada\n", "  member: eu-ai-act\n", 1), "utf-8")
-    return path
+    slug = _instrument(proj)
+    assert "  member: canada\n" in text, "the G7's first member changed; update this test"
+    path.write_text(text.replace("  member: canada\n", f"  member: {slug}\n", 1), "utf-8")
+    return path, slug
 
 
 def _break_source_hash(proj: Project) -> Source:
@@ -135,10 +158,16 @@ def _break_source_hash(proj: Project) -> Source:
 
 @pytest.mark.parametrize("breakage", ["quote", "ontology-syntax", "source-hash", "shacl"])
 def test_failing_build_leaves_previous_build_untouched(
-    built: Path, project_copy: Project, breakage: str
+    small_built: Path, tmp_path: Path, breakage: str
 ) -> None:
+    """Each failure leaves the last good build as it was, byte for byte, and says so.
+
+    On the small project (``tests/smallproject.py``) with its build: the stages that fail
+    (source hashes, Turtle parsing, quote verification, SHACL) and the swap that must not
+    happen are the build's own, whatever the size of the data.
+    """
+    project_copy = small_copy(small_built, tmp_path / "proj", with_build=True)
     out = project_copy.root / "build"
-    shutil.copytree(built, out)
     before = tree_digest(out)
     if breakage == "quote":
         broken = _break_quote(project_copy)
@@ -148,8 +177,8 @@ def test_failing_build_leaves_previous_build_untouched(
             f.write('\nrkg:Broken a owl:Class ; rdfs:label "unterminated .\n')
         expected = "regimekg.ttl line"
     elif breakage == "shacl":
-        broken = _break_membership(project_copy)
-        where = f"{broken.relative_to(project_copy.root)} line 2 (membership g7/eu-ai-act/member)"
+        broken, slug = _break_membership(project_copy)
+        where = f"{broken.relative_to(project_copy.root)} line 2 (membership g7/{slug}/member)"
         expected = f"SHACL validation failed ({where}"
     else:
         src = _break_source_hash(project_copy)
@@ -213,16 +242,19 @@ def _half_swapped(built: Path, out: Path) -> str:
 
 
 def test_build_killed_between_the_renames_is_restored_by_the_next_build(
-    built: Path, project_copy: Project
+    small_built: Path, tmp_path: Path
 ) -> None:
     """The real thing: a build process killed (SIGKILL) between the two renames of its swap
     leaves no build/, only the saved copy; the next build — here one that fails at its first
-    check, after the restore — restores the last good build first and leaves it as it was."""
+    check, after the restore — restores the last good build first and leaves it as it was.
+    (The small project's build: the swap and the restore move directories, whatever is in them.)
+    """
     import subprocess
     import sys
 
+    built = small_built
+    project_copy = small_copy(built, tmp_path / "proj", with_build=True)
     out = project_copy.root / "build"
-    shutil.copytree(built, out)
     before = tree_digest(out)
     killed = [sys.executable, "-c", KILLED_BETWEEN_RENAMES, str(built)]
     proc = subprocess.run(
@@ -243,10 +275,10 @@ def test_build_killed_between_the_renames_is_restored_by_the_next_build(
     assert _dot_build(out.parent) == [".build.lock", ".build.swap.lock"]
 
 
-def test_a_reader_restores_a_half_swapped_build(built: Path, tmp_path: Path) -> None:
+def test_a_reader_restores_a_half_swapped_build(small_built: Path, tmp_path: Path) -> None:
     """A query after the kill finds the last good build, not "no build found"."""
     out = tmp_path / "build"
-    before = _half_swapped(built, out)
+    before = _half_swapped(small_built, out)
     st = store.open_store(out)
     assert len(st) == store.read_info(out)["quads"]
     del st
@@ -254,8 +286,11 @@ def test_a_reader_restores_a_half_swapped_build(built: Path, tmp_path: Path) -> 
     assert not store.saved_path(out).exists()
 
 
-def test_kill_after_the_second_rename_keeps_the_new_build(built: Path, tmp_path: Path) -> None:
+def test_kill_after_the_second_rename_keeps_the_new_build(
+    small_built: Path, tmp_path: Path
+) -> None:
     """Killed before the retired build was removed: the new build stays, the old one goes."""
+    built = small_built
     out = tmp_path / "build"
     shutil.copytree(built, out)
     shutil.copytree(built, store.saved_path(out))
@@ -266,12 +301,12 @@ def test_kill_after_the_second_rename_keeps_the_new_build(built: Path, tmp_path:
     assert not store.saved_path(out).exists()
 
 
-def test_a_failing_build_never_deletes_the_saved_copy(built: Path, project_copy: Project) -> None:
+def test_a_failing_build_never_deletes_the_saved_copy(small_built: Path, tmp_path: Path) -> None:
     """The attack of the issue, in the layout earlier versions left (``.build.old-*/build``):
     no build/, the last good build in the saved copy, then a failing build. It used to delete
     the saved copy while saying "previous build left untouched"; now it restores it."""
+    project_copy = small_copy(small_built, tmp_path / "proj", with_build=True)
     out = project_copy.root / "build"
-    shutil.copytree(built, out)
     before = tree_digest(out)
     legacy = out.parent / ".build.old-abc123"
     legacy.mkdir()
@@ -284,11 +319,11 @@ def test_a_failing_build_never_deletes_the_saved_copy(built: Path, project_copy:
 
 
 def test_a_failed_second_rename_puts_the_last_good_build_back(
-    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rename that fails in-process (not a kill) is undone on the spot."""
     out = tmp_path / "build"
-    shutil.copytree(built, out)
+    shutil.copytree(small_built, out)
     before = tree_digest(out)
     staging = store.staging_dir(out)
     (staging / "regimekg.nq").write_text("new\n", "utf-8")
@@ -307,8 +342,10 @@ def test_a_failed_second_rename_puts_the_last_good_build_back(
     assert not store.saved_path(out).exists()
 
 
-def test_only_a_build_info_of_the_right_shape_marks_a_build(built: Path, tmp_path: Path) -> None:
-    assert store.is_build(built)
+def test_only_a_build_info_of_the_right_shape_marks_a_build(
+    small_built: Path, tmp_path: Path
+) -> None:
+    assert store.is_build(small_built)
     fake = tmp_path / "fake"
     fake.mkdir()
     assert not store.is_build(fake)
@@ -316,3 +353,37 @@ def test_only_a_build_info_of_the_right_shape_marks_a_build(built: Path, tmp_pat
     assert not store.is_build(fake)
     (fake / "build-info.json").write_text("[1, 2]\n", "utf-8")
     assert not store.is_build(fake)
+
+
+def _records(proj: Project) -> dict[tuple[str, tuple[str, ...]], dict]:
+    """Every curated record of *proj*, by kind and identifying values."""
+    from regimekg.records import KINDS
+
+    out = {}
+    for kind, k in KINDS.items():
+        for path in sorted((proj.curated_dir / kind).glob("*.yaml")):
+            for rec in read_records(path):
+                out[(kind, tuple(str(rec.get(f, "")) for f in k.key))] = rec
+    return out
+
+
+def test_the_small_project_is_a_subset_of_the_bundled_one(small_built: Path, repo: Project) -> None:
+    """``tests/smallproject.py`` cuts its records from the current data, so it follows what
+    curators add: it builds (the fixture), has records of every kind, and each of them is a
+    bundled record, at most without the evidence items that quote a source it leaves out."""
+    from regimekg.records import KINDS
+    from tests.smallproject import ALWAYS, SOURCES
+
+    small = Project(small_built.parent / "proj")
+    assert [s.id for s in load_manifest(small)] == list(SOURCES)
+    mine, theirs = _records(small), _records(repo)
+    assert {kind for kind, _ in mine} == set(KINDS)
+    assert {("entities", (slug,)) for slug in ALWAYS} <= set(mine)
+    for key, rec in mine.items():
+        full = theirs[key]
+        assert {k: v for k, v in rec.items() if k != "evidence"} == {
+            k: v for k, v in full.items() if k != "evidence"
+        }, key
+        assert rec["evidence"] and all(ev in full["evidence"] for ev in rec["evidence"]), key
+    info = store.read_info(small_built)
+    assert set(info["graphs"]) == {"ontology", "vocab", "curated", "time", "metrics", *SOURCES}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from rdflib.compare import isomorphic
 from regimekg import cli, store
 from regimekg.build import build
 from regimekg.paths import Project
-from tests.conftest import copy_project
+from tests.conftest import small_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "tests" / "fixtures" / "docs" / "seoul-briefing.md"
@@ -45,12 +44,16 @@ def _same_store_content(a: Path, b: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built_copy(tmp_path_factory: pytest.TempPathFactory, built: Path) -> Project:
-    """A project copy with a current build: the shared build, copied (the same inputs made it,
-    so ingest takes the incremental path as after the user's own ``regimekg build``)."""
-    proj = copy_project(tmp_path_factory.mktemp("incremental") / "proj")
-    shutil.copytree(built, proj.build_dir())
-    return proj
+def built_copy(tmp_path_factory: pytest.TempPathFactory, small_built: Path) -> Project:
+    """A copy of the small project (``tests/smallproject.py``) with its current build: the
+    shared build, copied (the same inputs made it, so ingest takes the incremental path as
+    after the user's own ``regimekg build``).
+
+    The comparison below needs both sides built from one project, and the small one has
+    what the incremental path touches (the ontology and shapes, curated names for mentions,
+    a source graph, graph/time, graph/metrics) at a fraction of a full build's cost.
+    """
+    return small_copy(small_built, tmp_path_factory.mktemp("incremental") / "proj", with_build=True)
 
 
 def test_incremental_ingest_equals_a_full_build(

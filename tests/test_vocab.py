@@ -23,7 +23,7 @@ from regimekg.namespaces import RKG, concept, scheme
 from regimekg.ontology import CONCEPTS_OF, load_ontology, load_shapes
 from regimekg.paths import Project
 
-from .conftest import copy_project
+from .conftest import small_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "regimekg"
@@ -144,25 +144,36 @@ def test_shapes_list_the_concepts_of_the_vocabulary(voc: vocab.Vocabulary) -> No
             assert written.value(shape, SH["in"]) is None, f"{shape} spells out {scheme_name}"
 
 
-def _plant(proj: Project) -> None:
+def _plant(proj: Project) -> tuple[Path, str]:
+    """The planted concept, and a link of that type beside the project's first builds-on
+    link (same ends, same evidence): the file changed and the link's source."""
     path = proj.vocab_dir / "regime-link-type.ttl"
     path.write_text(path.read_text(encoding="utf-8") + PLANTED, encoding="utf-8")
-    links = proj.curated_dir / "links" / "journal.yaml"
-    records = yaml.safe_load(links.read_text(encoding="utf-8"))
-    base = next(r for r in records if r["source"] == "raid" and r["type"] == "builds-on")
-    records.append({**base, "type": "inspired-by"})
-    links.write_text(canonical_text(records, "links"), encoding="utf-8")
+    for links in sorted((proj.curated_dir / "links").glob("*.yaml")):
+        records = yaml.safe_load(links.read_text(encoding="utf-8"))
+        base = next((r for r in records if r["type"] == "builds-on"), None)
+        if base is not None:
+            records.append({**base, "type": "inspired-by"})
+            links.write_text(canonical_text(records, "links"), encoding="utf-8")
+            return links, base["source"]
+    raise AssertionError("the project has no builds-on link to copy")
 
 
-def test_a_link_type_added_to_the_vocabulary_needs_no_code(tmp_path: Path) -> None:
-    """Plant a concept in a copy's vocabulary: curated data, SHACL and exports take it."""
+def test_a_link_type_added_to_the_vocabulary_needs_no_code(
+    small_built: Path, tmp_path: Path
+) -> None:
+    """Plant a concept in a copy's vocabulary: curated data, SHACL and exports take it.
+
+    The copy is of the small project (``tests/smallproject.py``): its vocabularies, shapes
+    and export code are the bundled ones, which is all the concept has to flow through.
+    """
     from regimekg.build import build
     from regimekg.export import export
 
-    proj = copy_project(tmp_path / "proj")
-    links = proj.curated_dir / "links" / "journal.yaml"
-    original = links.read_text(encoding="utf-8")
-    _plant(proj)
+    proj = small_copy(small_built, tmp_path / "proj")
+    originals = {p: p.read_text("utf-8") for p in (proj.curated_dir / "links").glob("*.yaml")}
+    links, source = _plant(proj)
+    original = originals[links]
     # without the concept the same record is refused, naming the vocabulary file to edit
     vocab_file = proj.vocab_dir / "regime-link-type.ttl"
     planted = vocab_file.read_text(encoding="utf-8")
@@ -183,7 +194,7 @@ def test_a_link_type_added_to_the_vocabulary_needs_no_code(tmp_path: Path) -> No
     build(proj, proj.build_dir(), progress=lambda _m: None)
     dot = export(proj, "dot", tmp_path / "g.dot")
     text = dot.read_text(encoding="utf-8")
-    edge = next(line for line in text.splitlines() if "raid" in line and "inspired by" in line)
+    edge = next(ln for ln in text.splitlines() if f'/{source}" ->' in ln and "inspired by" in ln)
     assert 'color="#123abc"' in edge
     html = export(proj, "html", tmp_path / "g.html").read_text(encoding="utf-8")
     assert '"inspired-by":"#123abc"' in html.replace(" ", "")

@@ -69,90 +69,111 @@ def _norm(s: str) -> str:
 
 def check_record(rec: Record, entities: dict[str, Record], root: Path) -> None:
     """Check one assertion or quantity record; raise a one-sentence error naming it."""
-    d = rec.data
     concepts = _concepts(root)
-
-    def entity(value: Any, what: str) -> None:
-        if str(value) not in entities:
-            raise rec.fail(
-                f"{what} {value!r} is not a curated entity; create it in data/curated/entities/ "
-                "or fix the slug.",
-                root,
-            )
-
-    entity(d["subject"], "subject")
+    _check_entity(rec, entities, root, rec.data["subject"], "subject")
     if rec.kind == "assertions":
-        kind = str(d["kind"])
-        if f"assertion-kind/{kind}" not in concepts or kind == "figure":
-            allowed = sorted(
-                c.split("/", 1)[1] for c in concepts if c.startswith("assertion-kind/")
-            )
-            allowed = [k for k in allowed if k != "figure"]
-            raise rec.fail(
-                f"kind {kind!r} is not one of {', '.join(allowed)} (figures are quantities, "
-                "recorded in data/curated/quantities/).",
-                root,
-            )
-        obj = str(d["object"])
-        if "/" in obj:
-            if obj not in concepts:
-                raise rec.fail(
-                    f"object {obj!r} is not a concept of the vocabularies; add it to a scheme "
-                    "under ontology/vocab/ or fix the scheme/slug.",
-                    root,
-                )
-        else:
-            entity(obj, "object")
-        if d.get("to") is not None:
-            if kind != "proposal":
-                raise rec.fail("`to` (whom a proposal addresses) is only for kind proposal.", root)
-            entity(d["to"], "to")
-        value = d.get("value")
-        if value is not None:
-            quotes = [_norm(str(e.get("quote", ""))) for e in d["evidence"] if isinstance(e, dict)]
-            if not isinstance(value, str) or not any(_norm(value) in q for q in quotes):
-                raise rec.fail(
-                    f"value {value!r} must be words of the source: copy it from one of the "
-                    "record's quotes.",
-                    root,
-                )
-        if not any(isinstance(e, dict) and e.get("source") for e in d["evidence"]):
-            raise rec.fail(
-                "an attributed assertion needs evidence from a bundled source (`source:`), "
-                "the document whose authors make it.",
-                root,
-            )
+        _check_assertion(rec, entities, root, concepts)
     else:
-        if not is_slug(str(d["measure"])):
-            raise rec.fail(f"measure {d['measure']!r} must be a short hyphenated key.", root)
+        _check_quantity(rec, root, concepts)
+
+
+def _check_entity(
+    rec: Record, entities: dict[str, Record], root: Path, value: Any, what: str
+) -> None:
+    """*value* (the record's *what*) must be the slug of a curated entity."""
+    if str(value) not in entities:
+        raise rec.fail(
+            f"{what} {value!r} is not a curated entity; create it in data/curated/entities/ "
+            "or fix the slug.",
+            root,
+        )
+
+
+def _has_bundled_evidence(rec: Record) -> bool:
+    """Whether some evidence item quotes a bundled source: only a document's own words make
+    an attributed assertion or a quantity checkable against the text."""
+    return any(isinstance(e, dict) and e.get("source") for e in rec.data["evidence"])
+
+
+def _check_assertion(
+    rec: Record, entities: dict[str, Record], root: Path, concepts: frozenset[str]
+) -> None:
+    """An attributed assertion: a kind of the assertion-kind scheme (figures are
+    quantities), an object that is an entity or a concept, `to` only on proposals, a value
+    in the words of a quote, and bundled evidence."""
+    d = rec.data
+    kind = str(d["kind"])
+    if f"assertion-kind/{kind}" not in concepts or kind == "figure":
+        allowed = sorted(c.split("/", 1)[1] for c in concepts if c.startswith("assertion-kind/"))
+        allowed = [k for k in allowed if k != "figure"]
+        raise rec.fail(
+            f"kind {kind!r} is not one of {', '.join(allowed)} (figures are quantities, "
+            "recorded in data/curated/quantities/).",
+            root,
+        )
+    obj = str(d["object"])
+    if "/" not in obj:
+        _check_entity(rec, entities, root, obj, "object")
+    elif obj not in concepts:
+        raise rec.fail(
+            f"object {obj!r} is not a concept of the vocabularies; add it to a scheme "
+            "under ontology/vocab/ or fix the scheme/slug.",
+            root,
+        )
+    if d.get("to") is not None:
+        if kind != "proposal":
+            raise rec.fail("`to` (whom a proposal addresses) is only for kind proposal.", root)
+        _check_entity(rec, entities, root, d["to"], "to")
+    value = d.get("value")
+    if value is not None:
+        quotes = [_norm(str(e.get("quote", ""))) for e in d["evidence"] if isinstance(e, dict)]
+        if not isinstance(value, str) or not any(_norm(value) in q for q in quotes):
+            raise rec.fail(
+                f"value {value!r} must be words of the source: copy it from one of the "
+                "record's quotes.",
+                root,
+            )
+    if not _has_bundled_evidence(rec):
+        raise rec.fail(
+            "an attributed assertion needs evidence from a bundled source (`source:`), "
+            "the document whose authors make it.",
+            root,
+        )
+
+
+def _check_quantity(rec: Record, root: Path, concepts: frozenset[str]) -> None:
+    """A quantity: a slug for the measure, a plain decimal written as a string (a YAML float
+    would already have lost digits), an ISO 4217 currency or a unit concept, a known
+    qualifier, a valid date and bundled evidence."""
+    d = rec.data
+    if not is_slug(str(d["measure"])):
+        raise rec.fail(f"measure {d['measure']!r} must be a short hyphenated key.", root)
+    try:
+        number = Decimal(str(d["value"]))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or isinstance(d["value"], float):
+        raise rec.fail(
+            f"value {d['value']!r} must be a plain decimal number written as a quoted "
+            "string, such as '35000000' or '7'.",
+            root,
+        )
+    unit = str(d["unit"])
+    if not _is_currency(unit) and f"unit/{unit}" not in concepts:
+        raise rec.fail(
+            f"unit {unit!r} is neither an ISO 4217 currency code (EUR, USD, CNY) nor a "
+            "concept of ontology/vocab/unit.ttl.",
+            root,
+        )
+    if d.get("qualifier", "exact") not in QUALIFIERS:
+        raise rec.fail(f"qualifier {d['qualifier']!r} is not one of {', '.join(QUALIFIERS)}.", root)
+    if d.get("date") is not None:
         try:
-            number = Decimal(str(d["value"]))
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite() or isinstance(d["value"], float):
-            raise rec.fail(
-                f"value {d['value']!r} must be a plain decimal number written as a quoted "
-                "string, such as '35000000' or '7'.",
-                root,
-            )
-        unit = str(d["unit"])
-        if not _is_currency(unit) and f"unit/{unit}" not in concepts:
-            raise rec.fail(
-                f"unit {unit!r} is neither an ISO 4217 currency code (EUR, USD, CNY) nor a "
-                "concept of ontology/vocab/unit.ttl.",
-                root,
-            )
-        if d.get("qualifier", "exact") not in QUALIFIERS:
-            raise rec.fail(
-                f"qualifier {d['qualifier']!r} is not one of {', '.join(QUALIFIERS)}.", root
-            )
-        if d.get("date") is not None:
-            try:
-                dates.to_literal(d["date"])
-            except dates.DateError as e:
-                raise rec.fail(f"date: {e}.", root) from None
-        if not any(isinstance(e, dict) and e.get("source") for e in d["evidence"]):
-            raise rec.fail("a quantity needs evidence from a bundled source (`source:`).", root)
+            dates.to_literal(d["date"])
+        except dates.DateError as e:
+            raise rec.fail(f"date: {e}.", root) from None
+    if not _has_bundled_evidence(rec):
+        raise rec.fail("a quantity needs evidence from a bundled source (`source:`).", root)
 
 
 def _is_currency(code: str) -> bool:

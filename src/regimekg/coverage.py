@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analysis, mdblocks
+from . import analysis, mdblocks, vocab
 from .namespaces import RKG, slug_of
 
 #: The report whose figure is reproduced, and the claim keys that hold its numbers.
@@ -31,8 +31,6 @@ CLAIM_NONE = "states-in-no-sampled-initiative"
 CLAIM_ALL_NAMED = "states-in-all-sampled-initiatives-named"
 #: Claim keys that give a published number of participants.
 COUNT_KEYS = ("member-count", "signatory-count", "participant-count", "sponsor-count")
-#: Roles by which a state takes part in an instrument (a seat in a body is member/founding).
-INSTRUMENT_ROLES = frozenset({"adherent", "signatory", "party", "endorser", "sponsor"})
 
 BEGIN = mdblocks.begin_marker("coverage", "regimekg coverage")
 END = mdblocks.end_marker("coverage")
@@ -111,7 +109,10 @@ def gaps(data: analysis.RegimeData, select: analysis.Select) -> list[Gap]:
     pop = by_slug.get(analysis.COVERAGE_POPULATION)
     un = {m.member for m in data.memberships if m.organisation == pop and m.counts and not m.end}
     claims = _claims(select)
-    orgs = {m.organisation for m in data.memberships if m.role in INSTRUMENT_ROLES}
+    # which roles mean taking part in an instrument is the vocabulary's instrument-roles
+    # collection (ontology/vocab/membership-role.ttl), not a list here
+    instrument_roles = vocab.current().instrument_roles
+    orgs = {m.organisation for m in data.memberships if m.role in instrument_roles}
     orgs |= {by_slug[s] for s in analysis.COVERAGE_INITIATIVES if s in by_slug}
     out = []
     for org in sorted(orgs, key=slug_of):

@@ -749,113 +749,156 @@ def to_graph(cur: Curated, ctx: GraphContext) -> Graph:
     g = Graph()
     ents = cur.entities
     iris = {slug: entity_iri(slug, rec.data["type"]) for slug, rec in ents.items()}
-
+    # each record's node first, then its evidence (quotes verified, problems collected)
     for rec in cur.records["entities"]:
-        d = rec.data
-        e = iris[d["id"]]
-        _names(g, e, d)
-        for lang, src in sorted((d.get("label_source") or {}).items()):
-            node = iri("label-provenance", d["id"], lang)
-            g.add((node, RDF.type, RKG.LabelProvenance))
-            g.add((node, RKG.labelOf, e))
-            g.add((node, RKG.labelLanguage, Literal(lang)))
-            release = _dataset_release(d, str(src))
-            g.add((node, RKG.labelSource, release or _label_source(str(src), ctx.texts)))
-        for lang, reason in sorted((d.get("label_missing") or {}).items()):
-            node = iri("label-provenance", d["id"], lang)
-            g.add((node, RDF.type, RKG.LabelProvenance))
-            g.add((node, RKG.labelOf, e))
-            g.add((node, RKG.labelLanguage, Literal(lang)))
-            g.add((node, RKG.labelMissingReason, Literal(str(reason), lang="en")))
-        for key, value in sorted((d.get("codes") or {}).items()):
-            prop = CODES[key][0]
-            g.add((e, prop, Literal(str(value))))
-        if d.get("start") is not None:
-            g.add((e, RKG.startDate, dates.to_literal(d["start"])))
-        if d.get("end") is not None:
-            g.add((e, RKG.endDate, dates.to_literal(d["end"])))
-        for issuer in d.get("issued_by") or ():
-            g.add((e, RKG.issuedBy, iris[str(issuer)]))
-        if d.get("note"):
-            g.add((e, SKOS.editorialNote, Literal(str(d["note"]))))
-        _evidence(g, e, rec, ctx, root)
-
+        _entity_triples(g, rec.data, iris, ctx)
+        _evidence(g, iris[rec.data["id"]], rec, ctx, root)
     for rec in cur.records["memberships"]:
-        d = rec.data
-        org, member, role = iris[d["organisation"]], iris[d["member"]], d["role"]
-        m = iri("membership", d["organisation"], d["member"], role)
-        role_concept = concept("membership-role", role)
-        g.add((m, RDF.type, RKG.Membership))
-        g.add((m, RKG.participationIn, org))
-        g.add((m, RKG.participant, member))
-        g.add((m, RKG.participationRole, role_concept))
-        if ents[d["organisation"]].data["type"] in INSTITUTION_CLASSES:
-            # Only membership of an organisation is an org:Membership: ORG's org:organization
-            # has range org:Organization, so an instrument there would become one (and an agent).
-            g.add((m, RDF.type, RKG.OrganisationMembership))
-            g.add((m, ORG.organization, org))
-            g.add((m, ORG.member, member))
-            g.add((m, ORG.role, role_concept))
-        for key, prop in (("start", RKG.startDate), ("end", RKG.endDate)):
-            if d.get(key) is not None:
-                g.add((m, prop, dates.to_literal(d[key])))
-        if role in voc.member_roles:
-            g.add((member, RKG.isMemberOf, org))
-            g.add((org, RKG.hasMember, member))
-        _evidence(g, m, rec, ctx, root)
-
+        _evidence(g, _membership_triples(g, rec.data, iris, ents, voc), rec, ctx, root)
     for rec in cur.records["links"]:
-        d = rec.data
-        s, t = iris[d["source"]], iris[d["target"]]
-        link = iri("link", d["source"], d["type"], d["target"])
-        g.add((link, RDF.type, RKG.RegimeLink))
-        g.add((link, RKG.linkSource, s))
-        g.add((link, RKG.linkTarget, t))
-        g.add((link, RKG.linkType, concept("regime-link-type", d["type"])))
-        _shortcut(g, s, voc.link_types[d["type"]].shortcut, t)
-        if d["type"] == "part-of" and all(
-            ents[d[end]].data["type"] in INSTITUTION_CLASSES for end in ("source", "target")
-        ):
-            g.add((s, RKG.isSubOrganisationOf, t))  # the ORG alignment, for organisations only
-        _evidence(g, link, rec, ctx, root)
-
+        _evidence(g, _link_triples(g, rec.data, iris, ents, voc), rec, ctx, root)
     for rec in cur.records["events"]:
-        d = rec.data
-        subj = iris[d["subject"]]
-        date = dates.to_literal(d["date"])
-        ev = iri("event", d["subject"], d["type"], str(date))
-        g.add((ev, RDF.type, RKG.DatedEvent))
-        g.add((ev, RKG.eventOf, subj))
-        g.add((ev, RKG.eventType, concept("event-type", d["type"])))
-        g.add((ev, RKG.date, date))
-        _shortcut(g, subj, voc.event_types[d["type"]].shortcut, date)
-        _evidence(g, ev, rec, ctx, root)
-
+        _evidence(g, _event_triples(g, rec.data, iris, voc), rec, ctx, root)
     for rec in cur.records["classifications"]:
-        d = rec.data
-        subj = iris[d["subject"]]
-        c = concept(d["scheme"], d["concept"])
-        node = iri("classification", d["subject"], d["scheme"], d["concept"])
-        g.add((node, RDF.type, RKG.Classification))
-        g.add((node, RKG.classifiedEntity, subj))
-        g.add((node, RKG.classifiedAs, c))
-        _shortcut(g, subj, voc.scheme(d["scheme"]).shortcut, c)
-        _evidence(g, node, rec, ctx, root)
-
+        _evidence(g, _classification_triples(g, rec.data, iris, voc), rec, ctx, root)
     for rec in cur.records["claims"]:
-        d = rec.data
-        subj = iris[d["subject"]]
-        value = str(d["value"])
-        node = iri("claim", d["subject"], str(d["about"]), short_hash(value, length=8))
-        g.add((node, RDF.type, RKG.Claim))
-        g.add((node, RKG.claimSubject, subj))
-        g.add((node, RKG.claimAbout, Literal(str(d["about"]))))
-        g.add((node, RKG.claimValue, Literal(value)))
-        _evidence(g, node, rec, ctx, root)
-
+        _evidence(g, _claim_triples(g, rec.data, iris), rec, ctx, root)
     assertions.add_to_graph(g, cur, iris, ctx, _evidence)
     ctx.problems.raise_if_any("the curated evidence")
     return g
+
+
+def _entity_triples(
+    g: Graph, d: dict[str, Any], iris: dict[str, URIRef], ctx: GraphContext
+) -> None:
+    """An entity's names, label provenance, codes, dates, issuers and editorial note."""
+    e = iris[d["id"]]
+    _names(g, e, d)
+    _label_provenance(g, e, d, ctx)
+    for key, value in sorted((d.get("codes") or {}).items()):
+        prop = CODES[key][0]
+        g.add((e, prop, Literal(str(value))))
+    if d.get("start") is not None:
+        g.add((e, RKG.startDate, dates.to_literal(d["start"])))
+    if d.get("end") is not None:
+        g.add((e, RKG.endDate, dates.to_literal(d["end"])))
+    for issuer in d.get("issued_by") or ():
+        g.add((e, RKG.issuedBy, iris[str(issuer)]))
+    if d.get("note"):
+        g.add((e, SKOS.editorialNote, Literal(str(d["note"]))))
+
+
+def _label_provenance(g: Graph, e: URIRef, d: dict[str, Any], ctx: GraphContext) -> None:
+    """Where each label came from (a source or a dataset release), or why a language has
+    none: a label no source supplied is recorded as missing, never invented."""
+    for lang, src in sorted((d.get("label_source") or {}).items()):
+        node = iri("label-provenance", d["id"], lang)
+        g.add((node, RDF.type, RKG.LabelProvenance))
+        g.add((node, RKG.labelOf, e))
+        g.add((node, RKG.labelLanguage, Literal(lang)))
+        release = _dataset_release(d, str(src))
+        g.add((node, RKG.labelSource, release or _label_source(str(src), ctx.texts)))
+    for lang, reason in sorted((d.get("label_missing") or {}).items()):
+        node = iri("label-provenance", d["id"], lang)
+        g.add((node, RDF.type, RKG.LabelProvenance))
+        g.add((node, RKG.labelOf, e))
+        g.add((node, RKG.labelLanguage, Literal(lang)))
+        g.add((node, RKG.labelMissingReason, Literal(str(reason), lang="en")))
+
+
+def _membership_triples(
+    g: Graph,
+    d: dict[str, Any],
+    iris: dict[str, URIRef],
+    ents: dict[str, Record],
+    voc: vocab.Vocabulary,
+) -> URIRef:
+    """A participation node, its ORG form when the body is an organisation, and the
+    binary shortcut when the role makes a member; returns the node."""
+    org, member, role = iris[d["organisation"]], iris[d["member"]], d["role"]
+    m = iri("membership", d["organisation"], d["member"], role)
+    role_concept = concept("membership-role", role)
+    g.add((m, RDF.type, RKG.Membership))
+    g.add((m, RKG.participationIn, org))
+    g.add((m, RKG.participant, member))
+    g.add((m, RKG.participationRole, role_concept))
+    if ents[d["organisation"]].data["type"] in INSTITUTION_CLASSES:
+        # Only membership of an organisation is an org:Membership: ORG's org:organization
+        # has range org:Organization, so an instrument there would become one (and an agent).
+        g.add((m, RDF.type, RKG.OrganisationMembership))
+        g.add((m, ORG.organization, org))
+        g.add((m, ORG.member, member))
+        g.add((m, ORG.role, role_concept))
+    for key, prop in (("start", RKG.startDate), ("end", RKG.endDate)):
+        if d.get(key) is not None:
+            g.add((m, prop, dates.to_literal(d[key])))
+    if role in voc.member_roles:
+        g.add((member, RKG.isMemberOf, org))
+        g.add((org, RKG.hasMember, member))
+    return m
+
+
+def _link_triples(
+    g: Graph,
+    d: dict[str, Any],
+    iris: dict[str, URIRef],
+    ents: dict[str, Record],
+    voc: vocab.Vocabulary,
+) -> URIRef:
+    """A regime-link node and the shortcut its type names; returns the node."""
+    s, t = iris[d["source"]], iris[d["target"]]
+    link = iri("link", d["source"], d["type"], d["target"])
+    g.add((link, RDF.type, RKG.RegimeLink))
+    g.add((link, RKG.linkSource, s))
+    g.add((link, RKG.linkTarget, t))
+    g.add((link, RKG.linkType, concept("regime-link-type", d["type"])))
+    _shortcut(g, s, voc.link_types[d["type"]].shortcut, t)
+    if d["type"] == "part-of" and all(
+        ents[d[end]].data["type"] in INSTITUTION_CLASSES for end in ("source", "target")
+    ):
+        g.add((s, RKG.isSubOrganisationOf, t))  # the ORG alignment, for organisations only
+    return link
+
+
+def _event_triples(
+    g: Graph, d: dict[str, Any], iris: dict[str, URIRef], voc: vocab.Vocabulary
+) -> URIRef:
+    """A dated event node and the date shortcut its type names; returns the node."""
+    subj = iris[d["subject"]]
+    date = dates.to_literal(d["date"])
+    ev = iri("event", d["subject"], d["type"], str(date))
+    g.add((ev, RDF.type, RKG.DatedEvent))
+    g.add((ev, RKG.eventOf, subj))
+    g.add((ev, RKG.eventType, concept("event-type", d["type"])))
+    g.add((ev, RKG.date, date))
+    _shortcut(g, subj, voc.event_types[d["type"]].shortcut, date)
+    return ev
+
+
+def _classification_triples(
+    g: Graph, d: dict[str, Any], iris: dict[str, URIRef], voc: vocab.Vocabulary
+) -> URIRef:
+    """A classification node and the scheme's shortcut; returns the node."""
+    subj = iris[d["subject"]]
+    c = concept(d["scheme"], d["concept"])
+    node = iri("classification", d["subject"], d["scheme"], d["concept"])
+    g.add((node, RDF.type, RKG.Classification))
+    g.add((node, RKG.classifiedEntity, subj))
+    g.add((node, RKG.classifiedAs, c))
+    _shortcut(g, subj, voc.scheme(d["scheme"]).shortcut, c)
+    return node
+
+
+def _claim_triples(g: Graph, d: dict[str, Any], iris: dict[str, URIRef]) -> URIRef:
+    """A claim node (one source's value, kept beside disagreeing ones); returns the node."""
+    subj = iris[d["subject"]]
+    value = str(d["value"])
+    node = iri("claim", d["subject"], str(d["about"]), short_hash(value, length=8))
+    g.add((node, RDF.type, RKG.Claim))
+    g.add((node, RKG.claimSubject, subj))
+    g.add((node, RKG.claimAbout, Literal(str(d["about"]))))
+    g.add((node, RKG.claimValue, Literal(value)))
+    return node
 
 
 # --------------------------------------------------------------------------- canonical form

@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import curated, mappings, mdblocks, states, vocab
-from .coverage import INSTRUMENT_ROLES
 from .curated import Curated, Record
 from .paths import Project
 
@@ -261,10 +260,11 @@ def participation_block(cur: Curated, project: Project) -> list[str]:
     rows = sorted(
         (bodies[s] for s in participation_rows(cur, bodies)), key=lambda b: (-b.records, b.slug)
     )
+    roles = vocab.load(project).instrument_roles
     lines = [
         f"{sum(b.records for b in rows)} participation records in {len(rows)} bodies and "
         f"instruments that began in {PARTICIPATION_SINCE} or later "
-        f"(roles of taking part in an instrument: {', '.join(sorted(INSTRUMENT_ROLES))}):",
+        f"(roles of taking part in an instrument: {', '.join(sorted(roles))}):",
         "",
         "| Body or instrument (slug) | Records | Roles | Participants "
         "| With a start date (to the day, month, year) | Files (`memberships/`) |",

@@ -6,8 +6,10 @@ and other engines run updates. The guard **fails closed**: a query runs only onc
 *proven* harmless, and anything that cannot be parsed or inspected is refused with one sentence.
 
 1. **An independent SPARQL 1.1 parser reads the whole query** (rdflib's grammar; the engine
-   that runs it is Oxigraph). No parse, no run: text rdflib cannot read — a syntax error, SPARQL
-   1.2 syntax, nesting too deep for its recursive descent — is refused, never waved through.
+   that runs it is Oxigraph), through the one cached parse the query layer reads as well
+   (:func:`regimekg.query.sparqltext.parse`). No parse, no run: text rdflib cannot read — a
+   syntax error, SPARQL 1.2 syntax, nesting too deep for its recursive descent — is refused,
+   never waved through.
    The parse tree is inspected: no ``SERVICE`` pattern, ``FROM`` / ``FROM NAMED`` only for
    regimekg graphs ``https://w3id.org/regimekg/graph/{slug}`` (prefixed names and ``BASE``
    resolved), and text that parses as an update is refused. The dataset the guard saw is handed
@@ -36,7 +38,6 @@ the same query is refused on every engine, including a third-party endpoint.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -45,6 +46,7 @@ import pyoxigraph as ox
 
 from .errors import UserError
 from .namespaces import GRAPH, PREFIXES, SLUG_RE, SPARQL_PREFIXES
+from .query import sparqltext
 
 #: Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one request may return through ``serve``.
 RESULT_CAP = 10_000
@@ -62,12 +64,6 @@ UPDATE_WORDS = frozenset(
     | {"WITH", "USING", "DATA"}
 )
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-_FORM_OF_NODE = {
-    "SelectQuery": "SELECT",
-    "ConstructQuery": "CONSTRUCT",
-    "DescribeQuery": "DESCRIBE",
-    "AskQuery": "ASK",
-}
 
 #: ASCII letters only: one pass, no nested quantifiers, linear in the text.
 _WORD = re.compile(r"[A-Za-z]+")
@@ -147,11 +143,6 @@ def _update_refusal(word: str | None, text: str, pos: int) -> QueryRefused:
 # --------------------------------------------------------------------------------------------
 # 1. The independent parser (rdflib)
 
-#: rdflib's SPARQL grammar is not safe to use from several threads at once: pyparsing works out
-#: each parse action's arity on its first calls, and concurrent first calls leave it wrong for
-#: the rest of the process. Parses are short and their verdicts cached.
-_PARSE_LOCK = threading.Lock()
-
 
 def _first_update_word(text: str) -> tuple[str | None, int]:
     """The first update keyword not on a comment's side of a ``#`` (for the message only)."""
@@ -162,21 +153,22 @@ def _first_update_word(text: str) -> tuple[str | None, int]:
 
 
 def _parse(text: str) -> Any:
-    """rdflib's parse of *text* as a query; refuse whatever it cannot read as one."""
+    """rdflib's parse of *text* as a query (the query layer's own, :func:`sparqltext.parse`);
+    refuse whatever it cannot read as one."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql import parser
 
-    with _PARSE_LOCK:
-        try:
-            return parser.parseQuery(text)
-        except RecursionError:
-            raise QueryRefused(
-                "The query nests too deeply, or has too many patterns in one group, for "
-                "regimekg's SPARQL parser to inspect it: split it into smaller groups "
-                "({ … } { … }) or sub-queries."
-            ) from None
-        except (ParseBaseException, ValueError) as e:
-            query_error = e
+    try:
+        return sparqltext.parse(text)
+    except RecursionError:
+        raise QueryRefused(
+            "The query nests too deeply, or has too many patterns in one group, for "
+            "regimekg's SPARQL parser to inspect it: split it into smaller groups "
+            "({ … } { … }) or sub-queries."
+        ) from None
+    except (ParseBaseException, ValueError) as e:
+        query_error = e
+    with sparqltext.PARSE_LOCK:
         try:
             parser.parseUpdate(text)
         except (ParseBaseException, ValueError, RecursionError):
@@ -200,24 +192,6 @@ def _parse(text: str) -> Any:
     )
 
 
-def _walk(node: Any, visit: Any) -> None:
-    """Depth-first walk over rdflib's parse results (``CompValue`` / ``ParseResults`` / lists)."""
-    stack = [node]
-    seen: set[int] = set()
-    while stack:
-        cur = stack.pop()
-        if id(cur) in seen:
-            continue
-        seen.add(id(cur))
-        name = getattr(cur, "name", None)
-        if isinstance(name, str):
-            visit(cur)
-        if isinstance(cur, dict):
-            stack.extend(cur.values())
-        elif isinstance(cur, list | tuple) or type(cur).__name__ == "ParseResults":
-            stack.extend(list(cur))
-
-
 def _parsed_iri(term: Any, prologue: Any) -> str:
     """The absolute IRI of a dataset-clause term from rdflib's parse (IRI or prefixed name).
 
@@ -225,7 +199,9 @@ def _parsed_iri(term: Any, prologue: Any) -> str:
     those implicitly), or left as written — which is not a regimekg graph IRI, so it is refused.
     """
     if getattr(term, "name", None) == "pname":
-        prefix, local = str(term.get("prefix") or ""), str(term.get("localname") or "")
+        # CompValue.get answers the key itself for a missing key (the empty prefix ``:``)
+        prefix = str(dict.get(term, "prefix") or "")
+        local = str(dict.get(term, "localname") or "")
         try:
             return str(prologue.resolvePName(prefix, local))
         except Exception:
@@ -248,21 +224,19 @@ def _inspect_tree(parsed: Any, text: str) -> QueryInfo:
     default: list[str] = []
     named: list[str] = []
 
-    def visit(node: Any) -> None:
-        if node.name == "ServiceGraphPattern":
+    for node in sparqltext.nodes(parsed):
+        name = getattr(node, "name", None) if isinstance(node, dict) else None
+        if name == "ServiceGraphPattern":
             pos = next((p for w, p in _words(text) if w == "SERVICE"), None)
             raise _service_refusal(_line_of(text, pos) if pos is not None else None)
-        if node.name in _FORM_OF_NODE:
-            form.append(_FORM_OF_NODE[node.name])
-        if node.name == "DatasetClause":
+        if name in sparqltext.FORM_OF_NODE:
+            form.append(sparqltext.FORM_OF_NODE[name])
+        if name == "DatasetClause":
             is_named = "named" in node
             iri = _parsed_iri(dict.get(node, "named" if is_named else "default"), prologue)
             check_graph_iri(iri, "FROM NAMED" if is_named else "FROM")
             (named if is_named else default).append(iri)
-
-    _walk(parsed, visit)
-    # The walk is depth-first from the end; dataset clauses come back in reverse order.
-    return QueryInfo(form[0] if form else None, tuple(reversed(default)), tuple(reversed(named)))
+    return QueryInfo(form[0] if form else None, tuple(default), tuple(named))
 
 
 # --------------------------------------------------------------------------------------------

@@ -110,67 +110,83 @@ def split_turtle(source: str) -> tuple[list[Chunk], str]:
     its IRI.
     """
     chunks: list[Chunk] = []
-    n = len(source)
     i = 0
     while True:
-        # trivia: whitespace and comments
-        start = i
-        while i < n:
-            if source[i].isspace():
-                i += 1
-            elif source[i] == "#":
-                while i < n and source[i] != "\n":
-                    i += 1
-            else:
-                break
+        start, i = i, _skip_trivia(source, i)
         trivia = source[start:i]
-        if i >= n:
+        if i >= len(source):
             return chunks, trivia
-        begin = i
         m = _DIRECTIVE.match(source, i)
-        sparql_style = bool(m) and source[i] != "@"
-        depth = 0
-        end = None
-        while i < n:
-            c = source[i]
-            if c in "\"'":
-                q3 = source[i : i + 3]
-                if q3 in ('"""', "'''"):
-                    j = source.find(q3, i + 3)
-                    while j != -1 and _escaped(source, j):
-                        j = source.find(q3, j + 1)
-                    i = (j + 3) if j != -1 else n
-                else:
-                    j = i + 1
-                    while j < n and source[j] != c:
-                        j += 2 if source[j] == "\\" else 1
-                    i = j + 1
-                continue
-            if c == "<":
-                j = source.find(">", i + 1)
-                i = (j + 1) if j != -1 else n
-                if sparql_style:
-                    end = i
-                    break
-                continue
-            if c == "#":
-                while i < n and source[i] != "\n":
-                    i += 1
-                continue
-            if c in "[(":
-                depth += 1
-            elif c in "])":
-                depth -= 1
-            elif c == "." and depth <= 0:
-                nxt = source[i + 1] if i + 1 < n else " "
-                if nxt.isspace() or nxt == "#":
-                    end = i + 1
-                    break
-            i += 1
-        if end is None:
-            end = n
-        chunks.append(Chunk(trivia, source[begin:end], directive=bool(m)))
+        end = _statement_end(source, i, sparql_style=bool(m) and source[i] != "@")
+        chunks.append(Chunk(trivia, source[i:end], directive=bool(m)))
         i = end
+
+
+def _skip_trivia(source: str, i: int) -> int:
+    """The position after the whitespace and comments that start at *i*."""
+    n = len(source)
+    while i < n:
+        if source[i].isspace():
+            i += 1
+        elif source[i] == "#":
+            i = _line_end(source, i)
+        else:
+            break
+    return i
+
+
+def _line_end(source: str, i: int) -> int:
+    """The position of the newline that ends the comment at *i* (or the end)."""
+    j = source.find("\n", i)
+    return j if j != -1 else len(source)
+
+
+def _string_end(source: str, i: int) -> int:
+    """The position after the string literal that opens at *i* (short or long, either
+    quote); an unterminated one runs to the end, as a parser would report it there."""
+    n = len(source)
+    q3 = source[i : i + 3]
+    if q3 in ('"""', "'''"):
+        j = source.find(q3, i + 3)
+        while j != -1 and _escaped(source, j):
+            j = source.find(q3, j + 1)
+        return (j + 3) if j != -1 else n
+    j = i + 1
+    while j < n and source[j] != source[i]:
+        j += 2 if source[j] == "\\" else 1
+    return j + 1
+
+
+def _statement_end(source: str, i: int, *, sparql_style: bool) -> int:
+    """The end of the statement that begins at *i*: after its final ``.`` (outside strings,
+    IRIs, comments and brackets, and followed by whitespace, a comment or the end), or after
+    the IRI of a SPARQL-style directive, which has no dot; the end of *source* if neither."""
+    n = len(source)
+    depth = 0
+    while i < n:
+        c = source[i]
+        if c in "\"'":
+            i = _string_end(source, i)
+            continue
+        if c == "<":
+            j = source.find(">", i + 1)
+            i = (j + 1) if j != -1 else n
+            if sparql_style:
+                return i
+            continue
+        if c == "#":
+            i = _line_end(source, i)
+            continue
+        if c in "[(":
+            depth += 1
+        elif c in "])":
+            depth -= 1
+        elif c == "." and depth <= 0:
+            nxt = source[i + 1] if i + 1 < n else " "
+            if nxt.isspace() or nxt == "#":
+                return i + 1
+        i += 1
+    return n
 
 
 def _escaped(text: str, pos: int) -> bool:
@@ -473,23 +489,54 @@ class ImportResult:
         return f"{head}\n{self.drift.summary()}{tail}"
 
 
+@dataclass
+class _Edits:
+    """What a merge changes in the Turtle file, statement by statement."""
+
+    #: chunk index → its new text (``None``: the statement is deleted)
+    text: dict[int, str | None] = field(default_factory=dict)
+    #: prefixes the new text uses
+    prefixes: dict[str, str] = field(default_factory=dict)
+    #: new statements by the chunk index they follow (``None``: the end of the file)
+    after: dict[int | None, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
 def merge(source: str, owl: Graph, path: Path) -> tuple[str, Drift]:
     """Turtle text holding exactly the triples of *owl*, edited from *source* in place."""
     chunks, trailing = split_turtle(source)
     statements = _parse_statements(chunks, path)
-    try:
-        ttl = normalise(Graph().parse(data=source, format="turtle"))
-    except BadSyntax as e:
-        raise UserError(
-            f"{path} line {e.lines + 1}: Turtle syntax error; fix it before importing."
-        ) from None
+    ttl = _parse_source(source, path)
     drift = compare(ttl, owl)
     if drift.empty:
         return source, drift
     prefixes = _file_prefixes(chunks)
-    new_text: dict[int, str | None] = {}  # chunk index -> replacement (None: delete)
-    new_prefixes: dict[str, str] = {}
-    changed = set(drift.changed) | set(drift.removed)
+    edits = _Edits()
+    _rewrite_changed(drift, owl, _statements_by_root(statements, path), prefixes, edits)
+    _delete_removed_anonymous(drift, ttl, statements, edits)
+    # new subjects: after their siblings when there are any, else at the end
+    for node in sorted(drift.added, key=lambda x: (isinstance(x, BNode), str(x))):
+        text, used = _serialise(description(owl, node), prefixes)
+        edits.prefixes.update(used)
+        edits.after[_placement(owl, node, statements)].append(text)
+    result = _assemble(chunks, trailing, edits, prefixes)
+    _check_merged(result, owl, path)
+    return result, drift
+
+
+def _parse_source(source: str, path: Path) -> Graph:
+    """The triples of the Turtle file, normalised for comparison; a syntax error is the
+    editor's to fix first, named by line."""
+    try:
+        return normalise(Graph().parse(data=source, format="turtle"))
+    except BadSyntax as e:
+        raise UserError(
+            f"{path} line {e.lines + 1}: Turtle syntax error; fix it before importing."
+        ) from None
+
+
+def _statements_by_root(statements: list[_Statement], path: Path) -> dict[Node, list[_Statement]]:
+    """The statements describing each subject; a statement about several unrelated subjects
+    cannot be replaced as one, so the editor is asked to split it."""
     by_root: dict[Node, list[_Statement]] = defaultdict(list)
     for st in statements:
         if st.root is None:
@@ -498,53 +545,74 @@ def merge(source: str, owl: Graph, path: Path) -> tuple[str, Drift]:
                 f"it into one statement per subject before importing."
             )
         by_root[st.root].append(st)
-    for node in changed:
+    return by_root
+
+
+def _rewrite_changed(
+    drift: Drift,
+    owl: Graph,
+    by_root: dict[Node, list[_Statement]],
+    prefixes: dict[str, str],
+    edits: _Edits,
+) -> None:
+    """A changed or removed named subject: its first statement becomes the subject's new
+    description (if it still has one) and any further statements about it are deleted."""
+    for node in set(drift.changed) | set(drift.removed):
         if isinstance(node, BNode):
             continue
-        sts = by_root.get(node, [])
         desc = description(owl, node)
-        for k, st in enumerate(sts):
+        for k, st in enumerate(by_root.get(node, [])):
             if k == 0 and len(desc):
                 text, used = _serialise(desc, prefixes)
-                new_prefixes.update(used)
-                new_text[st.index] = text
+                edits.prefixes.update(used)
+                edits.text[st.index] = text
             else:
-                new_text[st.index] = None
-    # anonymous axioms that disappeared
-    removed_anon = [n for n in drift.removed if isinstance(n, BNode)]
-    for node in removed_anon:
+                edits.text[st.index] = None
+
+
+def _delete_removed_anonymous(
+    drift: Drift, ttl: Graph, statements: list[_Statement], edits: _Edits
+) -> None:
+    """Anonymous axioms that disappeared: a blank node has no name to find it by, so the
+    statement to delete is the one whose description has the same digest."""
+    for node in (n for n in drift.removed if isinstance(n, BNode)):
         h = _digest(description(ttl, node))
         for st in statements:
             if (
                 isinstance(st.root, BNode)
-                and st.index not in new_text
+                and st.index not in edits.text
                 and st.graph is not None
                 and _digest(normalise(st.graph)) == h
             ):
-                new_text[st.index] = None
+                edits.text[st.index] = None
                 break
-    # new subjects: after their siblings when there are any, else at the end
-    after: dict[int | None, list[str]] = defaultdict(list)
-    for node in sorted(drift.added, key=lambda x: (isinstance(x, BNode), str(x))):
-        text, used = _serialise(description(owl, node), prefixes)
-        new_prefixes.update(used)
-        after[_placement(owl, node, statements)].append(text)
+
+
+def _assemble(chunks: list[Chunk], trailing: str, edits: _Edits, prefixes: dict[str, str]) -> str:
+    """The file text with the edits applied: untouched chunks byte for byte, a deleted
+    statement's comments kept, missing prefixes after the last directive, new statements
+    after their siblings or in a closing section."""
     out: list[str] = []
     last_directive = max((i for i, c in enumerate(chunks) if c.directive), default=-1)
-    missing = {p: ns for p, ns in new_prefixes.items() if prefixes.get(p) != ns}
+    missing = {p: ns for p, ns in edits.prefixes.items() if prefixes.get(p) != ns}
     for i, c in enumerate(chunks):
-        if i not in new_text:
+        if i not in edits.text:
             out.append(c.trivia + c.text)
-        elif new_text[i] is not None:
-            out.append(c.trivia + str(new_text[i]))
+        elif edits.text[i] is not None:
+            out.append(c.trivia + str(edits.text[i]))
         elif "#" in c.trivia:  # a deleted statement keeps the comments above it
             out.append(c.trivia.rstrip())
         if i == last_directive:
             out += [f"\n@prefix {p}: <{ns}> ." for p, ns in sorted(missing.items())]
-        out += ["\n\n" + text for text in after.get(i, [])]
-    if after.get(None):
-        out.append("\n\n# Imported from regimekg.owl\n\n" + "\n\n".join(after[None]))
-    result = "".join(out) + (trailing if trailing.strip() else "\n")
+        out += ["\n\n" + text for text in edits.after.get(i, [])]
+    if edits.after.get(None):
+        out.append("\n\n# Imported from regimekg.owl\n\n" + "\n\n".join(edits.after[None]))
+    return "".join(out) + (trailing if trailing.strip() else "\n")
+
+
+def _check_merged(result: str, owl: Graph, path: Path) -> None:
+    """Refuse a merge whose text does not parse or does not hold exactly the triples of
+    the RDF/XML: then nothing is written and the editor edits the Turtle by hand."""
     check = Graph()
     try:
         check.parse(data=result, format="turtle")
@@ -559,7 +627,6 @@ def merge(source: str, owl: Graph, path: Path) -> tuple[str, Drift]:
             f"{path}: the edits in regimekg.owl could not be merged statement by statement; "
             f"nothing was written, edit {path.name} by hand instead."
         )
-    return result, drift
 
 
 def import_owl(project: Project, *, dry_run: bool = False, force: bool = False) -> ImportResult:

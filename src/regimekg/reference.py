@@ -168,6 +168,8 @@ class Reference:
             self.index[s] = _Term(s, page, "scheme")
             for c in self.concepts(s):
                 self.index.setdefault(c, _Term(c, page, self._local(c)))
+            for c in self.collections(s):
+                self.index.setdefault(c, _Term(c, page, self._local(c)))
         # disjointness from owl:AllDisjointClasses and owl:disjointWith
         self.disjoint: dict[URIRef, set[URIRef]] = defaultdict(set)
         for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
@@ -200,6 +202,19 @@ class Reference:
     def concepts(self, scheme: URIRef) -> list[URIRef]:
         return sorted(
             {c for c in self.v.subjects(SKOS.inScheme, scheme) if isinstance(c, URIRef)},
+            key=str,
+        )
+
+    def collections(self, scheme: URIRef) -> list[URIRef]:
+        """The ``skos:Collection`` nodes that group concepts of *scheme*: they are documented
+        on the scheme's page, since a collection (unlike a concept) names no scheme itself."""
+        concepts = set(self.concepts(scheme))
+        return sorted(
+            (
+                c
+                for c in self.v.subjects(RDF.type, SKOS.Collection)
+                if isinstance(c, URIRef) and concepts & set(self.v.objects(c, SKOS.member))
+            ),
             key=str,
         )
 
@@ -629,7 +644,25 @@ class Reference:
             lines += self._evidence(c, page)
             lines += self._others(v, c, _HANDLED_CONCEPT, page)
             lines.append("")
+        lines += self._collections_section(s, page)
         return "\n".join(lines)
+
+    def _collections_section(self, s: URIRef, page: str) -> list[str]:
+        """The collections of scheme *s* (groupings the code acts on), each with its members."""
+        v, lines = self.v, []
+        for c in self.collections(s):
+            if not lines:
+                lines += ["## Collections · 集合", ""]
+            lines += [self._heading(c), "", f"IRI: `{c}`", ""]
+            lines += self._bilingual(v, c, [SKOS.prefLabel, RDFS.label])
+            facts = [
+                ("Members · 成员", self._links(v.objects(c, SKOS.member), page)),
+                ("Sources · 来源", self._links(v.objects(c, DCTERMS.source), page)),
+            ]
+            lines += [f"- {k}: {val}" for k, val in facts if val]
+            lines += self._others(v, c, _HANDLED_CONCEPT | {SKOS.member}, page)
+            lines.append("")
+        return lines
 
     def _evidence(self, s: URIRef, page: str) -> list[str]:
         out = []

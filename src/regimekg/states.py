@@ -142,8 +142,37 @@ def generate(project: Project, *, check: bool = False) -> Report:
     report = Report()
     pc = datasets.rows("pycountry")
     cc = datasets.rows("country_converter")
-
     states = _read(project, STATES_FILE, "entities")
+    by_code = _states_by_code(states, pc, report)
+    hand_members = _hand_memberships(project)
+    # UN members by the dataset, plus every state already curated (the observer states
+    # among them: no dataset records observer status, the curated UN file does).
+    un_codes = {k[1] for k, row in cc.items() if k[0] == "ISO3" and row.get("UNmember")}
+    taken = _taken_slugs(project)
+    for code in sorted(un_codes | set(by_code)):
+        pc_row = pc[("alpha_3", code)]
+        cc_row = cc.get(("ISO3", code), {})
+        rec = by_code.get(code)
+        if rec is None:
+            rec = by_code[code] = _new_state(code, pc_row, cc_row, taken)
+            states.append(rec)
+            report.new_states.append(rec["id"])
+        _chinese_label(rec, datasets.field_value("pycountry", pc_row, "name@zh_CN"), report)
+        _dataset_evidence(rec, code, pc_row, cc_row)
+
+    memberships, claims = _memberships(project, by_code, cc, hand_members)
+    _write(project, STATES_FILE, "entities", states, report, check=check)
+    _write(project, MEMBERSHIPS_FILE, "memberships", memberships, report, check=check)
+    _write(project, CLAIMS_FILE, "claims", claims, report, check=check)
+    return report
+
+
+def _states_by_code(
+    states: list[dict[str, Any]], pc: dict[tuple[str, str], dict[str, str]], report: Report
+) -> dict[str, dict[str, Any]]:
+    """The curated states by ISO alpha-3 code (given, or matched by English name); a state
+    the dataset does not know is reported, and two states on one code are the curator's to
+    tell apart."""
     by_code: dict[str, dict[str, Any]] = {}
     for rec in states:
         code = (rec.get("codes") or {}).get("iso3166_alpha3") or _match(rec["label"]["en"])
@@ -156,80 +185,90 @@ def generate(project: Project, *, check: bool = False) -> Report:
                 f"{code}; add `codes: {{iso3166_alpha3: …}}` to the right one."
             )
         by_code[code] = rec
+    return by_code
 
-    # Hand-curated memberships, by (organisation, member): the generated file is excluded.
+
+def _hand_memberships(project: Project) -> dict[tuple[str, str], dict[str, Any]]:
+    """Hand-curated memberships by (organisation, member), the generated file excluded: a
+    dataset year then becomes a claim beside the curated record instead of a second one."""
     hand_members: dict[tuple[str, str], dict[str, Any]] = {}
     for path in sorted((project.curated_dir / "memberships").glob("*.yaml")):
         if path == project.curated_dir / MEMBERSHIPS_FILE:
             continue
         for r in curated._read_records(path, "memberships"):
             hand_members.setdefault((r.data["organisation"], r.data["member"]), r.data)
+    return hand_members
 
-    # UN members by the dataset, plus every state already curated (the observer states
-    # among them: no dataset records observer status, the curated UN file does).
-    un_codes = {k[1] for k, row in cc.items() if k[0] == "ISO3" and row.get("UNmember")}
-    wanted = un_codes | set(by_code)
-    # New slugs must be free across every entity file, not only this one.
-    taken = {
+
+def _taken_slugs(project: Project) -> set[str]:
+    """Every entity slug in use: a new state's slug must be free across every entity file,
+    not only the states file."""
+    return {
         str(r.data.get("id"))
         for path in sorted((project.curated_dir / "entities").glob("*.yaml"))
         for r in curated._read_records(path, "entities")
     }
-    for code in sorted(wanted):
-        pc_row = pc[("alpha_3", code)]
-        cc_row = cc.get(("ISO3", code), {})
-        rec = by_code.get(code)
-        if rec is None:
-            column, en = _english_name(pc_row, cc_row)
-            slug = _slugify(en)
-            if not is_slug(slug) or slug in taken:
-                raise UserError(
-                    f"new state {en} ({code}) would get slug {slug!r}, which another entity "
-                    f"uses; add that state to {STATES_FILE} by hand with its codes."
-                )
-            taken.add(slug)
-            source = "country_converter" if column == "name_short" else "pycountry"
-            rec = {"id": slug, "type": "State", "label": {"en": en}, "label_source": {"en": source}}
-            states.append(rec)
-            by_code[code] = rec
-            report.new_states.append(slug)
-        zh = datasets.field_value("pycountry", pc_row, "name@zh_CN")
-        label, sources = rec["label"], rec.setdefault("label_source", {})
-        if "zh" not in label and zh:
-            label["zh"] = zh
-            sources["zh"] = "pycountry"
-        elif zh and label.get("zh") != zh:
-            report.zh_differences.append((rec["id"], label["zh"], zh))
-        if not sources:
-            del rec["label_source"]
 
-        pc_fields = {"alpha_2": pc_row["alpha_2"], "numeric": pc_row["numeric"]}
-        if sources.get("zh") == "pycountry":
-            pc_fields["name@zh_CN"] = label["zh"]
-        if sources.get("en") == "pycountry":
-            pc_fields[_english_name(pc_row, cc_row)[0]] = label["en"]
-        evidence = [e for e in rec.get("evidence") or () if "dataset" not in e]
-        evidence.append(_item("pycountry", f"alpha_3={code}", pc_fields))
-        codes = {
-            "iso3166_alpha2": pc_row["alpha_2"],
-            "iso3166_alpha3": code,
-            "iso3166_numeric": pc_row["numeric"],
-        }
-        cc_fields: dict[str, str] = {}
-        if cc_row.get("GWcode"):
-            cc_fields["GWcode"] = codes["gleditsch_ward"] = cc_row["GWcode"]
-        if sources.get("en") == "country_converter":
-            cc_fields["name_short"] = label["en"]
-        if cc_fields:
-            evidence.append(_item("country_converter", f"ISO3={code}", cc_fields))
-        rec["evidence"] = evidence
-        rec["codes"] = codes
 
-    memberships, claims = _memberships(project, by_code, cc, hand_members)
-    _write(project, STATES_FILE, "entities", states, report, check=check)
-    _write(project, MEMBERSHIPS_FILE, "memberships", memberships, report, check=check)
-    _write(project, CLAIMS_FILE, "claims", claims, report, check=check)
-    return report
+def _new_state(
+    code: str, pc_row: dict[str, str], cc_row: dict[str, str], taken: set[str]
+) -> dict[str, Any]:
+    """The record of a UN member state not yet curated, named from the datasets; a slug
+    another entity uses is refused rather than changed, since slugs never change once
+    published."""
+    column, en = _english_name(pc_row, cc_row)
+    slug = _slugify(en)
+    if not is_slug(slug) or slug in taken:
+        raise UserError(
+            f"new state {en} ({code}) would get slug {slug!r}, which another entity "
+            f"uses; add that state to {STATES_FILE} by hand with its codes."
+        )
+    taken.add(slug)
+    source = "country_converter" if column == "name_short" else "pycountry"
+    return {"id": slug, "type": "State", "label": {"en": en}, "label_source": {"en": source}}
+
+
+def _chinese_label(rec: dict[str, Any], zh: str | None, report: Report) -> None:
+    """Give the state pycountry's Chinese name when it has none; a curated Chinese label
+    that differs is kept and reported, not overwritten."""
+    label, sources = rec["label"], rec.setdefault("label_source", {})
+    if "zh" not in label and zh:
+        label["zh"] = zh
+        sources["zh"] = "pycountry"
+    elif zh and label.get("zh") != zh:
+        report.zh_differences.append((rec["id"], label["zh"], zh))
+    if not sources:
+        del rec["label_source"]
+
+
+def _dataset_evidence(
+    rec: dict[str, Any], code: str, pc_row: dict[str, str], cc_row: dict[str, str]
+) -> None:
+    """The state's codes, and evidence items naming the dataset rows and fields its codes
+    and dataset-sourced labels come from (verified against the installed datasets at build
+    time); hand-written evidence items are kept."""
+    label, sources = rec["label"], rec.get("label_source", {})
+    pc_fields = {"alpha_2": pc_row["alpha_2"], "numeric": pc_row["numeric"]}
+    if sources.get("zh") == "pycountry":
+        pc_fields["name@zh_CN"] = label["zh"]
+    if sources.get("en") == "pycountry":
+        pc_fields[_english_name(pc_row, cc_row)[0]] = label["en"]
+    evidence = [e for e in rec.get("evidence") or () if "dataset" not in e]
+    evidence.append(_item("pycountry", f"alpha_3={code}", pc_fields))
+    codes = {
+        "iso3166_alpha2": pc_row["alpha_2"],
+        "iso3166_alpha3": code,
+        "iso3166_numeric": pc_row["numeric"],
+    }
+    cc_fields: dict[str, str] = {}
+    if cc_row.get("GWcode"):
+        cc_fields["GWcode"] = codes["gleditsch_ward"] = cc_row["GWcode"]
+    if sources.get("en") == "country_converter":
+        cc_fields["name_short"] = label["en"]
+    if cc_fields:
+        evidence.append(_item("country_converter", f"ISO3={code}", cc_fields))
+    rec["evidence"] = evidence
+    rec["codes"] = codes
 
 
 def _memberships(

@@ -1,10 +1,11 @@
 """The controlled values of the curated data, read from the SKOS vocabularies.
 
 Link types, membership roles, event types and classification schemes — with their labels, the
-shortcut property each one implies and the display colour of a link type — are defined once,
-in ``ontology/vocab/*.ttl``. The code reads them here instead of keeping its own lists, so that
-adding a value (a new link type, a new role) means editing one vocabulary file and nothing else:
-the curated checks, the RDF, the exports and the reports pick it up.
+shortcut property each one implies, the display colour of a link type and the groupings the
+code acts on (``skos:Collection``, e.g. the roles of taking part in an instrument) — are
+defined once, in ``ontology/vocab/*.ttl``. The code reads them here instead of keeping its own
+lists, so that adding a value (a new link type, a new role) means editing one vocabulary file
+and nothing else: the curated checks, the RDF, the exports and the reports pick it up.
 
 The vocabulary is read per project (a copy of the repository may carry a different one) and is
 cached on the files' size and modification time, so an edit is seen without a restart.
@@ -81,6 +82,29 @@ class Vocabulary:
         """Roles that make an actor a member (those whose concept names ``rkg:isMemberOf`` as
         its shortcut): every role but observer in the bundled vocabulary."""
         return frozenset(slug for slug, c in self.roles.items() if c.shortcut == RKG.isMemberOf)
+
+    @cached_property
+    def instrument_roles(self) -> frozenset[str]:
+        """Roles by which an actor takes part in an *instrument* (signs, adheres to, endorses,
+        sponsors it, is a party) rather than holding a seat in a body: the members of the
+        ``skos:Collection`` ``id/collection/instrument-roles`` in ``membership-role.ttl``."""
+        return self.collection("instrument-roles") & frozenset(self.roles)
+
+    def collection(self, name: str) -> frozenset[str]:
+        """Slugs of the members of the ``skos:Collection`` ``id/collection/{name}``.
+
+        A grouping of concepts that the code acts on (which roles count as taking part in an
+        instrument) is a SKOS collection, so that it is edited in the vocabulary like the
+        concepts themselves; a missing one is a broken checkout, said in one sentence.
+        """
+        iri = ID[f"collection/{name}"]
+        if (iri, RDF.type, SKOS.Collection) not in self.graph:
+            raise UserError(
+                f"SKOS collection {name!r} is missing from ontology/vocab/; restore it."
+            )
+        return frozenset(
+            slug_of(m) for m in self.graph.objects(iri, SKOS.member) if isinstance(m, URIRef)
+        )
 
     def scheme(self, name: str) -> Scheme:
         """The scheme *name*; a missing one is a broken checkout, said in one sentence."""

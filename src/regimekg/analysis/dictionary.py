@@ -25,7 +25,8 @@ FRAGMENTATION_RULES: tuple[tuple[str, frozenset[str]], ...] = (
     ("synergistic", frozenset({"nested-in", "part-of", "hosted-by"})),
     ("cooperative", frozenset({"builds-on", "endorses", "overlaps-with", "parallel-to"})),
 )
-#: Biermann et al.'s order, from most to least integrated.
+#: Biermann et al.'s order, from most to least integrated. Their labels ("synergistic
+#: fragmentation" / "协同型碎片化") are the concepts of ``ontology/vocab/fragmentation-type.ttl``.
 FRAGMENTATION_TYPES = ("synergistic", "cooperative", "conflictive")
 
 #: The networks metrics are computed on; their IRIs are ``id/network/{slug}``.
@@ -74,9 +75,3 @@ COVERAGE_INITIATIVES = (
 )
 #: Whose current member states the coverage counts.
 COVERAGE_POPULATION = "united-nations"
-
-FRAGMENTATION_LABELS = {
-    "synergistic": ("synergistic", "协同型"),
-    "cooperative": ("cooperative", "合作型"),
-    "conflictive": ("conflictive", "冲突型"),
-}

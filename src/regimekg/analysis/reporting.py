@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import texttable, vocab
 from ..errors import UserError
-from .dictionary import FORMATS, FRAGMENTATION_LABELS, LANGS, NETWORKS, metric_label
+from .dictionary import FORMATS, LANGS, NETWORKS, metric_label
 from .measures import Metrics
 from .tabular import HEADERS, coverage_table, long_table, node_table, pair_table, tables, to_csv
 
@@ -153,8 +153,11 @@ def _report_sections(
             rows.append([metric_label(key, lang), _fmt(v)])
     out.append(_section(_t("links", lang), [_t("link_type", lang), _t("share", lang)], rows))
 
+    # The types' names are the vocabulary's preferred labels ("synergistic fragmentation",
+    # 协同型碎片化), the wording the docs and the classification records use.
+    fragmentation = vocab.current().labels("fragmentation-type")
     rows = [
-        [FRAGMENTATION_LABELS[o.category or ""][i], _fmt(o.value)]
+        [fragmentation.get(o.category or "", (o.category or "",) * 2)[i], _fmt(o.value)]
         for o in m.by("fragmentation-type-count")
     ]
     head = [_t("type", lang), _t("pairs_n", lang)]

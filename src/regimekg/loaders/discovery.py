@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -168,6 +169,11 @@ def _known_before(known: Gazetteer | None, text: str, lo: int, pos: int) -> tupl
     return (lo + hits[-1].start, pos) if hits else None
 
 
+#: Records a name found at ``(start, end)`` by a pattern, once per span (the first pattern
+#: wins), and returns its :class:`Found`.
+_Add = Callable[[int, int, str], Found]
+
+
 def discover(
     text: str,
     start: int,
@@ -192,45 +198,10 @@ def discover(
         return found[key]
 
     for m in _PAREN.finditer(span):
-        inner = m.group(1).strip()
-        if _CJK_CHAR.search(inner) or not inner[:1].isalpha() or not inner[:1].isupper():
+        parts = _parenthesised(m, start, add)
+        if not parts:
             continue
-        p0 = start + m.start()
-        i0 = start + m.start(1)
-        parts: list[Found] = []
-        # "English Name, ACRONYM" / "ACRONYM" / "English Name"
-        comma = max(inner.rfind(", "), inner.rfind("，"))
-        if comma > 0 and _is_acronym(inner[comma + 1 :].strip()):
-            name, acr = inner[:comma].strip(), inner[comma + 1 :].strip()
-            ns = i0 + m.group(1).index(name)
-            as_ = i0 + m.group(1).rindex(acr)
-            parts.append(add(ns, ns + len(name), "zh-en-acronym"))
-            parts.append(add(as_, as_ + len(acr), "zh-en-acronym"))
-        elif _is_acronym(inner):
-            s = i0 + m.group(1).index(inner)
-            parts.append(add(s, s + len(inner), "acronym"))
-        elif _english_name(inner) and len(inner) <= 120:
-            s = i0 + m.group(1).index(inner)
-            parts.append(add(s, s + len(inner), "zh-en"))
-        else:
-            continue
-        before = text[p0 - 1] if p0 > 0 else ""
-        head: Found | None = None
-        if before == "》":
-            b = text.rfind("《", max(start, p0 - 82), p0)
-            if b >= 0:
-                head = add(b + 1, p0 - 1, "zh-en")
-        elif _CJK_CHAR.match(before or " "):
-            zs = _known_before(known, text, max(start, p0 - 40), p0) or _zh_name_before(text, p0)
-            if zs and zs[0] >= start:
-                head = add(zs[0], zs[1], "zh-en")
-        elif before.isascii() and (before.isalnum() or before == " ") and len(parts) == 1:
-            acr = parts[0].name
-            if _is_acronym(acr):
-                es = _english_before(text, p0, acr)
-                if es and es[0] >= start:
-                    head = add(es[0], es[1], "en-acronym")
-                    parts[0].pattern = "en-acronym"
+        head = _head_before(text, start, start + m.start(), parts, known, add)
         if head is None:
             continue
         head.partners.extend(parts)
@@ -238,16 +209,65 @@ def discover(
             p.partners.append(head)
             p.partners.extend(q for q in parts if q is not p)
     if titles:
-        for m in _BOOK.finditer(span):
-            s = start + m.start(1)
-            add(s, s + len(m.group(1)), "book-title")
-        for m in _QUOTED.finditer(span):
-            inner = m.group(1).strip().rstrip(",.;")
-            words = [w for w in _EN_WORD.findall(inner) if w.lower() not in _SMALL]
-            if len(words) < 2 or _CJK_CHAR.search(inner):
-                continue
-            if sum(w[0].isupper() for w in words) < 0.6 * len(words):
-                continue
-            s = start + m.start(1) + m.group(1).index(inner)
-            add(s, s + len(inner), "quoted-title")
+        _titles(span, start, add)
     return sorted(found.values(), key=lambda f: (f.start, f.end))
+
+
+def _parenthesised(m: re.Match[str], start: int, add: _Add) -> list[Found]:
+    """The names inside one parenthesis: "English Name, ACRONYM", "ACRONYM" or "English
+    Name" (nothing for Chinese or lowercase content, which introduces no alias)."""
+    inner = m.group(1).strip()
+    if _CJK_CHAR.search(inner) or not inner[:1].isalpha() or not inner[:1].isupper():
+        return []
+    i0 = start + m.start(1)
+    comma = max(inner.rfind(", "), inner.rfind("，"))
+    if comma > 0 and _is_acronym(inner[comma + 1 :].strip()):
+        name, acr = inner[:comma].strip(), inner[comma + 1 :].strip()
+        ns = i0 + m.group(1).index(name)
+        as_ = i0 + m.group(1).rindex(acr)
+        return [add(ns, ns + len(name), "zh-en-acronym"), add(as_, as_ + len(acr), "zh-en-acronym")]
+    s = i0 + m.group(1).index(inner)
+    if _is_acronym(inner):
+        return [add(s, s + len(inner), "acronym")]
+    if _english_name(inner) and len(inner) <= 120:
+        return [add(s, s + len(inner), "zh-en")]
+    return []
+
+
+def _head_before(
+    text: str, start: int, p0: int, parts: list[Found], known: Gazetteer | None, add: _Add
+) -> Found | None:
+    """The name the parenthesis at *p0* glosses: a 《title》, the Chinese name that ends there
+    (a curated one first), or the English words an acronym abbreviates; ``None`` when the
+    text before it names nothing (then the parenthesis pairs with nothing)."""
+    before = text[p0 - 1] if p0 > 0 else ""
+    if before == "》":
+        b = text.rfind("《", max(start, p0 - 82), p0)
+        return add(b + 1, p0 - 1, "zh-en") if b >= 0 else None
+    if _CJK_CHAR.match(before or " "):
+        zs = _known_before(known, text, max(start, p0 - 40), p0) or _zh_name_before(text, p0)
+        return add(zs[0], zs[1], "zh-en") if zs and zs[0] >= start else None
+    if before.isascii() and (before.isalnum() or before == " ") and len(parts) == 1:
+        acr = parts[0].name
+        es = _english_before(text, p0, acr) if _is_acronym(acr) else None
+        if es and es[0] >= start:
+            parts[0].pattern = "en-acronym"
+            return add(es[0], es[1], "en-acronym")
+    return None
+
+
+def _titles(span: str, start: int, add: _Add) -> None:
+    """《Book titles》 and quoted English titles ("Governing AI for Humanity") in *span*: names
+    of documents, found without a partner."""
+    for m in _BOOK.finditer(span):
+        s = start + m.start(1)
+        add(s, s + len(m.group(1)), "book-title")
+    for m in _QUOTED.finditer(span):
+        inner = m.group(1).strip().rstrip(",.;")
+        words = [w for w in _EN_WORD.findall(inner) if w.lower() not in _SMALL]
+        if len(words) < 2 or _CJK_CHAR.search(inner):
+            continue
+        if sum(w[0].isupper() for w in words) < 0.6 * len(words):
+            continue
+        s = start + m.start(1) + m.group(1).index(inner)
+        add(s, s + len(inner), "quoted-title")

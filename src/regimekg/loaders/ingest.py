@@ -176,6 +176,38 @@ class _Batch:
         text = yaml_path.read_text(encoding="utf-8") if yaml_path.is_file() else ""
         return cls(yaml_path, text, text)
 
+    def register(
+        self, rec: dict[str, Any], previous: dict[str, Any] | None, mapping: dict[str, Any] | None
+    ) -> str:
+        """Put *rec* into the ``sources.yaml`` text, or refresh the *previous* entry of its
+        id; the status to report (``added`` or ``refreshed``).
+
+        An entry this run added is rendered again from its record (no curator has formatted
+        it yet); one already in the file only has its hash line replaced (and, for a table
+        read with another *mapping*, the entry rewritten), so comments and layout survive.
+        """
+        sid, sha = str(rec["id"]), str(rec["sha256"])
+        if previous is None:
+            self.body = _append_record(self.body, rec)
+            self.records.append(rec)
+            return "added"
+        if any(r is previous for r in self.records):
+            previous["sha256"] = sha  # an entry this run added, not yet written
+            if mapping is not None:
+                previous["mapping"] = mapping
+            self.body = self.original
+            for r in self.records:
+                self.body = _append_record(self.body, r)
+            return "refreshed"
+        recorded = self.refreshed.get(sid, str(previous["sha256"]))
+        self.body = self.body.replace(recorded, sha, 1)
+        self.refreshed[sid] = sha
+        if mapping is not None and mapping_hash(previous.get("mapping")) != mapping_hash(mapping):
+            self.body = replace_entry(
+                self.body, sid, {**previous, "sha256": sha, "mapping": mapping}
+            )
+        return "refreshed"
+
     def commit(self) -> None:
         """Copy the documents in, then write ``sources.yaml`` once (each write atomic).
 
@@ -224,6 +256,79 @@ def _check_destination(dest: Path, source: Path, previous: dict[str, Any] | None
     )
 
 
+def _read_input(path: Path, mapping_data: dict[str, Any] | None) -> tuple[str, str, str, bool]:
+    """``(text, sha256, suffix, is_table)`` of one file given to ingest.
+
+    Every check a user's file can fail (missing, wrong type, too large, not UTF-8, a table
+    without a mapping) happens here, before the manifest is read or anything is loaded, so
+    the error names the file and nothing else has been touched.
+    """
+    if not path.is_file():
+        raise UserError(
+            f"{path} does not exist: give the path of a .txt, .md, .csv, .tsv or .json file."
+        )
+    suffix = path.suffix.lower()
+    if suffix not in DOC_SUFFIXES + TABLE_SUFFIXES:
+        raise UserError(
+            f"{path.name}: unsupported file type {suffix or '(none)'}; ingest takes plain "
+            "text or Markdown (.txt, .md) and tables (.csv, .tsv, .json with --mapping)."
+        )
+    check_size(path, str(path))
+    data = path.read_bytes()
+    text = decode_utf8(data, str(path))
+    is_table = suffix in TABLE_SUFFIXES
+    if is_table and mapping_data is None:
+        raise UserError(
+            f"{path.name} is a table: pass --mapping FILE naming its columns "
+            "(name, date, issuer, classification; see docs/loaders.md)."
+        )
+    return text, hashlib.sha256(data).hexdigest(), suffix, is_table
+
+
+def _new_entry(
+    path: Path,
+    text: str,
+    ids: tuple[str, str, str],
+    lang: str,
+    mapping: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The ``sources.yaml`` entry of a new file, *ids* being ``(id, file name, sha256)`` and
+    *mapping* a table's column mapping (``None`` for a document).
+
+    A document's metadata header describes the source (see :mod:`.header`): its title,
+    language, where it was published, when, and when it was retrieved; it names the language
+    only when *lang* is ``auto``. A table has no header.
+    """
+    sid, file_name, sha = ids
+    suffix = path.suffix.lower()
+    is_table = mapping is not None
+    header = read_header(text) if not is_table else Header()
+    body = text[header.end :]
+    doc_lang = lang if lang != "auto" else header.lang or seg.detect_lang(body)
+    rec: dict[str, Any] = {
+        "id": sid,
+        "file": file_name,
+        "sha256": sha,
+        "lang": doc_lang,
+        "kind": "Dataset" if is_table else "Article",
+        "loader": "table" if is_table else "article",
+        "title": {doc_lang: header.get("title") or _title(text, suffix) or path.stem},
+        "authors": [],
+        "note": f"Ingested from {path.name}.",
+    }
+    origin = header.get("url") or ""
+    if re.match(r"https?://\S+$", origin):
+        rec["url"] = origin
+    elif origin:  # "# source: China News Service" names, but does not locate, it
+        rec["note"] = f"Ingested from {path.name}; source: {origin}."
+    for key, value in (("date", header.date), ("retrieved", header.get("retrieved"))):
+        if value:
+            rec[key] = value
+    if is_table:
+        rec["mapping"] = mapping
+    return rec
+
+
 def ingest(
     project: Project,
     paths: list[Path],
@@ -250,30 +355,10 @@ def ingest(
     batch = _Batch.start(project.sources_yaml)
     for raw in paths:
         path = Path(raw)
-        if not path.is_file():
-            raise UserError(
-                f"{path} does not exist: give the path of a .txt, .md, .csv, .tsv or .json file."
-            )
-        suffix = path.suffix.lower()
-        if suffix not in DOC_SUFFIXES + TABLE_SUFFIXES:
-            raise UserError(
-                f"{path.name}: unsupported file type {suffix or '(none)'}; ingest takes plain "
-                "text or Markdown (.txt, .md) and tables (.csv, .tsv, .json with --mapping)."
-            )
-        check_size(path, str(path))
-        data = path.read_bytes()
-        text = decode_utf8(data, str(path))
-        sha = hashlib.sha256(data).hexdigest()
-        is_table = suffix in TABLE_SUFFIXES
-        if is_table and mapping_data is None:
-            raise UserError(
-                f"{path.name} is a table: pass --mapping FILE naming its columns "
-                "(name, date, issuer, classification; see docs/loaders.md)."
-            )
+        text, sha, suffix, is_table = _read_input(path, mapping_data)
+        table_mapping = mapping_data if is_table else None
         if listed is None:  # read once: nothing writes sources.yaml before batch.commit()
-            listed = load_yaml(project.sources_yaml, fast=True) or []
-            if not isinstance(listed, list):
-                raise UserError(f"{project.sources_yaml} must be a YAML list of sources.")
+            listed = _listed(project)
         manifest = [*listed, *batch.records]  # with the entries this run adds
         if gazetteer is None:
             gazetteer = project_gazetteer(project)
@@ -298,32 +383,7 @@ def ingest(
             sid = str(remap["id"]) if remap is not None else _source_id(path, sha, manifest)
             file_name = str(remap["file"]) if remap is not None else f"{sid}{suffix}"
             previous = next((r for r in manifest if r.get("id") == sid), None)
-            header = read_header(text) if not is_table else Header()
-            body = text[header.end :]
-            doc_lang = lang if lang != "auto" else header.lang or seg.detect_lang(body)
-            rec: dict[str, Any] = {
-                "id": sid,
-                "file": file_name,
-                "sha256": sha,
-                "lang": doc_lang,
-                "kind": "Dataset" if is_table else "Article",
-                "loader": "table" if is_table else "article",
-                "title": {doc_lang: header.get("title") or _title(text, suffix) or path.stem},
-                "authors": [],
-                "note": f"Ingested from {path.name}.",
-            }
-            # The header's metadata describes the source (see .header): where it was
-            # published, when, and when it was retrieved.
-            origin = header.get("url") or ""
-            if re.match(r"https?://\S+$", origin):
-                rec["url"] = origin
-            elif origin:  # "# source: China News Service" names, but does not locate, it
-                rec["note"] = f"Ingested from {path.name}; source: {origin}."
-            for key, value in (("date", header.date), ("retrieved", header.get("retrieved"))):
-                if value:
-                    rec[key] = value
-            if is_table:
-                rec["mapping"] = mapping_data
+            rec = _new_entry(path, text, (sid, file_name, sha), lang, table_mapping)
             # Load the document from where it is *before* copying or registering anything, so a
             # file the loader refuses (a malformed table, an impossible date) leaves the project
             # exactly as it was.
@@ -336,33 +396,21 @@ def ingest(
             dest = project.sources_dir / file_name
             if _check_destination(dest, path, previous):
                 batch.copies[dest] = path
-            if previous is not None and any(r is previous for r in batch.records):
-                previous["sha256"] = sha  # an entry this run added, not yet written
-                if is_table:
-                    previous["mapping"] = mapping_data
-                batch.body = batch.original
-                for r in batch.records:
-                    batch.body = _append_record(batch.body, r)
-                status = "refreshed"
-            elif previous is not None:
-                recorded = batch.refreshed.get(sid, str(previous["sha256"]))
-                batch.body = batch.body.replace(recorded, sha, 1)
-                batch.refreshed[sid] = sha
-                if is_table and mapping_hash(previous.get("mapping")) != mapping_hash(mapping_data):
-                    batch.body = replace_entry(
-                        batch.body, sid, {**previous, "sha256": sha, "mapping": mapping_data}
-                    )
-                status = "refreshed"
-            else:
-                batch.body = _append_record(batch.body, rec)
-                batch.records.append(rec)
-                status = "added"
+            status = batch.register(rec, previous, table_mapping)
             batch.results[sid] = res
         lines.extend(_report(sid, status, res, gazetteer))
     batch.commit()
     if changed is not None:
         changed.update({sid: (trials[sid], batch.results[sid]) for sid in trials})
     return lines
+
+
+def _listed(project: Project) -> list[Any]:
+    """The entries of ``sources.yaml`` (none when it is missing or empty)."""
+    listed = load_yaml(project.sources_yaml, fast=True) or []
+    if not isinstance(listed, list):
+        raise UserError(f"{project.sources_yaml} must be a YAML list of sources.")
+    return listed
 
 
 _STATUS_ZH = {"added": "新增", "refreshed": "已更新", "unchanged": "未变化"}

@@ -176,6 +176,16 @@ def _back_entries(blocks: list[seg.Block]) -> list[BackEntry]:
 # ---------------------------------------------------------------------- articles
 
 
+@dataclass
+class _Byline:
+    """An article's authors as one language's byline gives them: the names with their
+    offsets, the author-line segment (their evidence) and each author's affiliation."""
+
+    names: list[tuple[str, int, int]] = field(default_factory=list)
+    line: URIRef | None = None
+    affiliations: dict[str, str] = field(default_factory=dict)
+
+
 def _article(
     b: DocBuilder,
     k: int,
@@ -184,8 +194,18 @@ def _article(
     toc_en: TocEntry | None,
     back: BackEntry | None,
 ) -> None:
+    art = _article_node(b, k, blocks[0], toc_zh, toc_en)
+    zh = _article_front(b, art, blocks[1:])
+    en = _Byline(*_back_matter(b, art, back)) if back is not None else _Byline()
+    _authors(b, art, zh, en, toc_zh)
+
+
+def _article_node(
+    b: DocBuilder, k: int, title: seg.Block, toc_zh: TocEntry | None, toc_en: TocEntry | None
+) -> URIRef:
+    """The article node: its place in the issue, its Chinese title and heading segment, and
+    the page and journal section the two tables of contents give."""
     g = b.graph
-    title = blocks[0]
     art = doc(b.sid, f"article-{title.cstart}")
     g.add((art, RDF.type, RKG.Article))
     g.add((art, RDF.type, RKG.Document))
@@ -201,73 +221,100 @@ def _article(
             g.add((art, RKG.journalSection, Literal(toc_zh.column, lang="zh")))
     if toc_en is not None and toc_en.column:
         g.add((art, RKG.journalSection, Literal(toc_en.column, lang="en")))
+    return art
 
+
+def _article_front(b: DocBuilder, art: URIRef, blocks: list[seg.Block]) -> _Byline:
+    """The Chinese article after its title: the author line, the labelled abstract, keywords
+    and affiliations, and the body (sections, paragraphs, footnotes) fed to a
+    :class:`BodyWalker`; returns the Chinese byline.
+
+    Affiliations may go on over unlabelled paragraphs that start with an author's name.
+    """
     walker = BodyWalker(b, art)
-    zh_names: list[tuple[str, int, int]] = []
-    zh_line: URIRef | None = None
-    affil_zh: dict[str, str] = {}
-    affil_segs: list[tuple[URIRef, int]] = []
+    byline = _Byline()
     in_affil = False
-    for n, blk in enumerate(blocks[1:], 1):
+    for n, blk in enumerate(blocks, 1):
         if n == 1 and blk.kind == "paragraph" and len(blk.content) <= 40:
-            zh_line = b.segment("author-line", blk.cstart, blk.cend, document=art, lang="zh")
-            zh_names = split_zh_names(blk.content, blk.cstart)
+            byline.line = b.segment("author-line", blk.cstart, blk.cend, document=art, lang="zh")
+            byline.names = split_zh_names(blk.content, blk.cstart)
             continue
         if blk.kind == "label":
-            in_affil = False
             walker.flush()
-            if blk.label in ABSTRACT:
-                b.segment("abstract", blk.cstart, blk.cend, document=art, lang="zh")
-                g.add((art, DCTERMS.abstract, Literal(seg.clean(blk.content), lang="zh")))
+            made = _front_label(b, art, blk, byline)
+            in_affil = made == "affiliation"
+            if made:
                 continue
-            if blk.label in KEYWORDS:
-                b.segment("keywords", blk.cstart, blk.cend, document=art, lang="zh")
-                _keywords(b, art, blk.content, "zh")
-                continue
-            if blk.label in AFFILIATIONS:
-                node = b.segment("affiliation", blk.cstart, blk.cend, document=art, lang="zh")
-                affil_segs.append((node, blk.cstart))
-                _zh_affiliations(blk.content, affil_zh)
-                in_affil = True
-                continue
-            if blk.label == "编者按":
-                b.segment("paragraph", blk.cstart, blk.cend, document=b.node)
-                continue
-        if in_affil and blk.kind == "paragraph":
-            m = _ZH_AFFIL.match(blk.content)
-            if m and any(m.group(1) == nm for nm, _, _ in zh_names):
-                node = b.segment("affiliation", blk.cstart, blk.cend, document=art, lang="zh")
-                affil_segs.append((node, blk.cstart))
-                _zh_affiliations(blk.content, affil_zh)
-                continue
+        if in_affil and blk.kind == "paragraph" and _more_affiliations(b, art, blk, byline):
+            continue
         in_affil = False
         walker.feed(blk)
     walker.finish()
+    return byline
 
-    en_names: list[tuple[str, int, int]] = []
-    en_line: URIRef | None = None
-    affil_en: dict[str, str] = {}
-    if back is not None:
-        en_names, en_line, affil_en = _back_matter(b, art, back)
-    # Authors: Chinese and romanised names pair by position when the counts agree.
+
+def _front_label(b: DocBuilder, art: URIRef, blk: seg.Block, byline: _Byline) -> str | None:
+    """A labelled block of the front matter (摘要, 关键词, 作者单位, 编者按) as the segment it
+    is; the kind of segment made, or ``None`` for a label that belongs to the body."""
+    if blk.label in ABSTRACT:
+        b.segment("abstract", blk.cstart, blk.cend, document=art, lang="zh")
+        b.graph.add((art, DCTERMS.abstract, Literal(seg.clean(blk.content), lang="zh")))
+        return "abstract"
+    if blk.label in KEYWORDS:
+        b.segment("keywords", blk.cstart, blk.cend, document=art, lang="zh")
+        _keywords(b, art, blk.content, "zh")
+        return "keywords"
+    if blk.label in AFFILIATIONS:
+        b.segment("affiliation", blk.cstart, blk.cend, document=art, lang="zh")
+        _zh_affiliations(blk.content, byline.affiliations)
+        return "affiliation"
+    if blk.label == "编者按":  # the editor's note belongs to the issue, not the article
+        b.segment("paragraph", blk.cstart, blk.cend, document=b.node)
+        return "paragraph"
+    return None
+
+
+def _more_affiliations(b: DocBuilder, art: URIRef, blk: seg.Block, byline: _Byline) -> bool:
+    """Whether the paragraph after an affiliation label is one more author's affiliation
+    (it starts with a name of the byline); if so it is recorded as one."""
+    m = _ZH_AFFIL.match(blk.content)
+    if not (m and any(m.group(1) == nm for nm, _, _ in byline.names)):
+        return False
+    b.segment("affiliation", blk.cstart, blk.cend, document=art, lang="zh")
+    _zh_affiliations(blk.content, byline.affiliations)
+    return True
+
+
+def _authors(b: DocBuilder, art: URIRef, zh: _Byline, en: _Byline, toc_zh: TocEntry | None) -> None:
+    """The article's authors as persons with both names and their affiliations.
+
+    Chinese and romanised names pair by position only when the two bylines count the same
+    authors; each name's author line is its evidence, and a differing spelling in the
+    table of contents becomes an alias.
+    """
+    g = b.graph
     toc_names = toc_zh.authors.split() if toc_zh else []
-    pair = len(en_names) == len(zh_names)
+    pair = len(en.names) == len(zh.names)
     creators: list[URIRef] = []
-    for idx, (zh, zs, ze) in enumerate(zh_names):
-        en = en_names[idx] if pair else None
-        evidence = [(zs, ze, zh_line)] if zh_line is not None else []
-        if en is not None and en_line is not None:
-            evidence.append((en[1], en[2], en_line))
-        p = b.person(en=en[0] if en else None, zh=zh, evidence=evidence)  # type: ignore[arg-type]
+    for idx, (name, zs, ze) in enumerate(zh.names):
+        romanised = en.names[idx] if pair else None
+        evidence = [(zs, ze, zh.line)] if zh.line is not None else []
+        if romanised is not None and en.line is not None:
+            evidence.append((romanised[1], romanised[2], en.line))
+        p = b.person(
+            en=romanised[0] if romanised else None,
+            zh=name,
+            evidence=evidence,  # type: ignore[arg-type]
+        )
         if p is None:
             continue
         creators.append(p)
-        if idx < len(toc_names) and len(toc_names) == len(zh_names) and toc_names[idx] != zh:
+        if idx < len(toc_names) and len(toc_names) == len(zh.names) and toc_names[idx] != name:
             g.add((p, SKOS.altLabel, Literal(toc_names[idx], lang="zh")))
-        if zh in affil_zh:
-            g.add((p, RKG.affiliation, Literal(affil_zh[zh], lang="zh")))
-        if en is not None and en[0] in affil_en:
-            g.add((p, RKG.affiliation, Literal(affil_en[en[0]], lang="en")))
+        if name in zh.affiliations:
+            g.add((p, RKG.affiliation, Literal(zh.affiliations[name], lang="zh")))
+        if romanised is not None and romanised[0] in en.affiliations:
+            g.add((p, RKG.affiliation, Literal(en.affiliations[romanised[0]], lang="en")))
     for p in creators:
         g.add((art, DCTERMS.creator, p))
         g.add((art, RKG.authoredBy, p))

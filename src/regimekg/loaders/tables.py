@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from .. import dates
@@ -241,7 +241,7 @@ def _document_records(
         )
         first = cells[0]
         if first.text and first is not date_cell and first.col != name_col:
-            period = first.text
+            period = first.text  # a period cell spans the rows below it until the next
         name_cell = cells[name_col] if name_col < len(cells) else filled[-1]
         if not name_cell.text:
             continue
@@ -256,50 +256,60 @@ def _document_records(
             hint=suggest_type(name_cell.text) or RKG.Instrument,
         )
         g.add((rec, RKG.recordSubject, subject))
-        g.add(
-            (
-                rec,
-                RKG.recordName,
-                Literal(name_cell.text, lang=b.lang_of(name_cell.start, name_cell.end)),
-            )
-        )
+        lang = b.lang_of(name_cell.start, name_cell.end)
+        g.add((rec, RKG.recordName, Literal(name_cell.text, lang=lang)))
         if period:
             g.add((rec, RKG.recordPeriod, Literal(period, lang="zh")))
         if jurisdiction is not None:
             g.add((rec, RKG.recordJurisdiction, jurisdiction))
         issuer_text, issuer_start = "", 0
-        date_lit = None
         if date_cell is not None:
-            m = _DATE_CELL.match(date_cell.text)
-            assert m is not None
-            try:
-                date_lit = dates.to_literal(m.group(1), dotted=True)
-            except dates.DateError:
-                date_lit = None
-            if date_lit is not None:
-                g.add((rec, RKG.recordDate, date_lit))
-            if m.group(2):
-                g.add((rec, RKG.recordEndDate, Literal(m.group(2), datatype=XSD.gYear)))
-            if m.group(3).strip():
-                issuer_text = m.group(3)
-                issuer_start = date_cell.start + m.start(3)
-            else:
-                nxt = [c for c in cells if c.col == date_cell.col + 1 and c.col != name_col]
-                if nxt and nxt[0].text:
-                    issuer_text, issuer_start = nxt[0].text, nxt[0].start
-        issuers: list[URIRef] = []
-        for name, s in _issuers(issuer_text, issuer_start):
-            node, cur = _entity_or_candidate(
-                b, name, s, s + len(name), row, pattern="table-issuer", hint=RKG.Actor
-            )
-            g.add((rec, RKG.recordIssuer, node))
-            if cur:
-                issuers.append(node)
+            issuer_text, issuer_start = _record_dates(g, rec, date_cell, cells, name_col)
+        issuers = _record_issuers(b, rec, row, issuer_text, issuer_start)
         # The row's date stays on the record (rkg:recordDate); dated claims about curated
         # documents are curated from the same rows, with the key of the event they date.
         if curated:
             for issuer in issuers:
                 g.add((subject, RKG.issuedBy, issuer))
+
+
+def _record_dates(
+    g: Graph, rec: URIRef, date_cell: Cell, cells: list[Cell], name_col: int
+) -> tuple[str, int]:
+    """The record's date (and end year) from its date cell, which may also name the issuer
+    ("2017.7 国务院"); returns the issuer text and its offset, taken from the next cell when
+    the date cell has none. A date the document gets wrong is left off, not an error: the
+    table is someone else's text."""
+    m = _DATE_CELL.match(date_cell.text)
+    assert m is not None
+    try:
+        date_lit = dates.to_literal(m.group(1), dotted=True)
+    except dates.DateError:
+        date_lit = None
+    if date_lit is not None:
+        g.add((rec, RKG.recordDate, date_lit))
+    if m.group(2):
+        g.add((rec, RKG.recordEndDate, Literal(m.group(2), datatype=XSD.gYear)))
+    if m.group(3).strip():
+        return m.group(3), date_cell.start + m.start(3)
+    nxt = [c for c in cells if c.col == date_cell.col + 1 and c.col != name_col]
+    if nxt and nxt[0].text:
+        return nxt[0].text, nxt[0].start
+    return "", 0
+
+
+def _record_issuers(b: DocBuilder, rec: URIRef, row: URIRef, text: str, start: int) -> list[URIRef]:
+    """The issuing bodies a record names, each a curated entity or a candidate; the curated
+    ones are returned, since only they become ``rkg:issuedBy`` facts."""
+    issuers: list[URIRef] = []
+    for name, s in _issuers(text, start):
+        node, cur = _entity_or_candidate(
+            b, name, s, s + len(name), row, pattern="table-issuer", hint=RKG.Actor
+        )
+        b.graph.add((rec, RKG.recordIssuer, node))
+        if cur:
+            issuers.append(node)
+    return issuers
 
 
 def _issuers(text: str, start: int) -> list[tuple[str, int]]:

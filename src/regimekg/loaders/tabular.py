@@ -252,6 +252,75 @@ def _names_in(b: DocBuilder, f: Field) -> list[tuple[str, int]]:
     return _issuers(f.value, offset)
 
 
+@dataclass
+class _Row:
+    """One record of a table as its emitters need it: the row segment and its span, and the
+    mapping's columns read from the record (its cells, or its JSON object)."""
+
+    node: URIRef
+    start: int
+    end: int
+    index: int
+    by_col: dict[str, Field]
+    obj: Any
+    mapping: dict[str, Any]
+    where: str
+
+    def read(self, key: str) -> list[Field]:
+        """The non-empty values of the mapping's *key* in this record."""
+        found = _values(self.mapping.get(key), self.by_col, self.obj, self.where)
+        return [f for f in found if f.value]
+
+
+def _read_records(
+    b: DocBuilder, mapping: dict[str, Any], where: str
+) -> tuple[list[tuple[int, int, list[Field]]], list[tuple[Any, jsonpos.Spans]] | None]:
+    """The table's records and, for JSON, each record's object (for JSONPath columns); the
+    mapping is checked against them so a column the table lacks is named before any RDF."""
+    suffix = b.source.path.suffix.lower()
+    objects: list[tuple[Any, jsonpos.Spans]] | None = None
+    if suffix == ".json":
+        records = json_records(b.text, where, mapping.get("records"))
+        objects = _RECORD_OBJECTS.pop(id(records))
+    else:
+        records = csv_records(b.text, "\t" if suffix == ".tsv" else ",", where)
+    _check_mapping(mapping, records, where, is_json=objects is not None)
+    return records, objects
+
+
+def _emit_table(b: DocBuilder, rows: int) -> URIRef:
+    """The table node of the source: its document, title and row count."""
+    g = b.graph
+    table = doc(b.sid, "table-0")
+    g.add((table, RDF.type, RKG.Table))
+    g.add((table, RKG.inDocument, b.node))
+    for lang, title in sorted(b.source.title.items()):
+        g.add((table, DCTERMS.title, Literal(title, lang=lang)))
+    g.add((table, RKG.rowCount, integer(rows)))
+    return table
+
+
+def _emit_row(
+    b: DocBuilder, table: URIRef, idx: int, span: tuple[int, int], fields: list[Field]
+) -> tuple[URIRef, dict[str, Field]]:
+    """The row segment and a segment per non-empty cell (exact offsets, like a document's
+    tables), and the row's fields by column for the mapping to read."""
+    g = b.graph
+    row = b.segment("table-row", span[0], span[1], document=b.node)
+    g.add((row, RKG.inTable, table))
+    g.add((row, RKG.rowIndex, integer(idx)))
+    g.add((row, RKG.isHeaderRow, Literal(False)))
+    by_col: dict[str, Field] = {}
+    for j, f in enumerate(fields):
+        by_col[f.column] = f
+        if f.end > f.start:
+            cn = b.segment("table-cell", f.start, f.end, document=b.node)
+            g.add((cn, RKG.inRow, row))
+            g.add((cn, RKG.columnIndex, integer(j)))
+            g.add((cn, RKG.columnName, Literal(f.column)))
+    return row, by_col
+
+
 def load_tabular(b: DocBuilder) -> None:
     """Emit an ingested CSV/JSON table and its records."""
     mapping = b.source.mapping or {}
@@ -260,113 +329,126 @@ def load_tabular(b: DocBuilder) -> None:
             f"Source {b.sid!r}: a table needs a mapping with at least `name: <column>`; "
             "pass one with --mapping."
         )
-    suffix = b.source.path.suffix.lower()
     where = f"Source {b.sid!r} ({b.source.path.name})"
-    objects: list[tuple[Any, jsonpos.Spans]] | None = None
-    if suffix == ".json":
-        records = json_records(b.text, where, mapping.get("records"))
-        objects = _RECORD_OBJECTS.pop(id(records))
-    else:
-        records = csv_records(b.text, "\t" if suffix == ".tsv" else ",", where)
-    _check_mapping(mapping, records, where, is_json=objects is not None)
-    g = b.graph
-    table = doc(b.sid, "table-0")
-    g.add((table, RDF.type, RKG.Table))
-    g.add((table, RKG.inDocument, b.node))
-    for lang, title in sorted(b.source.title.items()):
-        g.add((table, DCTERMS.title, Literal(title, lang=lang)))
-    g.add((table, RKG.rowCount, integer(len(records))))
-    cls = mapping.get("classification") or {}
+    records, objects = _read_records(b, mapping, where)
+    table = _emit_table(b, len(records))
     for idx, (rs, re_, fields) in enumerate(records):
-        row = b.segment("table-row", rs, re_, document=b.node)
-        g.add((row, RKG.inTable, table))
-        g.add((row, RKG.rowIndex, integer(idx)))
-        g.add((row, RKG.isHeaderRow, Literal(False)))
-        by_col: dict[str, Field] = {}
-        for j, f in enumerate(fields):
-            by_col[f.column] = f
-            if f.end > f.start:
-                cn = b.segment("table-cell", f.start, f.end, document=b.node)
-                g.add((cn, RKG.inRow, row))
-                g.add((cn, RKG.columnIndex, integer(j)))
-                g.add((cn, RKG.columnName, Literal(f.column)))
+        node, by_col = _emit_row(b, table, idx, (rs, re_), fields)
         obj = objects[idx] if objects is not None else None
+        _emit_record(b, table, _Row(node, rs, re_, idx, by_col, obj, mapping, where))
 
-        def read(key: str, obj: Any = obj, by_col: dict[str, Field] = by_col) -> list[Field]:
-            return [f for f in _values(mapping.get(key), by_col, obj, where) if f.value]
 
-        names = read("name")
-        if not names:
-            continue
-        name_f = names[0]
-        rec = _record(b, table, row, rs, re_)
-        subject, curated = _entity_or_candidate(
-            b, name_f.value, name_f.start, name_f.end, row, pattern="table-ingest"
-        )
-        g.add((rec, RKG.recordSubject, subject))
-        g.add(
-            (rec, RKG.recordName, Literal(name_f.value, lang=b.lang_of(name_f.start, name_f.end)))
-        )
-        date_f = next(iter(read("date")), None)
-        date_lit = None
-        if date_f is not None:
-            try:
-                date_lit = dates.to_literal(date_f.value, dotted=True)
-            except dates.DateError as e:
-                raise UserError(
-                    f"{where} line {_line(b.text, rs)} (row {idx + 1}): {e}; "
-                    "fix the date or drop it from the mapping."
-                ) from None
-            g.add((rec, RKG.recordDate, date_lit))
-        issuers: list[URIRef] = []
-        for issuer_f in read("issuer"):
-            for name, s in _names_in(b, issuer_f):
-                node, cur = _entity_or_candidate(
-                    b, name, s, s + len(name), row, pattern="table-issuer"
-                )
-                g.add((rec, RKG.recordIssuer, node))
-                if cur:
-                    issuers.append(node)
-        for part_f in read("participants"):
-            for name, s in _names_in(b, part_f):
-                node, _cur = _entity_or_candidate(
-                    b, name, s, s + len(name), row, pattern="table-participant"
-                )
-                g.add((rec, RKG.recordParticipant, node))
-        for jur_f in read("jurisdiction")[:1]:
-            hits = b.gazetteer.lookup(jur_f.value.strip())
-            if len(hits) == 1:  # a reading of the table: only a name the curated data knows
-                g.add((rec, RKG.recordJurisdiction, next(iter(hits))))
-        for status_f in read("status")[:1]:
-            lang = b.lang_of(status_f.start, status_f.end)
-            g.add((rec, RKG.recordStatus, Literal(status_f.value.strip(), lang=lang)))
-        form_iri = None
-        if cls.get("column"):
-            cf = by_col.get(str(cls["column"]))
-            if cf is not None and cf.value:
-                slug = ORGANISATIONAL_FORMS.get(cf.value.strip().lower())
-                scheme = str(cls.get("scheme") or "organisational-form")
-                if slug and scheme == "organisational-form":
-                    form_iri = concept(scheme, slug)
-                    g.add((rec, RKG.recordClassification, form_iri))
-        if curated:
-            for issuer in issuers:
-                g.add((subject, RKG.issuedBy, issuer))
-            if date_lit is not None:
-                claim = iri(
-                    "claim", slug_of(subject), "date-listed", short_hash(str(date_lit), length=8)
-                )
-                g.add((claim, RDF.type, RKG.Claim))
-                g.add((claim, RKG.claimSubject, subject))
-                g.add((claim, RKG.claimAbout, Literal("date-listed")))
-                g.add((claim, RKG.claimValue, Literal(str(date_lit))))
-                b.evidence(claim, rs, re_, row)
-            if form_iri is not None:
-                node = iri(
-                    "classification", slug_of(subject), "organisational-form", slug_of(form_iri)
-                )
-                g.add((node, RDF.type, RKG.Classification))
-                g.add((node, RKG.classifiedEntity, subject))
-                g.add((node, RKG.classifiedAs, form_iri))
-                g.add((subject, RKG.hasOrganisationalForm, form_iri))
-                b.evidence(node, rs, re_, row)
+def _emit_record(b: DocBuilder, table: URIRef, row: _Row) -> None:
+    """The record a row holds (a row without a name holds none): its subject, name, date,
+    issuers, participants, jurisdiction, status and classification as the table gives them,
+    and, when the name is a curated entity, the facts the table supports about it."""
+    names = row.read("name")
+    if not names:
+        return
+    g = b.graph
+    name_f = names[0]
+    rec = _record(b, table, row.node, row.start, row.end)
+    subject, curated = _entity_or_candidate(
+        b, name_f.value, name_f.start, name_f.end, row.node, pattern="table-ingest"
+    )
+    g.add((rec, RKG.recordSubject, subject))
+    g.add((rec, RKG.recordName, Literal(name_f.value, lang=b.lang_of(name_f.start, name_f.end))))
+    date_lit = _record_date(b, rec, row)
+    issuers = _record_parties(b, rec, row)
+    form_iri = _record_form(b, rec, row)
+    if curated:
+        _curated_facts(b, subject, row, issuers, date_lit, form_iri)
+
+
+def _record_date(b: DocBuilder, rec: URIRef, row: _Row) -> Literal | None:
+    """The record's date at the precision written; an impossible one is the user's mistake,
+    named by line and row."""
+    date_f = next(iter(row.read("date")), None)
+    if date_f is None:
+        return None
+    try:
+        date_lit = dates.to_literal(date_f.value, dotted=True)
+    except dates.DateError as e:
+        raise UserError(
+            f"{row.where} line {_line(b.text, row.start)} (row {row.index + 1}): {e}; "
+            "fix the date or drop it from the mapping."
+        ) from None
+    b.graph.add((rec, RKG.recordDate, date_lit))
+    return date_lit
+
+
+def _record_parties(b: DocBuilder, rec: URIRef, row: _Row) -> list[URIRef]:
+    """Issuers, participants, jurisdiction and status of the record; the curated issuers
+    are returned, since only those become ``rkg:issuedBy`` facts."""
+    g = b.graph
+    issuers: list[URIRef] = []
+    for issuer_f in row.read("issuer"):
+        for name, s in _names_in(b, issuer_f):
+            node, cur = _entity_or_candidate(
+                b, name, s, s + len(name), row.node, pattern="table-issuer"
+            )
+            g.add((rec, RKG.recordIssuer, node))
+            if cur:
+                issuers.append(node)
+    for part_f in row.read("participants"):
+        for name, s in _names_in(b, part_f):
+            node, _cur = _entity_or_candidate(
+                b, name, s, s + len(name), row.node, pattern="table-participant"
+            )
+            g.add((rec, RKG.recordParticipant, node))
+    for jur_f in row.read("jurisdiction")[:1]:
+        hits = b.gazetteer.lookup(jur_f.value.strip())
+        if len(hits) == 1:  # a reading of the table: only a name the curated data knows
+            g.add((rec, RKG.recordJurisdiction, next(iter(hits))))
+    for status_f in row.read("status")[:1]:
+        lang = b.lang_of(status_f.start, status_f.end)
+        g.add((rec, RKG.recordStatus, Literal(status_f.value.strip(), lang=lang)))
+    return issuers
+
+
+def _record_form(b: DocBuilder, rec: URIRef, row: _Row) -> URIRef | None:
+    """The organisational form the classification column gives (多边, multi-stakeholder …),
+    the only scheme a table classifies into; an unknown value classifies nothing."""
+    cls = row.mapping.get("classification") or {}
+    if not cls.get("column"):
+        return None
+    cf = row.by_col.get(str(cls["column"]))
+    if cf is None or not cf.value:
+        return None
+    slug = ORGANISATIONAL_FORMS.get(cf.value.strip().lower())
+    scheme = str(cls.get("scheme") or "organisational-form")
+    if not slug or scheme != "organisational-form":
+        return None
+    form_iri = concept(scheme, slug)
+    b.graph.add((rec, RKG.recordClassification, form_iri))
+    return form_iri
+
+
+def _curated_facts(
+    b: DocBuilder,
+    subject: URIRef,
+    row: _Row,
+    issuers: list[URIRef],
+    date_lit: Literal | None,
+    form_iri: URIRef | None,
+) -> None:
+    """What the row says about a curated entity, each with the row as evidence: its curated
+    issuers, the listed date (a claim, since a table's date may disagree with another
+    source's) and its organisational form (a classification)."""
+    g = b.graph
+    for issuer in issuers:
+        g.add((subject, RKG.issuedBy, issuer))
+    if date_lit is not None:
+        claim = iri("claim", slug_of(subject), "date-listed", short_hash(str(date_lit), length=8))
+        g.add((claim, RDF.type, RKG.Claim))
+        g.add((claim, RKG.claimSubject, subject))
+        g.add((claim, RKG.claimAbout, Literal("date-listed")))
+        g.add((claim, RKG.claimValue, Literal(str(date_lit))))
+        b.evidence(claim, row.start, row.end, row.node)
+    if form_iri is not None:
+        node = iri("classification", slug_of(subject), "organisational-form", slug_of(form_iri))
+        g.add((node, RDF.type, RKG.Classification))
+        g.add((node, RKG.classifiedEntity, subject))
+        g.add((node, RKG.classifiedAs, form_iri))
+        g.add((subject, RKG.hasOrganisationalForm, form_iri))
+        b.evidence(node, row.start, row.end, row.node)

@@ -9,7 +9,7 @@ by default). A union is not de-duplicated by every engine (Oxigraph counts a tri
 two graphs twice), so named queries use ``DISTINCT`` / ``COUNT(DISTINCT …)``.
 
 Values reach the engine as terms, never as text: pyoxigraph ``substitutions``, rdflib
-``initBindings``, and for endpoints the token-level substitution of :mod:`.sparqltext`.
+``initBindings``, and for endpoints the substitution of :mod:`.sparqltext`, checked by re-parsing.
 """
 
 from __future__ import annotations
@@ -59,19 +59,6 @@ class Raw:
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
     truncated: bool = False
-
-
-def query_form(text: str) -> str:
-    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the first form keyword of *text*."""
-    for t in sparqltext.tokens(text):
-        if t.upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return t.upper
-    raise UserError("The text is not a SPARQL query: it has no SELECT, ASK, CONSTRUCT or DESCRIBE.")
-
-
-def _syntax_error(e: Exception) -> UserError:
-    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return UserError(f"The SPARQL query does not parse ({first}); fix the syntax there.")
 
 
 # ---------------------------------------------------------------------------------- pyoxigraph
@@ -136,7 +123,7 @@ class OxigraphBackend:
                 text, prefixes=SPARQL_PREFIXES, substitutions=subs or None, **scope
             )
         except SyntaxError as e:
-            raise _syntax_error(e) from None
+            raise sparqltext.syntax_error(e) from None
         if isinstance(res, ox.QueryBoolean):
             return Raw("ASK", ["result"], [[Literal(bool(res))]])
         terms = self._terms
@@ -228,7 +215,7 @@ class RdflibBackend:
                 rows = list(res) if res.type == "SELECT" else None
         except Exception as e:  # rdflib raises pyparsing errors and plain Exceptions alike
             if type(e).__name__ in ("ParseException", "ParseSyntaxException"):
-                raise _syntax_error(e) from None
+                raise sparqltext.syntax_error(e) from None
             raise
         if res.type == "ASK":
             return Raw("ASK", ["result"], [[Literal(bool(res.askAnswer))]])
@@ -370,7 +357,12 @@ class EndpointBackend:
             f"PREFIX {p}: <{ns}>\n" for p, ns in SPARQL_PREFIXES.items() if p not in declared
         )
         full = prologue + sparqltext.substitute(text, bindings)
-        form = query_form(text)
+        return self._answer(full, sparqltext.query_form(text), limit, dataset)
+
+    def _answer(
+        self, full: str, form: str, limit: int | None, dataset: DatasetIris | None = None
+    ) -> Raw:
+        """The endpoint's answer to the complete query text *full* of the given *form*."""
         if form in ("CONSTRUCT", "DESCRIBE"):
             data = self._request(full, "turtle", dataset)
             g = Graph()
@@ -421,7 +413,7 @@ class EndpointBackend:
                 f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {props} }} "
                 "?s ?p ?o }"
             )
-            raw = self.run(text, {}, None)
+            raw = self._answer(text, "SELECT", None)  # complete already: no parse needed
             for s, p, o in raw.rows:
                 ok = isinstance(s, URIRef) and isinstance(o, Literal) and isinstance(p, URIRef)
                 if ok and (p, o) not in out.setdefault(s, []):  # type: ignore[arg-type]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +106,41 @@ class NamedQuery:
         return params, lang
 
 
+def _param(where: str, arg: str, value: str) -> Param:
+    """One ``# param NAME: TYPE (default VALUE) — text`` header, or a :class:`UserError`
+    that shows the expected form."""
+    pm = _PARAM.match(value)
+    if not arg or not pm or pm.group("type") not in PARAM_TYPES:
+        raise UserError(
+            f"{where}: write `# param NAME: TYPE (default VALUE) — text` with TYPE one "
+            f"of {', '.join(PARAM_TYPES)}."
+        )
+    if pm.group("kind") and pm.group("type") not in ("entity", "entities"):
+        raise UserError(f"{where}: only entity and entities parameters take a kind (entity:KIND).")
+    default = pm.group("default")
+    return Param(
+        arg,
+        pm.group("type"),
+        None if default is None else default.strip(),
+        (pm.group("doc") or "").strip(),
+        pm.group("kind"),
+    )
+
+
+def _headers(path: Path, text: str) -> Iterator[tuple[str, str, str, str]]:
+    """``(key, argument, value, where)`` of each header in the leading comment block: the
+    headers end at the first line that is neither blank nor a comment."""
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            return
+        m = _HEADER.match(stripped)
+        if m:
+            yield m.group(1), m.group(2), m.group(3).strip(), f"{path} line {n}"
+
+
 def parse(path: Path) -> NamedQuery:
     """Read one ``.rq`` file and its headers; a malformed header is a :class:`UserError`."""
     name = path.stem
@@ -119,44 +155,13 @@ def parse(path: Path) -> NamedQuery:
     params: list[Param] = []
     columns: dict[str, dict[str, str]] = {}
     example: list[str] = []
-    for n, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if not stripped.startswith("#"):
-            break
-        m = _HEADER.match(stripped)
-        if not m:
-            continue
-        key, arg, value = m.group(1), m.group(2), m.group(3).strip()
-        where = f"{path} line {n}"
+    for key, arg, value, where in _headers(path, text):
         if key in ("title-en", "title-zh"):
             title[key[-2:]] = value
-        elif key == "description":
-            description["en"] = value
-        elif key == "description-zh":
-            description["zh"] = value
+        elif key in ("description", "description-zh"):
+            description["zh" if key.endswith("-zh") else "en"] = value
         elif key == "param":
-            pm = _PARAM.match(value)
-            if not arg or not pm or pm.group("type") not in PARAM_TYPES:
-                raise UserError(
-                    f"{where}: write `# param NAME: TYPE (default VALUE) — text` with TYPE one "
-                    f"of {', '.join(PARAM_TYPES)}."
-                )
-            default = pm.group("default")
-            if pm.group("kind") and pm.group("type") not in ("entity", "entities"):
-                raise UserError(
-                    f"{where}: only entity and entities parameters take a kind (entity:KIND)."
-                )
-            params.append(
-                Param(
-                    arg,
-                    pm.group("type"),
-                    None if default is None else default.strip(),
-                    (pm.group("doc") or "").strip(),
-                    pm.group("kind"),
-                )
-            )
+            params.append(_param(where, arg, value))
         elif key == "column":
             if not arg:
                 raise UserError(f"{where}: write `# column NAME: en=… zh=…`.")

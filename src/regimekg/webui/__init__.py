@@ -113,7 +113,7 @@ def catalogue(queries_dir: Path | None, store: Path | None) -> bytes:
                         {"name": p.name, "type": p.type, "default": p.default, "doc": p.doc}
                         for p in nq.params
                     ],
-                    "query": prologue(text) + text,
+                    "query": prologue(nq.text) + text,  # values do not change prefixes
                     "note": note,
                 }
             )
