@@ -17,6 +17,7 @@ from regimekg import curated, dates
 from regimekg.curated import Curated
 from regimekg.paths import Project
 from tests.conftest import ROOT
+from tests.test_curated import make
 
 COUNT_KEYS = ("signatory-count", "sponsor-count", "member-count", "participant-count")
 # Roles that make an actor a participant of an instrument or body (observers are not counted).
@@ -28,6 +29,9 @@ DATED_FROM_PAGES = {
     "reaim-blueprint-for-action",
     "gpai",
     "coe-framework-convention-on-ai",
+    "frontier-ai-safety-commitments",
+    "tech-accord-deceptive-ai-elections-2024",
+    "seoul-ai-business-pledge",
 }
 
 
@@ -108,3 +112,52 @@ def test_every_participation_date_is_backed_by_a_quote_naming_its_year(cur: Cura
         and not any(str(d["start"])[:4] in str(e.get("quote", "")) for e in d["evidence"])
     ]
     assert not undated, f"start dates no evidence quote supports: {undated}"
+
+
+def non_organisations_in_company_instruments(cur: Curated) -> list[tuple[str, str, str]]:
+    """(instrument, participant, class) for each state or person in an industry instrument.
+
+    The voluntary company commitments (Frontier AI Safety Commitments, the Tech Accord, …)
+    are signed by organisations; a state or person among their signatories is a slug mix-up
+    (``meta`` against a state, ``x-corp`` against a person) that would put a government
+    into the industry pledges of a forums-of-actor or co-membership query.
+    """
+    types = {str(r.data["id"]): str(r.data["type"]) for r in cur.records["entities"]}
+    parts: dict[str, set[str]] = defaultdict(set)
+    for rec in cur.records["memberships"]:
+        org = str(rec.data["organisation"])
+        if types.get(org) in curated.INSTRUMENT_CLASSES:
+            parts[org].add(str(rec.data["member"]))
+    return sorted(
+        (org, m, types[m])
+        for org, members in parts.items()
+        if any(types.get(x) == "Company" for x in members)
+        for m in members
+        if types.get(m) not in curated.INSTITUTION_CLASSES
+    )
+
+
+def test_instruments_signed_by_companies_have_only_organisations_as_participants(
+    cur: Curated,
+) -> None:
+    wrong = non_organisations_in_company_instruments(cur)
+    assert not wrong, f"states or persons among the signatories of a company instrument: {wrong}"
+    # The check covers the industry commitments recorded from pages.
+    companies = {str(r.data["id"]) for r in cur.records["entities"] if r.data["type"] == "Company"}
+    assert participants(cur)["frontier-ai-safety-commitments"] & companies
+
+
+def test_the_company_instrument_check_can_fail(tmp_path) -> None:
+    ev = "  evidence:\n  - {quote: 七国集团, source: doc}\n"
+    entities = "".join(
+        f"- id: {slug}\n  type: {typ}\n  label: {{en: {slug}}}\n" + ev
+        for slug, typ in [("pledge", "CodeOfConduct"), ("acme", "Company"), ("ruritania", "State")]
+    )
+    memberships = "".join(
+        f"- organisation: pledge\n  member: {m}\n  role: signatory\n" + ev
+        for m in ("acme", "ruritania")
+    )
+    proj = make(tmp_path, {"entities/a.yaml": entities, "memberships/a.yaml": memberships})
+    assert non_organisations_in_company_instruments(curated.load(proj)) == [
+        ("pledge", "ruritania", "State")
+    ]
