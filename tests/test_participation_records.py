@@ -32,6 +32,8 @@ DATED_FROM_PAGES = {
     "frontier-ai-safety-commitments",
     "tech-accord-deceptive-ai-elections-2024",
     "seoul-ai-business-pledge",
+    "sco",
+    "sco-tianjin-declaration",
 }
 
 
@@ -77,6 +79,25 @@ def test_every_bletchley_signatory_is_recorded(cur: Curated) -> None:
     signed = participants(cur)["bletchley-declaration"]
     assert len(signed) == 29
     assert {"european-union", "chile", "turkiye", "singapore", "china", "kenya"} <= signed
+
+
+def test_sco_declarations_are_signed_by_the_sco_members_of_their_day(cur: Curated) -> None:
+    # The Tianjin Declaration (1 September 2025) is signed by "the leaders of the member
+    # states", so its signatories are exactly the SCO members whose membership had begun by
+    # then; the AI cooperation declaration names nine of them in its preamble, without India.
+    day = dates.bounds("2025-09-01")[0]
+    members = {
+        str(d["member"])
+        for d in (rec.data for rec in cur.records["memberships"])
+        if d["organisation"] == "sco"
+        and d.get("role") in ROLES
+        and dates.bounds(str(d.get("start", "2001")))[1] <= day
+        and "end" not in d
+    }
+    parts = participants(cur)
+    assert len(members) == 10
+    assert parts["sco-tianjin-declaration"] == members
+    assert parts["sco-declaration-ai-cooperation"] == members - {"india"}
 
 
 def test_no_one_takes_part_in_an_instrument_before_it_exists(cur: Curated) -> None:
