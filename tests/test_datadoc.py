@@ -130,3 +130,21 @@ def test_a_new_instrument_since_2023_gets_a_participation_row(project_copy: Proj
     row = "| `zz-test-declaration` | 1 | endorser 1 | states 1 | 1 (1, 0, 0) | `zz-added.yaml` |"
     assert row in blocks["participation"]
     assert "zz-test-declaration" not in blocks["memberships"]
+
+
+def test_a_missing_label_is_listed_with_the_first_sentence_of_its_reason(
+    project_copy: Project,
+) -> None:
+    """The "Labels missing" table is the records' `label_missing`, not a hand-kept list: an
+    entity added without its Chinese label appears with the reason its record gives."""
+    (project_copy.curated_dir / "entities" / "zz-added.yaml").write_text(
+        "- id: zz-test-forum\n  type: Forum\n  label:\n    en: Test Forum\n"
+        "  label_missing:\n    zh: 'No Chinese page names it. Searched: 测试论坛.'\n"
+        "  evidence:\n  - source: jsdm-2024-03\n    quote: 宣言\n",
+        "utf-8",
+    )
+    block = datadoc.blocks(project_copy)["labels-missing"]
+    assert "| zh | `zz-test-forum` | No Chinese page names it |" in block
+    before = datadoc.blocks(Project(ROOT))["labels-missing"]
+    count = int(before.split("\n\n", 2)[1].split()[0])
+    assert block.split("\n\n", 2)[1].startswith(f"{count + 1} labels are missing")

@@ -47,6 +47,7 @@ BLOCKS = (
     "events",
     "classifications",
     "claims",
+    "labels-missing",
 )
 
 
@@ -332,6 +333,35 @@ def claims_block(cur: Curated, project: Project) -> list[str]:
     ]
 
 
+def _gist(reason: str, width: int = 160) -> str:
+    """The first sentence of a ``label_missing`` reason, cut to *width* characters."""
+    text = " ".join(reason.split())
+    end = text.find(". ")
+    text = text[: end if end > 0 else len(text)].rstrip(".")
+    if len(text) > width:
+        text = text[: width - 1].rstrip() + "…"
+    return text.replace("|", "\\|")
+
+
+def labels_missing_block(cur: Curated, project: Project) -> list[str]:
+    """One row per entity whose record says in ``label_missing`` why a label is missing."""
+    rows = sorted(
+        (lang, slug, _gist(str(reason)))
+        for slug, rec in cur.entities.items()
+        for lang, reason in (rec.data.get("label_missing") or {}).items()
+    )
+    by_lang = Counter(lang for lang, _, _ in rows)
+    lines = [
+        f"{len(rows)} labels are missing ({_joined(by_lang)}); each record's `label_missing` "
+        "says why and what was searched, and `regimekg stats` prints it whole:",
+        "",
+        "| Missing | Entity | Why (first sentence) |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {lang} | `{slug}` | {gist} |" for lang, slug, gist in rows]
+    return lines
+
+
 _MAKERS = {
     "entities": entities_block,
     "memberships": memberships_block,
@@ -340,6 +370,7 @@ _MAKERS = {
     "events": events_block,
     "classifications": classifications_block,
     "claims": claims_block,
+    "labels-missing": labels_missing_block,
 }
 
 
