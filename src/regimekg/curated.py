@@ -9,6 +9,7 @@ file, line and record so a curator can fix them without reading code.
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -117,8 +118,28 @@ def _files(project: Project, kind: str) -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+#: The records last parsed from each curated file, by path: the file's bytes and each
+#: record's (line, data). ``regimekg review accept`` reads the curated data four times (the
+#: gazetteer, the curated facts, the accepted record's checks, the written file's checks), and
+#: parsing the YAML is most of each read; a file whose bytes are the ones parsed before is not
+#: parsed again. One entry per path, so the cache holds at most one copy of the curated data.
+_PARSED: dict[str, tuple[bytes, list[tuple[int, dict[str, Any]]]]] = {}
+
+
 def _read_records(path: Path, kind: str) -> list[Record]:
-    text = decode_text(path.read_bytes(), str(path)) if path.stat().st_size else ""
+    raw = path.read_bytes()
+    cached = _PARSED.get(str(path))
+    if cached is None or cached[0] != raw:
+        cached = (raw, _parse_records(raw, path))
+        _PARSED[str(path)] = cached
+    # copies: a caller may change a record's data, never what the next read returns
+    return [Record(kind, path, line, copy.deepcopy(data)) for line, data in cached[1]]
+
+
+def _parse_records(raw: bytes, path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """Each record of a curated file's bytes *raw* with its line; a :class:`UserError` for a
+    file that is not a YAML list of mappings."""
+    text = decode_text(raw, str(path)) if raw else ""
     if not text.strip():
         return []
     # libyaml's parser (fast=True): the curated files are parsed on every build and the
@@ -133,7 +154,7 @@ def _read_records(path: Path, kind: str) -> list[Record]:
         line = item_node.start_mark.line + 1
         if not isinstance(item, dict):
             raise UserError(f"{path} line {line}: each record must be a mapping of fields.")
-        out.append(Record(kind, path, line, item))
+        out.append((line, item))
     return out
 
 
