@@ -360,9 +360,9 @@ def test_canonical_order_is_per_kind_and_independent_of_input_order() -> None:
 def test_a_file_read_again_gives_the_same_records_and_a_changed_one_is_parsed_again(
     tmp_path: Path,
 ) -> None:
-    """The parsed records are reused while a file's bytes are unchanged
-    (``curated._PARSED``): a second read gives records equal to the first, a change a caller
-    makes to one never reaches the next read, and a changed file is parsed again."""
+    """The parsed records are reused for the same bytes (``curated._PARSED``): a second read
+    gives records equal to the first, a change a caller makes to one never reaches the next
+    read, a changed file is parsed again, and a copy elsewhere names its own path."""
     project = make(tmp_path, {"entities/e.yaml": ENTITIES})
     first = curated.load(project)
     first.entities["g7"].data["label"]["en"] = "changed by a caller"
@@ -371,6 +371,8 @@ def test_a_file_read_again_gives_the_same_records_and_a_changed_one_is_parsed_ag
     assert [(r.line, r.data) for r in again.all()] == [
         (r.line, r.data) for r in curated.load(project).all()
     ]
+    copied = make(tmp_path / "copy", {"entities/e.yaml": ENTITIES})
+    assert curated.load(copied).entities["g7"].file == copied.curated_dir / "entities" / "e.yaml"
     path = tmp_path / "data" / "curated" / "entities" / "e.yaml"
     path.write_text(ENTITIES.replace("Group of Seven", "G7 group"), encoding="utf-8")
     assert curated.load(project).entities["g7"].data["label"]["en"] == "G7 group"

@@ -118,22 +118,25 @@ def _files(project: Project, kind: str) -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-#: The records last parsed from each curated file, by path: the file's bytes and each
-#: record's (line, data). ``regimekg review accept`` reads the curated data four times (the
-#: gazetteer, the curated facts, the accepted record's checks, the written file's checks), and
-#: parsing the YAML is most of each read; a file whose bytes are the ones parsed before is not
-#: parsed again. One entry per path, so the cache holds at most one copy of the curated data.
-_PARSED: dict[str, tuple[bytes, list[tuple[int, dict[str, Any]]]]] = {}
+#: The records parsed from curated files, by the files' bytes: each record's (line, data).
+#: ``regimekg review accept`` reads the curated data four times (the gazetteer, the curated
+#: facts, the accepted record's checks, the written file's checks), and parsing the YAML is
+#: most of each read; bytes parsed before are not parsed again, wherever the file is (a copy
+#: of the project has the same files). At most :data:`PARSED_FILES` entries, oldest dropped.
+_PARSED: dict[bytes, list[tuple[int, dict[str, Any]]]] = {}
+PARSED_FILES = 512
 
 
 def _read_records(path: Path, kind: str) -> list[Record]:
     raw = path.read_bytes()
-    cached = _PARSED.get(str(path))
-    if cached is None or cached[0] != raw:
-        cached = (raw, _parse_records(raw, path))
-        _PARSED[str(path)] = cached
+    parsed = _PARSED.get(raw)
+    if parsed is None:
+        parsed = _parse_records(raw, path)
+        _PARSED[raw] = parsed
+        while len(_PARSED) > PARSED_FILES:
+            del _PARSED[next(iter(_PARSED))]
     # copies: a caller may change a record's data, never what the next read returns
-    return [Record(kind, path, line, copy.deepcopy(data)) for line, data in cached[1]]
+    return [Record(kind, path, line, copy.deepcopy(data)) for line, data in parsed]
 
 
 def _parse_records(raw: bytes, path: Path) -> list[tuple[int, dict[str, Any]]]:
