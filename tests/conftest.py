@@ -79,6 +79,16 @@ def mini_store(path: Path) -> Path:
     return path
 
 
+#: Beside the :func:`built` build: the counts its :class:`~regimekg.build.BuildReport` printed.
+BUILD_REPORT = "build-report.json"
+
+
+def built_report(built: Path) -> dict[str, Any]:
+    """The :class:`~regimekg.build.BuildReport` fields (quads, graphs, candidates, seconds)
+    of the :func:`built` build: what ``regimekg build`` printed when it made it."""
+    return dict(json.loads((built.parent / BUILD_REPORT).read_text("utf-8")))
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One full build of the bundled project, shared by every test that only reads it.
@@ -109,16 +119,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not store.is_build(out):
             build_and_report(out)
     return out
-
-
-#: Beside the :func:`built` build: the counts its :class:`~regimekg.build.BuildReport` printed.
-BUILD_REPORT = "build-report.json"
-
-
-def built_report(built: Path) -> dict[str, Any]:
-    """The :class:`~regimekg.build.BuildReport` fields (quads, graphs, candidates, seconds)
-    of the :func:`built` build: what ``regimekg build`` printed when it made it."""
-    return dict(json.loads((built.parent / BUILD_REPORT).read_text("utf-8")))
 
 
 @contextlib.contextmanager
