@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import copy
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,16 +126,19 @@ def _files(project: Project, kind: str) -> list[Path]:
 #: of the project has the same files). At most :data:`PARSED_FILES` entries, oldest dropped.
 _PARSED: dict[bytes, list[tuple[int, dict[str, Any]]]] = {}
 PARSED_FILES = 512
+_PARSED_LOCK = threading.Lock()
 
 
 def _read_records(path: Path, kind: str) -> list[Record]:
     raw = path.read_bytes()
-    parsed = _PARSED.get(raw)
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(raw)
     if parsed is None:
         parsed = _parse_records(raw, path)
-        _PARSED[raw] = parsed
-        while len(_PARSED) > PARSED_FILES:
-            del _PARSED[next(iter(_PARSED))]
+        with _PARSED_LOCK:
+            _PARSED[raw] = parsed
+            while len(_PARSED) > PARSED_FILES:
+                del _PARSED[next(iter(_PARSED))]
     # copies: a caller may change a record's data, never what the next read returns
     return [Record(kind, path, line, copy.deepcopy(data)) for line, data in parsed]
 
