@@ -449,12 +449,17 @@ def test_the_session_build_is_untouched(
     assert tree_digest(built) == session_build_digest
 
 
+class _WriterStarted(Exception):
+    """Raised in place of starting the build's writer process (the build stops there)."""
+
+
 def test_a_build_refused_at_its_first_checks_starts_no_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The build's writer process starts once the manifest, sources, ontology and curated
     records have passed their checks, so the cases above refused there (most of them) cost
-    no process start; a build that gets past them starts it."""
+    no process start; a build that gets past them starts it (here the start is recorded and
+    stops the build)."""
     import multiprocessing.context
 
     from regimekg.build import build
@@ -462,18 +467,21 @@ def test_a_build_refused_at_its_first_checks_starts_no_process(
     from regimekg.paths import Project
 
     started: list[object] = []
-    monkeypatch.setattr(
-        multiprocessing.context.SpawnProcess, "start", lambda self: started.append(self)
-    )
+
+    def start(process: object) -> None:
+        started.append(process)
+        raise _WriterStarted
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", start)
     root = copy_project(tmp_path / "proj").root
     entities = sorted((root / "data" / "curated" / "entities").glob("*.yaml"))[0]
-    entities.write_text(entities.read_text("utf-8") + "- id: [unclosed\n", "utf-8")
+    good = entities.read_text("utf-8")
+    entities.write_text(good + "- id: [unclosed\n", "utf-8")
     with pytest.raises(BuildError, match="malformed YAML"):
         build(Project(root), progress=lambda _m: None)
     assert started == []
-    # with the curated data fixed, the writer is started (here: recorded, not run)
-    entities.write_text(entities.read_text("utf-8").replace("- id: [unclosed\n", ""), "utf-8")
-    with pytest.raises(Exception):  # noqa: B017 - the writer never ran, so the build fails
+    entities.write_text(good, "utf-8")
+    with pytest.raises(_WriterStarted):
         build(Project(root), progress=lambda _m: None)
     assert len(started) == 1
 
