@@ -604,10 +604,10 @@ def run_guides(
     A block identical to one already run (the Chinese guide repeats the English one's
     builds, ingest and edits) runs once; what it printed is recorded for both. Every build
     really runs (or, with *prebuilt*, is a build of the same inputs), so the quad counts the
-    guides show are checked too. With *replay*, the
-    state-changing steps are recorded (the first guide) or, while they match the recorded
-    ones, restored instead of run (:class:`Replay`). With *prebuilt*, a first build of the
-    same inputs is linked in instead of run (:meth:`Runner.reuse_build`).
+    guides show are checked too. With *replay*, the state-changing steps are recorded (the
+    first guide) or, while they match the recorded ones, restored instead of run
+    (:class:`Replay`). With *prebuilt*, a first build of the same inputs is linked in
+    instead of run (:meth:`Runner.reuse_build`).
     """
     runner = Runner(root, prebuilt=prebuilt)
     done: dict[tuple, list[str | None]] = {}
