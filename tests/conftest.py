@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -77,6 +79,16 @@ def mini_store(path: Path) -> Path:
     return path
 
 
+#: Beside the :func:`built` build: the counts its :class:`~regimekg.build.BuildReport` printed.
+BUILD_REPORT = "build-report.json"
+
+
+def built_report(built: Path) -> dict[str, Any]:
+    """The :class:`~regimekg.build.BuildReport` fields (quads, graphs, candidates, seconds)
+    of the :func:`built` build: what ``regimekg build`` printed when it made it."""
+    return dict(json.loads((built.parent / BUILD_REPORT).read_text("utf-8")))
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One full build of the bundled project, shared by every test that only reads it.
@@ -91,16 +103,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from regimekg import store
     from regimekg.build import build
 
+    def build_and_report(out: Path) -> None:
+        report = build(Project(ROOT), out, progress=lambda _m: None)
+        fields = {k: getattr(report, k) for k in ("quads", "graphs", "candidates", "seconds")}
+        (out.parent / BUILD_REPORT).write_text(json.dumps(fields), "utf-8")
+
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         out = tmp_path_factory.mktemp("build") / "build"
-        build(Project(ROOT), out, progress=lambda _m: None)
+        build_and_report(out)
         return out
     shared = tmp_path_factory.getbasetemp().parent / "shared-build"
     shared.mkdir(exist_ok=True)
     out = shared / "build"
     with FileLock(str(shared / "fixture.lock")):
         if not store.is_build(out):
-            build(Project(ROOT), out, progress=lambda _m: None)
+            build_and_report(out)
     return out
 
 

@@ -449,6 +449,43 @@ def test_the_session_build_is_untouched(
     assert tree_digest(built) == session_build_digest
 
 
+class _WriterStarted(Exception):
+    """Raised in place of starting the build's writer process (the build stops there)."""
+
+
+def test_a_build_refused_at_its_first_checks_starts_no_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's writer process starts once the manifest, sources, ontology and curated
+    records have passed their checks, so the cases above refused there (most of them) cost
+    no process start; a build that gets past them starts it (here the start is recorded and
+    stops the build)."""
+    import multiprocessing.context
+
+    from regimekg.build import build
+    from regimekg.errors import BuildError
+    from regimekg.paths import Project
+
+    started: list[object] = []
+
+    def start(process: object) -> None:
+        started.append(process)
+        raise _WriterStarted
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", start)
+    root = copy_project(tmp_path / "proj").root
+    entities = sorted((root / "data" / "curated" / "entities").glob("*.yaml"))[0]
+    good = entities.read_text("utf-8")
+    entities.write_text(good + "- id: [unclosed\n", "utf-8")
+    with pytest.raises(BuildError, match="malformed YAML"):
+        build(Project(root), progress=lambda _m: None)
+    assert started == []
+    entities.write_text(good, "utf-8")
+    with pytest.raises(_WriterStarted):
+        build(Project(root), progress=lambda _m: None)
+    assert len(started) == 1
+
+
 # ------------------------------------------------------------------------------- docs table
 
 

@@ -2,7 +2,9 @@
 
 Broken edits are made on a copy of ``ontology/`` and ``queries/`` in a temporary project, the
 way an editor would make them, and ``regimekg.owl`` is regenerated so that only the intended
-problem is present (except in the test about a stale ``regimekg.owl``).
+problems are present (except for the stale ``regimekg.owl`` edit). The edits that break
+different terms and leave every step running share one project and one check (with HermiT):
+a check costs seconds, most of it the same parsing, QC queries and SHACL whatever the edit.
 """
 
 from __future__ import annotations
@@ -81,32 +83,120 @@ def test_project_passes_every_step() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_class_missing_its_chinese_label_fails_naming_the_class(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(project, 'rdfs:label "forum"@en , "论坛"@zh ;', 'rdfs:label "forum"@en ;')
-    report = run_check(project, reasoner=False)
-    assert not report.ok
-    assert problems_naming(report, "qc/term-without-zh-label-violation: rkg:Forum")
-    assert "FAILED" in report.summary() and "rkg:Forum" in report.summary()
+# Most broken edits are checked together: each breaks a different term or file and names it
+# in its own problem, none stops a later step (a lint problem skips HermiT and a syntax error
+# skips everything, so those cases run alone), so one project with every edit and one check
+# (HermiT included) shows each case's problem as a project with that edit alone would — and
+# every problem of that check must be one the cases expect, so no edit masks or adds one.
+# Each case is its own test, named, asserting its own problem.
+
+STATE_INSTITUTION = (
+    PREFIXES
+    + f"""rkg:StateInstitution a owl:Class ;
+    rdfs:subClassOf rkg:State , rkg:Institution ;
+    rdfs:label "state institution"@en , "国家机构混合体"@zh ;
+    {LABELLED} ."""
+)
+
+
+def _edit_file(path: Path, old: str | None, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if old is None:
+        text += new
+    else:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def _clone_risk_type(project: Project) -> None:
+    """A copy of an existing concept under a new slug (labels changed to stay unique)."""
+    path = project.vocab_dir / "risk-type.ttl"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("risk-type:geopolitical\n")
+    block = text[start : text.index("\n.\n", start) + 3]
+    clone = block.replace("risk-type:geopolitical", "risk-type:cyber-conflict")
+    clone = clone.replace('"geopolitical', '"cyber-conflict').replace("地缘政治", "网络冲突")
+    path.write_text(text + "\n" + clone, encoding="utf-8")
+
+
+def _broken_edits(project: Project) -> None:
+    """Every edit of :data:`BROKEN`, in this order, then the RDF/XML regenerated (as each
+    edit did alone) except for the last edit, which makes it stale."""
+    person = 'rdfs:label "person"@en , "个人"@zh ;'
+    edit(project, person, 'rdfs:label "person"@en ;', regenerate=False)
+    edit(project, '"论坛"@zh', '"forum"@zh', regenerate=False)
+    edit(project, f'owl:versionInfo "{__version__}"', 'owl:versionInfo "0.0.9"', regenerate=False)
+    edit(project, f"ontology/{__version__}>", "ontology/0.0.9>", regenerate=False)
+    edit(project, None, STATE_INSTITUTION, regenerate=False)
+    _clone_risk_type(project)  # a concept that must join the closed lists: no problem
+    _edit_file(project.vocab_dir / "risk-type.ttl", "    skos:inScheme scheme:risk-type ;\n", "")
+    old = "    rkgsh:conceptsOf scheme:bindingness ;"
+    new = "    sh:in ( bindingness:hard-law bindingness:soft-law bindingness:mixed ) ;\n" + old
+    _edit_file(project.shapes_dir / "entities.ttl", old, new)
+    (project.qc_dir / "broken-violation.rq").write_text("SELECT ?x WHERE { ?x", encoding="utf-8")
+    generate_owl(project)
+    edit(project, '"forum"@en', '"discussion forum"@en', regenerate=False)
+
+
+#: (case, what its problem names): each edit of :func:`_broken_edits` and the problem it
+#: must cause. Several problems may name one case (the version edits are both reported as
+#: the version and as the catalog); every problem must name one.
+BROKEN = {
+    "class missing its Chinese label": "qc/term-without-zh-label-violation: rkg:Person",
+    "Chinese label in Latin script": "qc/label-wrong-script-violation: rkg:Forum",
+    "version stamp other than the package's": "owl:versionInfo is 0.0.9",
+    "catalog not mapping the version IRI": "does not map https://w3id.org/regimekg/ontology/0.0.9",
+    "unsatisfiable class": "HermiT: class rkg:StateInstitution",
+    "concept without its scheme": "qc/concept-without-scheme-violation: id:risk-type/",
+    "closed list naming an unknown concept": "id:bindingness/mixed",
+    "broken QC query": "broken-violation.rq: SPARQL syntax error",
+    "stale regimekg.owl": "regimekg.owl is missing or out of date",
+}
+#: Problems the version edits cause besides their own (the versionIRI goes with them).
+ALSO_EXPECTED = ("owl:versionIRI is https://w3id.org/regimekg/ontology/0.0.9",)
+
+
+@pytest.fixture(scope="module")
+def broken_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = copy_project(tmp_path_factory.mktemp("broken"))
+    _broken_edits(project)
+    return project
+
+
+@pytest.fixture(scope="module")
+def broken(broken_project: Project) -> CheckReport:
+    """The check of the project with every edit of :data:`BROKEN` (HermiT when Java is here)."""
+    return run_check(broken_project, reasoner=HAS_JAVA)
+
+
+def test_broken_edits_cause_only_the_problems_they_name(broken: CheckReport) -> None:
+    assert not broken.ok
+    unexplained = [
+        p for p in broken.problems if not any(n in p for n in (*BROKEN.values(), *ALSO_EXPECTED))
+    ]
+    assert unexplained == [], broken.summary()
+    assert "FAILED" in broken.summary() and "rkg:Person" in broken.summary()
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_broken_edit_fails_naming_what_broke(broken: CheckReport, case: str) -> None:
+    if case == "unsatisfiable class" and not HAS_JAVA:
+        pytest.skip("HermiT needs Java")
+    assert problems_naming(broken, BROKEN[case]), broken.summary()
 
 
 @pytest.mark.skipif(not HAS_JAVA, reason="HermiT needs Java")
-def test_unsatisfiable_class_fails_naming_the_class(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(
-        project,
-        None,
-        PREFIXES
-        + f"""rkg:StateInstitution a owl:Class ;
-    rdfs:subClassOf rkg:State , rkg:Institution ;
-    rdfs:label "state institution"@en , "国家机构混合体"@zh ;
-    {LABELLED} .""",
-    )
-    report = run_check(project)
-    hits = problems_naming(report, "rkg:StateInstitution")
-    assert hits and "unsatisfiable" in hits[0]
-    assert "state institution" in hits[0]  # the label is shown next to the IRI
-    assert len(report.problems) == 1, report.summary()
+def test_unsatisfiable_class_fails_naming_the_class(broken: CheckReport) -> None:
+    (hit,) = problems_naming(broken, "rkg:StateInstitution")
+    assert "unsatisfiable" in hit
+    assert "state institution" in hit  # the label is shown next to the IRI
+    assert dict(broken.steps)["HermiT"] == "consistent, 1 unsatisfiable class(es)"
+
+
+def test_stale_owl_file_names_the_fix(broken: CheckReport) -> None:
+    (hit,) = problems_naming(broken, "regimekg.owl is missing or out of date")
+    assert "regimekg generate" in hit
 
 
 @pytest.mark.skipif(not HAS_JAVA, reason="HermiT needs Java")
@@ -129,14 +219,6 @@ def test_undeclared_annotation_property_fails_naming_it(tmp_path: Path) -> None:
     assert hits and "never declared" in hits[0] and "owl:AnnotationProperty" in hits[0]
 
 
-def test_stale_owl_file_fails(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(project, '"forum"@en', '"discussion forum"@en', regenerate=False)
-    report = run_check(project, reasoner=False)
-    hits = problems_naming(report, "regimekg.owl is missing or out of date")
-    assert hits and "regimekg generate" in hits[0]
-
-
 def test_syntax_error_names_the_line(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     text = project.ontology_ttl.read_text(encoding="utf-8")
@@ -147,56 +229,15 @@ def test_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert any(f"regimekg.ttl line {line}" in p for p in report.problems), report.problems
 
 
-def test_version_stamp_must_match_the_package(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(project, f'owl:versionInfo "{__version__}"', 'owl:versionInfo "0.0.9"')
-    report = run_check(project, reasoner=False)
-    assert problems_naming(report, "owl:versionInfo is 0.0.9")
-
-
-def test_catalog_must_map_the_version_iri(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(project, f"ontology/{__version__}>", "ontology/0.0.9>")
-    report = run_check(project, reasoner=False)
-    assert problems_naming(report, "does not map https://w3id.org/regimekg/ontology/0.0.9")
-
-
-def test_chinese_label_in_latin_script_fails(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(project, '"论坛"@zh', '"forum"@zh')
-    report = run_check(project, reasoner=False)
-    assert problems_naming(report, "qc/label-wrong-script-violation: rkg:Forum")
-
-
-def test_broken_vocabulary_concept_fails(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    path = project.vocab_dir / "risk-type.ttl"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace("    skos:inScheme scheme:risk-type ;\n", "", 1)
-    path.write_text(text, encoding="utf-8")
-    report = run_check(project, reasoner=False)
-    assert problems_naming(report, "qc/concept-without-scheme-violation: id:risk-type/")
-
-
 def test_concept_added_to_a_vocabulary_joins_the_closed_lists_in_the_shapes(
-    tmp_path: Path,
+    broken: CheckReport, broken_project: Project
 ) -> None:
     """The shapes' sh:in lists are generated from the vocabularies: one file to edit."""
     from regimekg.namespaces import concept, scheme
     from regimekg.ontology import CONCEPTS_OF, load_shapes
 
-    project = copy_project(tmp_path)
-    path = project.vocab_dir / "risk-type.ttl"
-    text = path.read_text(encoding="utf-8")
-    # a copy of an existing concept under a new slug (labels changed to stay unique)
-    start = text.index("risk-type:geopolitical\n")
-    block = text[start : text.index("\n.\n", start) + 3]
-    clone = block.replace("risk-type:geopolitical", "risk-type:cyber-conflict")
-    clone = clone.replace('"geopolitical', '"cyber-conflict').replace("地缘政治", "网络冲突")
-    path.write_text(text + "\n" + clone, encoding="utf-8")
-    report = run_check(project, reasoner=False)
-    assert not problems_naming(report, "cyber-conflict"), report
-    shapes = load_shapes(project)
+    assert not problems_naming(broken, "cyber-conflict"), broken.summary()
+    shapes = load_shapes(broken_project)
     new = concept("risk-type", "cyber-conflict")
     listing = {
         s
@@ -206,17 +247,9 @@ def test_concept_added_to_a_vocabulary_joins_the_closed_lists_in_the_shapes(
     assert len(listing) == 3  # entity shortcut, classification, table record
 
 
-def test_closed_list_naming_an_unknown_concept_fails(tmp_path: Path) -> None:
+def test_closed_list_naming_an_unknown_concept_fails(broken: CheckReport) -> None:
     """A list still written out in a shape file must match its scheme."""
-    project = copy_project(tmp_path)
-    path = project.shapes_dir / "entities.ttl"
-    text = path.read_text(encoding="utf-8")
-    old = "    rkgsh:conceptsOf scheme:bindingness ;"
-    assert old in text
-    new = "    sh:in ( bindingness:hard-law bindingness:soft-law bindingness:mixed ) ;\n" + old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    report = run_check(project, reasoner=False)
-    (hit,) = problems_naming(report, "id:bindingness/mixed")
+    (hit,) = problems_naming(broken, "id:bindingness/mixed")
     assert hit.startswith("shapes rkgsh:Instrument-bindingness:") and "not a concept" in hit
 
 
@@ -284,13 +317,6 @@ def test_lint_mixed_property_kinds_in_sub_property() -> None:
 def test_lint_object_property_used_with_a_literal() -> None:
     (p,) = lint('rkg:p a owl:ObjectProperty . rkg:A a owl:Class ; rkg:p "a value" .')
     assert "rkg:p is used as an object property with a literal value (on rkg:A)" in p
-
-
-def test_broken_qc_query_is_reported_not_raised(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    (project.qc_dir / "broken-violation.rq").write_text("SELECT ?x WHERE { ?x", encoding="utf-8")
-    report = run_check(project, reasoner=False)
-    assert problems_naming(report, "broken-violation.rq: SPARQL syntax error")
 
 
 def test_lint_class_and_property_punning_in_rkg() -> None:

@@ -355,3 +355,27 @@ def test_canonical_order_is_per_kind_and_independent_of_input_order() -> None:
     # unknown keys keep a fixed place after the known ones, sorted
     odd = curated.canonical_record({"zz": 1, "evidence": [], "aa": 2, "id": "x"}, "entities")
     assert list(odd) == ["id", "evidence", "aa", "zz"]
+
+
+def test_a_file_read_again_gives_the_same_records_and_a_changed_one_is_parsed_again(
+    tmp_path: Path,
+) -> None:
+    """The parsed records are reused for the same bytes (``curated._PARSED``): a second read
+    gives records equal to the first, a change a caller makes to one never reaches the next
+    read, a changed file is parsed again, and a copy elsewhere names its own path."""
+    project = make(tmp_path, {"entities/e.yaml": ENTITIES})
+    first = curated.load(project)
+    first.entities["g7"].data["label"]["en"] = "changed by a caller"
+    again = curated.load(project)
+    assert again.entities["g7"].data["label"] == {"en": "Group of Seven", "zh": "七国集团"}
+    assert [(r.line, r.data) for r in again.all()] == [
+        (r.line, r.data) for r in curated.load(project).all()
+    ]
+    copied = make(tmp_path / "copy", {"entities/e.yaml": ENTITIES})
+    assert curated.load(copied).entities["g7"].file == copied.curated_dir / "entities" / "e.yaml"
+    path = tmp_path / "data" / "curated" / "entities" / "e.yaml"
+    path.write_text(ENTITIES.replace("Group of Seven", "G7 group"), encoding="utf-8")
+    assert curated.load(project).entities["g7"].data["label"]["en"] == "G7 group"
+    path.write_text(ENTITIES.replace("id: oecd", "id: oecd\n  id: again"), encoding="utf-8")
+    with pytest.raises(UserError, match="appears twice"):
+        curated.load(project)

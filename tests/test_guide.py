@@ -3,7 +3,9 @@ it prints is what the guide shows — counts, rows and numbers included.
 
 The markup and the comparison live in :mod:`regimekg.guide`; ``regimekg.guide.regenerate``
 brings stale outputs up to date. Each guide runs from the start in its own copy of the
-project (every build really runs, so the quad counts are checked). A command ending in
+project, and the quad counts its builds print are checked: the rebuild after the ingest
+really runs, and the first build of the unchanged project is the session's build of the same
+inputs, linked in with its printed report (``Runner.reuse_build``). A command ending in
 `` &`` starts in the background (a server) until ``kill %1``; the port a guide uses is
 replaced by a free one.
 """
@@ -17,6 +19,7 @@ import pytest
 
 from regimekg import guide as guides_run
 from regimekg.guide import (
+    Prebuilt,
     Runner,
     compare,
     normalise,
@@ -27,7 +30,8 @@ from regimekg.guide import (
     stale,
 )
 from regimekg.paths import Project
-from tests.conftest import ROOT
+from tests.conftest import ROOT, built_report
+from tests.test_build import tree_digest
 
 GUIDES = (ROOT / "docs" / "guide.md", ROOT / "docs" / "guide.zh.md")
 
@@ -150,9 +154,15 @@ def test_a_later_guide_reuses_the_state_steps_of_the_first(
 
 @pytest.mark.slow
 def test_every_console_command_of_the_guides_runs_and_prints_what_they_show(
-    tmp_path: Path,
+    tmp_path: Path, built: Path
 ) -> None:
-    runner = run_each(Project(ROOT), GUIDES, tmp_path)
+    """Each guide's first ``regimekg build`` is of the unchanged project: the session's build
+    of the same inputs is linked in and its report printed (:meth:`Runner.reuse_build`), so
+    its counts are still those a real build prints; the rebuild after the ingest and the
+    curated edit really runs."""
+    before = tree_digest(built)
+    prebuilt = Prebuilt(built, **built_report(built))
+    runner = run_each(Project(ROOT), GUIDES, tmp_path, prebuilt=prebuilt)
     assert not runner.failures, "\n".join(runner.failures)
     problems = stale(GUIDES, runner)
     assert not problems, (
@@ -165,6 +175,7 @@ def test_every_console_command_of_the_guides_runs_and_prints_what_they_show(
         proj = Project(tmp_path / str(n) / "regimekg")
         assert (proj.sources_dir / "hiroshima-briefing.md").is_file()
         assert "hiroshima-briefing" in (proj.root / "build" / "regimekg.nq").read_text("utf-8")
+    assert tree_digest(built) == before  # no step wrote through the linked files
 
 
 def test_only_plain_regimekg_commands_run_in_process() -> None:
@@ -272,3 +283,40 @@ def copy_project_inputs(dest: Path) -> Project:
     from tests.conftest import copy_project
 
     return copy_project(dest)
+
+
+def _fake_build(dest: Path, inputs: tuple[object, object, object]) -> Path:
+    """A directory that records *inputs* as a build's ``build-info.json`` does."""
+    from regimekg import store
+
+    version, sources, digest = inputs
+    dest.mkdir(parents=True)
+    (dest / "regimekg.nq").write_text("<urn:a> <urn:b> <urn:c> .\n", "utf-8")
+    info = {"version": version, "built": "x", "quads": 1, "graphs": {"g": 1}}
+    store.write_info(dest, {**info, "sources": sources, "inputs": digest})
+    return dest
+
+
+def test_a_build_of_the_same_inputs_is_linked_in_and_its_report_printed(tmp_path: Path) -> None:
+    """A plain ``regimekg build`` in a project without a build, whose inputs are those a
+    prebuilt build recorded, links that build in and prints its report with the project's
+    path; a changed input (here a curated file), an existing build or another command
+    line runs the real build instead."""
+    from tests.conftest import copy_project
+
+    root = copy_project(tmp_path / "a" / "regimekg").root
+    pre = Prebuilt(_fake_build(tmp_path / "pre", guides_run.build_inputs(root)), 7, {"g": 7}, 3)
+    runner = Runner(root, prebuilt=pre)
+    runner.run("regimekg build", "t", ("g", 1))
+    assert not runner.failures, runner.failures
+    out = runner.outputs["g", 1]
+    assert out.startswith(f"Built 7 quads in 0.0 s into {root / 'build'} (g 7); 3 candidate")
+    linked, original = root / "build" / "regimekg.nq", tmp_path / "pre" / "regimekg.nq"
+    assert linked.stat().st_ino == original.stat().st_ino
+    assert not runner.reuse_build("regimekg build", ("g", 2))  # a build is there now
+    other = copy_project(tmp_path / "b" / "regimekg").root
+    assert not Runner(other, prebuilt=pre).reuse_build("regimekg build --out b2", ("g", 3))
+    entities = sorted((other / "data" / "curated" / "entities").glob("*.yaml"))[0]
+    entities.write_text(entities.read_text("utf-8") + "\n", "utf-8")
+    assert not Runner(other, prebuilt=pre).reuse_build("regimekg build", ("g", 4))
+    assert not (other / "build").exists()

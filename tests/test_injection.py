@@ -172,8 +172,8 @@ def test_store_state_recorded(state_before: dict[str, object]) -> None:
     assert state_before["oxigraph"][0] > 0  # type: ignore[index]
 
 
-#: The (engine, kind) pairs already attacked with hostile values glued to an entity default.
-_GLUED: set[tuple[str, str | None]] = set()
+#: The engines already attacked with hostile values glued to an entity default.
+_GLUED: set[str] = set()
 
 
 def _values(engine: str, p: q.Param) -> list[str]:
@@ -184,16 +184,18 @@ def _values(engine: str, p: q.Param) -> list[str]:
     per kind); the values glued to a default differ by default only, and each costs the slow
     engines a few resolution queries: rdflib's takes about half a second per unknown name
     (the suggestions scan every label), and the endpoint's guard parses every query text it
-    receives, in which the kind's prefix is substituted. So the glued values are tried on
-    rdflib for the first entity parameter, on the endpoint for the first entity parameter of
-    each kind, and the bare values for every one; the embedded store gets every value for
-    every parameter."""
+    receives, in which the kind's prefix is substituted. That prefix is a term of our own
+    bound beside the value, the same for a bare value as for one glued to a default; what
+    the glued values add is the benign text before each hostile tail, whatever the kind. So
+    the glued values are tried on rdflib and on the endpoint for the first entity parameter,
+    and the bare values (every hostile tail among them) for every parameter, so every kind's
+    prefix meets every tail on each engine; the embedded store gets every value for every
+    parameter."""
     if engine == "oxigraph" or p.type != "entity":
         return hostile_values(p.default)
-    key = (engine, p.kind if engine == "endpoint" else None)
-    if key in _GLUED:
+    if engine in _GLUED:
         return hostile_values(None)
-    _GLUED.add(key)
+    _GLUED.add(engine)
     return hostile_values(p.default)
 
 

@@ -155,12 +155,35 @@ def test_accepted_entity_is_curated_with_a_quote_the_build_verifies(reviewed: Pr
     # Decided once: no longer proposed, and the next build verifies the quote.
     assert "Yoon Suk Yeol" not in {q.text for q in review.proposals(reviewed, "seoul-briefing")}
     assert check_only(reviewed, progress=lambda _m: None).startswith("Valid")
-    # A quote that is not in the source fails that build.
+    # A quote that is not in the source fails that build, at the step that verifies the
+    # quotes: the build's curated graph (``curated.to_graph``, which every build and
+    # ``check_only`` run) refuses it, naming the record's file. Run alone, that step reads the
+    # sources' texts instead of loading them and running SHACL: what the second full check
+    # proved was only that this step raises.
     text = path.read_text(encoding="utf-8").replace("co-chaired", "chaired")
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(UserError):
-        check_only(reviewed, progress=lambda _m: None)
-    path.write_text(text.replace("chaired", "co-chaired"), encoding="utf-8")
+    try:
+        with pytest.raises(UserError, match=r"(?s)reviewed\.yaml.*is not in source seoul-briefing"):
+            _verify_quotes(reviewed)
+    finally:
+        path.write_text(text.replace("chaired", "co-chaired"), encoding="utf-8")
+    assert len(_verify_quotes(reviewed)) > 0  # the same step passes on the true quote
+
+
+def _verify_quotes(project: Project) -> Graph:
+    """The curated graph of *project*, every evidence quote verified against its source's
+    text as a build verifies it (:func:`regimekg.curated.to_graph`)."""
+    from regimekg import curated
+    from regimekg.sources import load_manifest
+
+    sources = load_manifest(project)
+    ctx = curated.GraphContext(
+        texts={s.id: s.read_text() for s in sources},
+        langs={s.id: s.lang for s in sources},
+        segments={},
+        external_dir=project.sources_dir / "external",
+    )
+    return curated.to_graph(curated.load(project), ctx)
 
 
 def test_rejected_proposal_is_not_proposed_again(reviewed: Project, tmp_path: Path) -> None:

@@ -189,13 +189,15 @@ def built_at() -> str:
 def _writer(conn: Connection, staging: str) -> None:
     """Child process: the metrics graph, the store and the dump, while the parent runs SHACL.
 
-    Started when the build starts, so that its imports (networkx, pyoxigraph, rdflib: about
-    a second) overlap with the parent's loading. It then waits for the parent's graphs (as
-    N-Quads in :data:`GRAPHS_FILE`) and the metric slices, loads them into an in-memory store,
-    computes the slices from it, adds them as ``graph/metrics`` and writes the on-disk store
-    and the sorted dump (:func:`store.save`). It reports the number of quads, or the
-    :class:`UserError` that stopped it, on *conn*; it exits as soon as the parent dies, so a
-    killed build leaves nothing writing into its staging directory.
+    Started once the inputs have passed their first checks (:func:`_assemble`'s *checked*),
+    so that its imports (networkx, pyoxigraph, rdflib: about a second) overlap with the
+    parent's loading of the sources, and a build refused at those checks starts no process.
+    It then waits for the parent's graphs (as N-Quads in :data:`GRAPHS_FILE`) and the metric
+    slices, loads them into an in-memory store, computes the slices from it, adds them as
+    ``graph/metrics`` and writes the on-disk store and the sorted dump (:func:`store.save`).
+    It reports the number of quads, or the :class:`UserError` that stopped it, on *conn*; it
+    exits as soon as the parent dies, so a killed build leaves nothing writing into its
+    staging directory.
     """
     threading.Thread(target=_exit_with_parent, daemon=True).start()
     import pyoxigraph as ox
@@ -238,15 +240,20 @@ def check_only(project: Project, *, progress: Progress = stderr_progress) -> str
 def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) -> BuildReport:
     # The writer process does everything but SHACL once the graphs are assembled; the two
     # take about as long, so both cores stay busy (docs/decisions/20261123-one-writer-process-
-    # beside-shacl.md). Started first, it imports its modules while the graphs are loaded.
+    # beside-shacl.md). Started once the manifest, the source files, the ontology and the
+    # curated records have passed their checks (where most bad input is refused, so a refused
+    # build starts no process), it imports its modules while the sources are loaded.
     built = built_at()  # first: a bad SOURCE_DATE_EPOCH fails before any work
     ctx = multiprocessing.get_context("spawn")
     conn, child_conn = ctx.Pipe()
     writer = ctx.Process(target=_writer, args=(child_conn, str(staging)), daemon=True)
-    writer.start()
-    child_conn.close()
+
+    def start_writer() -> None:
+        writer.start()
+        child_conn.close()
+
     try:
-        parts = _assemble(project, step)
+        parts = _assemble(project, step, checked=start_writer)
         slices = metric_slices(dict(parts.graphs)[TIME_GRAPH])
         step("writing store, metrics graph and N-Quads dump in a second process")
         (staging / GRAPHS_FILE).write_bytes(store.nquads(parts.graphs))
@@ -266,6 +273,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
             writer.terminate()
             writer.join()
         conn.close()
+        child_conn.close()  # when the writer never started
     if status != "ok":
         raise UserError(value)
     n = value
@@ -304,8 +312,12 @@ class _Parts:
     inputs: str = ""
 
 
-def _assemble(project: Project, step: _Steps) -> _Parts:
-    """Every named graph of the build; raises :class:`UserError` on any problem in the inputs."""
+def _assemble(project: Project, step: _Steps, checked: Callable[[], None] = lambda: None) -> _Parts:
+    """Every named graph of the build; raises :class:`UserError` on any problem in the inputs.
+
+    *checked* is called once the manifest, the source files, the ontology and the curated
+    records have been read and checked, before the sources are loaded (the longer part).
+    """
     inputs = incremental.inputs_digest(project)  # before reading: a later edit makes it stale
     step("reading sources.yaml and checking source hashes")
     sources = load_manifest(project)
@@ -318,6 +330,7 @@ def _assemble(project: Project, step: _Steps) -> _Parts:
     step("reading curated records")
     cur = curated.load(project)
     step(f"  {sum(len(v) for v in cur.records.values())} curated records")
+    checked()
     names = curated.names_graph(cur) + ontology
     gazetteer = Gazetteer.from_graph(names)
 

@@ -9,7 +9,9 @@ file, line and record so a curator can fix them without reading code.
 from __future__ import annotations
 
 import bisect
+import copy
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,8 +119,34 @@ def _files(project: Project, kind: str) -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+#: The records parsed from curated files, by the files' bytes: each record's (line, data).
+#: ``regimekg review accept`` reads the curated data four times (the gazetteer, the curated
+#: facts, the accepted record's checks, the written file's checks), and parsing the YAML is
+#: most of each read; bytes parsed before are not parsed again, wherever the file is (a copy
+#: of the project has the same files). At most :data:`PARSED_FILES` entries, oldest dropped.
+_PARSED: dict[bytes, list[tuple[int, dict[str, Any]]]] = {}
+PARSED_FILES = 512
+_PARSED_LOCK = threading.Lock()
+
+
 def _read_records(path: Path, kind: str) -> list[Record]:
-    text = decode_text(path.read_bytes(), str(path)) if path.stat().st_size else ""
+    raw = path.read_bytes()
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(raw)
+    if parsed is None:
+        parsed = _parse_records(raw, path)
+        with _PARSED_LOCK:
+            _PARSED[raw] = parsed
+            while len(_PARSED) > PARSED_FILES:
+                del _PARSED[next(iter(_PARSED))]
+    # copies: a caller may change a record's data, never what the next read returns
+    return [Record(kind, path, line, copy.deepcopy(data)) for line, data in parsed]
+
+
+def _parse_records(raw: bytes, path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """Each record of a curated file's bytes *raw* with its line; a :class:`UserError` for a
+    file that is not a YAML list of mappings."""
+    text = decode_text(raw, str(path)) if raw else ""
     if not text.strip():
         return []
     # libyaml's parser (fast=True): the curated files are parsed on every build and the
@@ -133,7 +161,7 @@ def _read_records(path: Path, kind: str) -> list[Record]:
         line = item_node.start_mark.line + 1
         if not isinstance(item, dict):
             raise UserError(f"{path} line {line}: each record must be a mapping of fields.")
-        out.append(Record(kind, path, line, item))
+        out.append((line, item))
     return out
 
 

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UserError
 from .paths import Project
 
 GUIDE_NAMES = ("guide.md", "guide.zh.md")
@@ -277,6 +278,39 @@ def cli_argv(text: str) -> list[str] | None:
     return argv[1:]
 
 
+@dataclass(frozen=True)
+class Prebuilt:
+    """A finished build and the counts its ``regimekg build`` printed (a
+    :class:`~regimekg.build.BuildReport`'s fields), for :meth:`Runner.reuse_build`."""
+
+    build_dir: Path
+    quads: int
+    graphs: dict[str, int]
+    candidates: int
+    seconds: float = 0.0
+
+    def inputs(self) -> tuple[object, object, object]:
+        """What the build was made from: version, source hashes, digest of the other inputs."""
+        from . import store
+
+        info = store.read_info(self.build_dir)
+        return info.get("version"), info.get("sources"), info.get("inputs")
+
+
+def build_inputs(root: Path) -> tuple[object, object, object]:
+    """What ``regimekg build`` would read in the project at *root*, as :meth:`Prebuilt.inputs`
+    records it: the package version, each source's sha256 from ``sources.yaml`` (a build
+    refuses a file that does not match it) and :func:`regimekg.incremental.inputs_digest` of
+    the curated data, ontology, shapes, vocabularies, snapshots, stop list and decisions."""
+    from . import __version__
+    from .incremental import inputs_digest
+    from .sources import load_manifest
+
+    project = Project(root)
+    sources = {s.id: s.sha256 for s in load_manifest(project)}
+    return __version__, sources, inputs_digest(project)
+
+
 class Runner:
     """Runs guide blocks in one project directory, with `regimekg` on the PATH.
 
@@ -287,8 +321,15 @@ class Runner:
     again: it would print the same.
     """
 
-    def __init__(self, root: Path, reuse: dict[tuple[int, str], str] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        reuse: dict[tuple[int, str], str] | None = None,
+        prebuilt: Prebuilt | None = None,
+    ) -> None:
         self.root = root
+        #: a build of the same inputs as a plain ``regimekg build`` here (:meth:`reuse_build`)
+        self.prebuilt = prebuilt
         bindir = str(Path(sys.executable).parent)
         self.env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
         for name in _UNSET_ENV:
@@ -354,7 +395,36 @@ class Runner:
         if self._reusable(text) and self.reuse is not None:
             self.reuse.setdefault((self.state, text), printed)
 
+    def reuse_build(self, text: str, key: tuple[str, int]) -> bool:
+        """Whether ``regimekg build`` (*text*) was answered from :attr:`prebuilt`.
+
+        Builds are byte-reproducible (tests/test_reproducible.py): a build of the same inputs
+        by the same code writes the same files and reports the same counts. So when the
+        project has no build yet and its inputs (:func:`build_inputs`) are those the prebuilt
+        build recorded, its files are hard-linked into ``build/`` (a later build replaces the
+        directory by renaming, never writing through a file) and its report is printed with
+        this project's path. Anything else, and a failure to link, runs the real build.
+        """
+        pre = self.prebuilt
+        target = self.root / "build"
+        if pre is None or text != "regimekg build" or target.exists():
+            return False
+        try:
+            if pre.inputs() != build_inputs(self.root):
+                return False
+            shutil.copytree(pre.build_dir, target, copy_function=os.link)
+        except (OSError, ValueError, UserError):
+            shutil.rmtree(target, ignore_errors=True)
+            return False
+        from .build import BuildReport
+
+        report = BuildReport(target, pre.quads, dict(pre.graphs), pre.candidates, pre.seconds)
+        self.outputs[key] = report.summary() + "\n"
+        return True
+
     def run(self, text: str, where: str, key: tuple[str, int]) -> None:
+        if self.reuse_build(text, key):
+            return
         argv = cli_argv(text)
         if argv is not None and not text.startswith((*STATE_STEPS, "regimekg serve")):
             self.run_cli(argv, where, key)
@@ -527,16 +597,19 @@ def run_guides(
     *,
     progress: Callable[[str], None] = lambda _m: None,
     replay: Replay | None = None,
+    prebuilt: Prebuilt | None = None,
 ) -> Runner:
     """Run every block of *guides* in order in the project at *root*.
 
     A block identical to one already run (the Chinese guide repeats the English one's
     builds, ingest and edits) runs once; what it printed is recorded for both. Every build
-    really runs, so the quad counts the guides show are checked too. With *replay*, the
-    state-changing steps are recorded (the first guide) or, while they match the recorded
-    ones, restored instead of run (:class:`Replay`).
+    really runs (or, with *prebuilt*, is a build of the same inputs), so the quad counts the
+    guides show are checked too. With *replay*, the state-changing steps are recorded (the
+    first guide) or, while they match the recorded ones, restored instead of run
+    (:class:`Replay`). With *prebuilt*, a first build of the same inputs is linked in
+    instead of run (:meth:`Runner.reuse_build`).
     """
-    runner = Runner(root)
+    runner = Runner(root, prebuilt=prebuilt)
     done: dict[tuple, list[str | None]] = {}
     steps = 0  # state-changing blocks met so far
     try:
@@ -573,18 +646,20 @@ def run_each(
     scratch: Path,
     *,
     progress: Callable[[str], None] = lambda _m: None,
+    prebuilt: Prebuilt | None = None,
 ) -> Runner:
     """Run each guide from the start in its own copy of *project* under *scratch*, so each
     shows what a reader who follows only that guide sees (the Chinese guide's statistics
     come before its ingest, as in the English one); the outputs of all runs, merged.
 
     The first guide's builds, ingest and lint are reused by the guides after it where they
-    take the same steps (:class:`Replay`); every read-only command runs in every guide."""
+    take the same steps (:class:`Replay`); every read-only command runs in every guide.
+    *prebuilt*: see :meth:`Runner.reuse_build`."""
     merged = Runner(scratch)
     replay = Replay(scratch)
     for n, guide in enumerate(guides):
         proj = copy_project(project, scratch / str(n) / "regimekg")
-        runner = run_guides([guide], proj.root, progress=progress, replay=replay)
+        runner = run_guides([guide], proj.root, progress=progress, replay=replay, prebuilt=prebuilt)
         replay.recording = False
         merged.outputs.update(runner.outputs)
         merged.failures.extend(runner.failures)
@@ -659,6 +734,7 @@ def regenerate(
 __all__ = [
     "Block",
     "Command",
+    "Prebuilt",
     "Runner",
     "compare",
     "parse_guide",
