@@ -217,13 +217,18 @@ def test_accepted_relation_becomes_a_link(reviewed: Project) -> None:
     } in links
 
 
-def test_accept_as_alias_and_its_errors(reviewed: Project) -> None:
-    p = _one(review.proposals(reviewed, "seoul-briefing"), text="Frontier AI Safety Commitments")
+def test_accept_as_alias_and_its_errors(reviewed: Project, tmp_path: Path) -> None:
+    """A name the gazetteer does not know (the curated Frontier AI Safety Commitments are
+    known, so another wording of them) becomes an alias of the entity the curator names."""
+    note = tmp_path / "alias-note.md"
+    note.write_text("The Frontier Safety Pledges were published in May 2024.\n", "utf-8")
+    ingest(reviewed, [note])
+    p = _one(review.proposals(reviewed, "alias-note"), text="Frontier Safety Pledges")
     with pytest.raises(UserError, match="no curated entity has id 'nope'"):
         review.accept(reviewed, p.id, as_="alias-of nope")
-    review.accept(reviewed, p.id, as_="alias-of ai-seoul-summit-2024")
+    review.accept(reviewed, p.id, as_="alias-of frontier-ai-safety-commitments")
     from regimekg import curated
 
-    ent = curated.load(reviewed).entities["ai-seoul-summit-2024"].data
-    assert "Frontier AI Safety Commitments" in ent["alt"]["en"]
+    ent = curated.load(reviewed).entities["frontier-ai-safety-commitments"].data
+    assert "Frontier Safety Pledges" in ent["alt"]["en"]
     assert curated.lint(reviewed) == []
