@@ -192,9 +192,10 @@ def _writer(conn: Connection, staging: str) -> None:
     Started once the inputs have passed their first checks (:func:`_assemble`'s *checked*),
     so that its imports (networkx, pyoxigraph, rdflib: about a second) overlap with the
     parent's loading of the sources, and a build refused at those checks starts no process.
-    It then waits for the parent's graphs (as N-Quads in :data:`GRAPHS_FILE`) and the metric
-    slices, loads them into an in-memory store, computes the slices from it, adds them as
-    ``graph/metrics`` and writes the on-disk store and the sorted dump (:func:`store.save`).
+    It then waits for the parent's graphs (as N-Quads in :data:`GRAPHS_FILE`), the metric
+    slices and the project root (whose vocabulary the metrics read), loads the graphs into an
+    in-memory store, computes the slices from it, adds them as ``graph/metrics`` and writes
+    the on-disk store and the sorted dump (:func:`store.save`).
     It reports the number of quads, or the :class:`UserError` that stopped it, on *conn*; it
     exits as soon as the parent dies, so a killed build leaves nothing writing into its
     staging directory.
@@ -202,18 +203,22 @@ def _writer(conn: Connection, staging: str) -> None:
     threading.Thread(target=_exit_with_parent, daemon=True).start()
     import pyoxigraph as ox
 
+    from . import vocab
     from .analysis import metrics_ntriples
     from .terms import to_ox_graph_name
 
     try:
-        slices = conn.recv()
+        slices, root = conn.recv()
     except EOFError:  # the parent failed before handing anything over
         return
     graphs = Path(staging) / GRAPHS_FILE
     st = store.memory_store(graphs.read_bytes())
     graphs.unlink()
     try:
-        metrics = metrics_ntriples(st, slices)
+        # the project's vocabulary, pinned: the metrics ask it for every membership's role,
+        # and finding it afresh each time (root, file stamps) cost most of the computation
+        with vocab.using(Project(Path(root))):
+            metrics = metrics_ntriples(st, slices)
     except UserError as e:
         conn.send(("error", str(e)))
         return
@@ -257,7 +262,7 @@ def _build_into(project: Project, staging: Path, build_dir: Path, step: _Steps) 
         slices = metric_slices(dict(parts.graphs)[TIME_GRAPH])
         step("writing store, metrics graph and N-Quads dump in a second process")
         (staging / GRAPHS_FILE).write_bytes(store.nquads(parts.graphs))
-        conn.send(slices)
+        conn.send((slices, str(project.root)))
         _validate(project, parts, step)
         step("waiting for the store, metrics graph and N-Quads dump")
         try:
