@@ -186,15 +186,20 @@ def _values(engine: str, p: q.Param) -> list[str]:
     (the suggestions scan every label), and the endpoint's guard parses every query text it
     receives, in which the kind's prefix is substituted. That prefix is a term of our own
     bound beside the value, the same for a bare value as for one glued to a default; what
-    the glued values add is the benign text before each hostile tail, whatever the kind. So
-    the glued values are tried on rdflib and on the endpoint for the first entity parameter,
-    and the bare values (every hostile tail among them) for every parameter, so every kind's
-    prefix meets every tail on each engine; the embedded store gets every value for every
-    parameter."""
+    the glued values add is the benign text before each hostile tail, whatever the kind.
+
+    So the embedded store gets every value for every parameter. The endpoint gets the glued
+    values for the first entity parameter and the bare values (every hostile tail among
+    them) for every parameter, so every kind's prefix meets every tail in the text it
+    parses. rdflib gets every value for the first entity parameter only: it is handed the
+    value and the kind's prefix as bindings (``initBindings``), never as query text, so
+    another kind sends it the same texts with another bound prefix — the same code path and
+    parse. Its other entity parameters get the values that are not tails (IRIs, ``SERVICE``,
+    long and empty strings), so each parameter still meets each engine."""
     if engine == "oxigraph" or p.type != "entity":
         return hostile_values(p.default)
     if engine in _GLUED:
-        return hostile_values(None)
+        return list(HOSTILE_VALUES) if engine == "rdflib" else hostile_values(None)
     _GLUED.add(engine)
     return hostile_values(p.default)
 
