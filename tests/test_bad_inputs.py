@@ -56,6 +56,7 @@ import shutil
 import subprocess
 import sys
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,7 @@ import pytest
 import yaml
 
 from regimekg.cli import main
+from regimekg.paths import Project
 from regimekg.sources import MAX_SOURCE_BYTES, sha256_of
 from tests.bad_inputs.make_corpus import big_document, corpus
 from tests.conftest import ROOT, copy_project
@@ -339,10 +341,17 @@ BUILDS = [c for c in CASES if c["command"] == "build"]
 COMMANDS = [c for c in CASES if c["command"] != "build"]
 
 
-def run_cases(cases: list[dict[str, Any]], built: Path, base: Path) -> dict[str, Outcome]:
+def run_cases(
+    cases: list[dict[str, Any]],
+    built: Path,
+    base: Path,
+    seed_copy: Callable[[Path], Project] = copy_project,
+) -> dict[str, Outcome]:
     """Every case run once: the measured ones as subprocesses (two at a time, in threads),
-    the others meanwhile in this process, one after the other."""
-    seed = copy_project(base / "seed").root
+    the others meanwhile in this process, one after the other. Each case's project is
+    *seed_copy*'s project (the bundled one unless told) with *built*, its build, in
+    ``build/``."""
+    seed = seed_copy(base / "seed").root
     _git_init(seed)
     prepared = {c["id"]: _prepare(c, base, built, seed) for c in cases}
     # hashed after every link is made: a new link changes the shared files' ctime
