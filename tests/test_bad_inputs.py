@@ -25,6 +25,11 @@ What it costs, and why it is cheap (docs/performance.md):
   refused command only ever renames or removes entries of the copy's folder, which leaves the
   shared files alone; a regression that wrote into a build file would change the session's
   build too, so :func:`test_the_session_build_is_untouched` hashes it again at the end;
+* the copy's ``data/``, ``ontology/``, ``queries/`` and ``.git`` are hard links to one seed
+  project too (five hundred files and a repository, not copied per case): a case's setup
+  makes each file it changes its own first (:func:`_own`), and a refused command that wrote
+  into a shared file would change its inode's content and ctime, so the case's after-digest
+  differs and the case fails (the cases hashed after it fail too: the seed is theirs as well);
 * the digests behind "byte for byte" hash each file's content once: :func:`_file_digest`
   remembers a content hash under the file's inode, size, mtime and ctime, and any write to
   the file changes its ctime, so a changed file is always hashed again;
@@ -51,6 +56,7 @@ import shutil
 import subprocess
 import sys
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +66,7 @@ import pytest
 import yaml
 
 from regimekg.cli import main
+from regimekg.paths import Project
 from regimekg.sources import MAX_SOURCE_BYTES, sha256_of
 from tests.bad_inputs.make_corpus import big_document, corpus
 from tests.conftest import ROOT, copy_project
@@ -119,21 +126,28 @@ def _rehash(root: Path, source_id: str, old_sha: str) -> None:
     """Record the source file's new sha256, as a curator who means the change would."""
     path, _ = _source_file(root, source_id)
     manifest = root / "data" / "sources" / "sources.yaml"
+    _own(manifest)
     text = manifest.read_text("utf-8")
     assert old_sha in text
     manifest.write_text(text.replace(old_sha, sha256_of(path), 1), "utf-8")
 
 
-def _writable(path: Path) -> None:
-    if path.exists():
-        path.chmod(0o644)
+def _own(path: Path) -> None:
+    """Make *path* the copy's own file before a case's setup writes it: the copy's project is
+    hard links to the seed's (see :func:`_prepare`), and a write through one would change the
+    seed, and so every case. The private file is a copy of the same bytes, writable."""
+    if path.is_file():
+        private = path.with_name(path.name + ".own")
+        shutil.copyfile(path, private)
+        private.chmod(0o644)
+        os.replace(private, path)
 
 
 def _apply(root: Path, step: dict[str, Any]) -> None:
     op = step["op"]
     if op in ("replace-source", "big-source"):
         path, sha = _source_file(root, step["source"])
-        _writable(path)
+        _own(path)
         if op == "big-source":
             big_document(path, BIG)
         else:
@@ -142,23 +156,24 @@ def _apply(root: Path, step: dict[str, Any]) -> None:
             _rehash(root, step["source"], sha)
     elif op == "write":
         path = root / step["path"]
-        _writable(path)
+        _own(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(FILES / step["with"], path)
     elif op == "text":
         path = root / step["path"]
+        _own(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(step["text"], "utf-8")
     elif op == "symlink":
         (root / step["path"]).symlink_to(root / step["to"], target_is_directory=True)
     elif op == "append":
         path = root / step["path"]
-        _writable(path)
+        _own(path)
         with path.open("a", encoding="utf-8") as f:
             f.write(step["text"])
     elif op == "truncate":
         path = root / step["path"]
-        _writable(path)
+        _own(path)
         sha = _source_file(root, step["rehash"])[1] if step.get("rehash") else ""
         text = path.read_text("utf-8")
         at = text.index(step["at"]) + len(step["at"])
@@ -305,13 +320,14 @@ def _digests(case: dict[str, Any], root: Path) -> dict[str, str]:
     return {name: _digest(root / name) for name in (*TREES, *case.get("keep", ()))}
 
 
-def _prepare(case: dict[str, Any], base: Path, built: Path, git: Path) -> tuple[Path, list[str]]:
-    """The case's project copy: the seed project, its repository *git* (a real one, so an
-    ``--out`` that would replace it is caught; copied, as every case starts from the same
-    commit), the session build linked in, then the case's own changes."""
+def _prepare(case: dict[str, Any], base: Path, built: Path, seed: Path) -> tuple[Path, list[str]]:
+    """The case's project copy: the *seed* project and its repository (a real one, so an
+    ``--out`` that would replace it is caught; every case starts from the same commit) and
+    the session build, all as trees of hard links, then the case's own changes (each file
+    it changes made its own first, :func:`_own`)."""
     root = base / case["id"] / "proj"
-    copy_project(root)
-    shutil.copytree(git, root / ".git", symlinks=True)
+    for name in ("data", "ontology", "queries", ".git"):
+        shutil.copytree(seed / name, root / name, symlinks=True, copy_function=os.link)
     shutil.copytree(built, root / "build", copy_function=os.link)
     for step in case.get("setup", ()):
         _apply(root, step)
@@ -325,12 +341,19 @@ BUILDS = [c for c in CASES if c["command"] == "build"]
 COMMANDS = [c for c in CASES if c["command"] != "build"]
 
 
-def run_cases(cases: list[dict[str, Any]], built: Path, base: Path) -> dict[str, Outcome]:
+def run_cases(
+    cases: list[dict[str, Any]],
+    built: Path,
+    base: Path,
+    seed_copy: Callable[[Path], Project] = copy_project,
+) -> dict[str, Outcome]:
     """Every case run once: the measured ones as subprocesses (two at a time, in threads),
-    the others meanwhile in this process, one after the other."""
-    seed = copy_project(base / "seed").root
+    the others meanwhile in this process, one after the other. Each case's project is
+    *seed_copy*'s project (the bundled one unless told) with *built*, its build, in
+    ``build/``."""
+    seed = seed_copy(base / "seed").root
     _git_init(seed)
-    prepared = {c["id"]: _prepare(c, base, built, seed / ".git") for c in cases}
+    prepared = {c["id"]: _prepare(c, base, built, seed) for c in cases}
     # hashed after every link is made: a new link changes the shared files' ctime
     before = {c["id"]: _digests(c, prepared[c["id"]][0]) for c in cases}
 
