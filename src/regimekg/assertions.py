@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,22 +44,12 @@ _WS = re.compile(r"\s+")
 Evidence = Callable[[Graph, URIRef, "Record", "GraphContext", Path], None]
 
 
-@cache
-def _vocab_concepts(vocab_dir: Path) -> frozenset[str]:
-    """``scheme/slug`` of every SKOS concept in the vocabularies (read once per folder)."""
-    g = Graph()
-    for f in sorted(vocab_dir.glob("*.ttl")):
-        g.parse(f, format="turtle")
-    prefix = "https://w3id.org/regimekg/id/"
-    return frozenset(
-        str(c).removeprefix(prefix)
-        for c in g.subjects(RDF.type, SKOS.Concept)
-        if str(c).startswith(prefix)
-    )
-
-
 def _concepts(root: Path) -> frozenset[str]:
-    return _vocab_concepts(root / "ontology" / "vocab")
+    """``scheme/slug`` of every SKOS concept in the project's vocabularies."""
+    from . import vocab
+    from .paths import Project
+
+    return vocab.load(Project(root)).concept_keys
 
 
 def _norm(s: str) -> str:

@@ -84,6 +84,15 @@ class Vocabulary:
         return frozenset(slug for slug, c in self.roles.items() if c.shortcut == RKG.isMemberOf)
 
     @cached_property
+    def concept_keys(self) -> frozenset[str]:
+        """``scheme/slug`` of every concept: the form curated records use to name one."""
+        return frozenset(
+            str(c.iri).removeprefix(str(ID))
+            for s in self.schemes.values()
+            for c in s.concepts.values()
+        )
+
+    @cached_property
     def instrument_roles(self) -> frozenset[str]:
         """Roles by which an actor takes part in an *instrument* (signs, adheres to, endorses,
         sponsors it, is a party) rather than holding a seat in a body: the members of the
@@ -196,12 +205,21 @@ def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
+#: Vocabularies by the content of their files: a copy of a project (a scratch copy, a test's
+#: project) has the same files in another folder and reuses the one already read.
+_BY_CONTENT: dict[tuple[tuple[str, bytes], ...], Vocabulary] = {}
+
+
 @cache
 def _load(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> Vocabulary:
-    g = Graph()
-    for name, _, _ in stamp:
-        parse_turtle(directory / name, g, fast=True)  # the triples only, not the prefixes
-    return from_graph(g)
+    content = tuple((name, (directory / name).read_bytes()) for name, _, _ in stamp)
+    voc = _BY_CONTENT.get(content)
+    if voc is None:
+        g = Graph()
+        for name, _, _ in stamp:
+            parse_turtle(directory / name, g, fast=True)  # the triples only, not the prefixes
+        voc = _BY_CONTENT[content] = from_graph(g)
+    return voc
 
 
 def _has_files(directory: Path) -> bool:
