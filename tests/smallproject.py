@@ -34,9 +34,17 @@ SOURCES = ("eu-ai-strategy",)
 #: each stage of the build to have work, few enough for SHACL and the metrics to be quick.
 PER_FILE = 6
 PER_KIND = 30
-#: Entities kept whatever the records name, because tests edit them: France's label
-#: (test_concurrency), the G7's membership of Canada (test_build).
-ALWAYS = ("france", "g7", "canada")
+#: Entities kept whatever the records name, because tests edit or name them: France's label
+#: (test_concurrency), the G7's membership of Canada (test_build), the Seoul summit, its
+#: declaration and the Frontier AI Safety Commitments (test_review's Seoul briefing).
+ALWAYS = (
+    "france",
+    "g7",
+    "canada",
+    "ai-seoul-summit-2024",
+    "seoul-declaration",
+    "frontier-ai-safety-commitments",
+)
 #: Memberships always kept, so the files those tests edit keep the lines they edit.
 ALWAYS_FILES = ("memberships/g7.yaml",)
 

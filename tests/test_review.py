@@ -17,7 +17,7 @@ from regimekg.loaders.mentions import Gazetteer
 from regimekg.namespaces import RKG
 from regimekg.paths import Project
 from regimekg.sources import Source
-from tests.conftest import copy_project
+from tests.conftest import small_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "docs"
@@ -112,9 +112,12 @@ def test_impossible_dates_are_not_proposed() -> None:
 
 
 @pytest.fixture(scope="module")
-def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The project with the Seoul briefing ingested (no build)."""
-    proj = copy_project(tmp_path_factory.mktemp("review") / "proj")
+def reviewed(small_built: Path, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The small project (``tests/smallproject.py``, which keeps the Seoul summit, its
+    declaration and the Frontier AI Safety Commitments) with the Seoul briefing ingested, no
+    build. Proposals, accepting and rejecting do not depend on how much else is curated, and
+    the checks an accepted record must pass run in a second instead of a full project's."""
+    proj = small_copy(small_built, tmp_path_factory.mktemp("review") / "proj")
     ingest(proj, [SEOUL])
     return proj
 
@@ -204,16 +207,16 @@ def test_rejected_proposal_is_not_proposed_again(reviewed: Project, tmp_path: Pa
 
 def test_accepted_relation_becomes_a_link(reviewed: Project) -> None:
     items = review.proposals(reviewed, "seoul-briefing")
-    p = _one(items, kind="relation", link_type="builds-on")
+    p = _one(items, kind="relation", link_type="adopted-at")
     review.accept(reviewed, p.id)
     links = yaml.safe_load(
         (reviewed.curated_dir / "links" / "reviewed.yaml").read_text(encoding="utf-8")
     )
     assert {
         "evidence": [{"quote": " ".join(p.quote.split()), "source": "seoul-briefing"}],
-        "source": p.subject,
-        "target": "bletchley-declaration",
-        "type": "builds-on",
+        "source": "seoul-declaration",
+        "target": "ai-seoul-summit-2024",
+        "type": "adopted-at",
     } in links
 
 
