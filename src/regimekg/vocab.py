@@ -8,7 +8,8 @@ lists, so that adding a value (a new link type, a new role) means editing one vo
 and nothing else: the curated checks, the RDF, the exports and the reports pick it up.
 
 The vocabulary is read per project (a copy of the repository may carry a different one) and is
-cached on the files' size and modification time, so an edit is seen without a restart.
+cached on the files' size and modification time, so an edit is seen without a restart; files
+of the same content (a copy of the project) are parsed once.
 """
 
 from __future__ import annotations
