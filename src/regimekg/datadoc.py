@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import curated, mappings, mdblocks, states, vocab
+from . import curated, dates, mappings, mdblocks, states, vocab
 from .curated import Curated, Record
 from .paths import Project
 
@@ -80,9 +80,11 @@ def _pct(n: int, total: int) -> str:
     return f"{100 * n / total:.0f} %" if total else "–"
 
 
-def _precision(value: object) -> str:
-    """``day``, ``month`` or ``year``: how precisely a curated date is given."""
-    return {4: "year", 7: "month"}.get(len(str(value)), "day")
+def _precision(value: str | int) -> str:
+    """``day``, ``month`` or ``year``: how precisely a curated date is given (read by
+    :func:`regimekg.dates.parse`, as the build reads it)."""
+    _year, month, day = dates.parse(value)
+    return "day" if day is not None else "month" if month is not None else "year"
 
 
 def _rel(rec: Record, project: Project) -> str:
