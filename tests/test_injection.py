@@ -172,35 +172,37 @@ def test_store_state_recorded(state_before: dict[str, object]) -> None:
     assert state_before["oxigraph"][0] > 0  # type: ignore[index]
 
 
-#: The engines already attacked with hostile values glued to an entity default.
-_GLUED: set[str] = set()
+#: The (engine, parameter type) pairs already given every hostile value.
+_FULL: set[tuple[str, str]] = set()
 
 
 def _values(engine: str, p: q.Param) -> list[str]:
-    """The hostile values for *p* on *engine*. An entity value reaches a query only as the IRI
-    it resolves to, so for an entity parameter what is attacked is the resolution, which runs
-    the same queries whatever the query (the ``entity:KIND`` only changes a bound IRI prefix).
-    The bare hostile values are the same for every parameter (the KG caches their resolution
-    per kind); the values glued to a default differ by default only, and each costs the slow
-    engines a few resolution queries: rdflib's takes about half a second per unknown name
-    (the suggestions scan every label), and the endpoint's guard parses every query text it
-    receives, in which the kind's prefix is substituted. That prefix is a term of our own
-    bound beside the value, the same for a bare value as for one glued to a default; what
-    the glued values add is the benign text before each hostile tail, whatever the kind.
+    """The hostile values for *p* on *engine*.
 
-    So the embedded store gets every value for every parameter. The endpoint gets the glued
-    values for the first entity parameter and the bare values (every hostile tail among
-    them) for every parameter, so every kind's prefix meets every tail in the text it
-    parses. rdflib gets every value for the first entity parameter only: it is handed the
-    value and the kind's prefix as bindings (``initBindings``), never as query text, so
-    another kind sends it the same texts with another bound prefix — the same code path and
-    parse. Its other entity parameters get the values that are not tails (IRIs, ``SERVICE``,
-    long and empty strings), so each parameter still meets each engine."""
-    if engine == "oxigraph" or p.type != "entity":
+    The embedded store gets every value for every parameter: it is fast, and it runs each
+    query's own use of the value (a ``CONTAINS``, a ``REGEX``, a bound IRI), which the
+    oracles check. rdflib and the endpoint are slow per value (rdflib evaluates the
+    resolution queries in Python, about a tenth of a second per unknown name; the endpoint's
+    guard parses every text it receives, and an n-gram suggestion query takes pyparsing over
+    a tenth of a second), and what they add to the embedded store's checks does not depend
+    on the query:
+
+    * rdflib is handed every value as a binding (``initBindings``), never as query text;
+    * the endpoint receives the value written by :func:`regimekg.query.sparqltext.ntriples`
+      as one term, into a query text whose substitution was verified once per text and shape
+      of value (IRI, language, datatype) on stand-in terms, whatever the value; an entity
+      value is first resolved by the same queries whatever the named query, with the kind's
+      IRI prefix bound beside it as a term of its own.
+
+    So each of them gets every value (each hostile tail alone and glued to the default) for
+    the first parameter of each type, and the values that are not tails (IRIs, ``SERVICE``,
+    long and empty strings) for every other parameter, so that every parameter still meets
+    every engine."""
+    if engine == "oxigraph":
         return hostile_values(p.default)
-    if engine in _GLUED:
-        return list(HOSTILE_VALUES) if engine == "rdflib" else hostile_values(None)
-    _GLUED.add(engine)
+    if (engine, p.type) in _FULL:
+        return list(HOSTILE_VALUES)
+    _FULL.add((engine, p.type))
     return hostile_values(p.default)
 
 
