@@ -5,6 +5,8 @@ way an editor would make them, and ``regimekg.owl`` is regenerated so that only 
 problems are present (except for the stale ``regimekg.owl`` edit). The edits that break
 different terms and leave every step running share one project and one check (with HermiT):
 a check costs seconds, most of it the same parsing, QC queries and SHACL whatever the edit.
+The edits that only one step can name (the inconsistent individual: HermiT; the undeclared
+annotation property: the OWL 2 DL lint) run that step alone on the ontology with the edit.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from regimekg import __version__
-from regimekg.check import CheckReport, lint_ontology, run_check
-from regimekg.ontology import generate_owl
+from regimekg.check import CheckReport, _hermit_step, lint_ontology, run_check, run_hermit
+from regimekg.ontology import generate_owl, to_rdfxml
 from regimekg.paths import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,23 +201,35 @@ def test_stale_owl_file_names_the_fix(broken: CheckReport) -> None:
     assert "regimekg generate" in hit
 
 
+def _with(snippet: str) -> Graph:
+    """The project's ontology with the Turtle *snippet* added, as a new graph."""
+    g = Graph().parse(ROOT / "ontology" / "regimekg.ttl", format="turtle")
+    return g.parse(data=PREFIXES + snippet, format="turtle")
+
+
 @pytest.mark.skipif(not HAS_JAVA, reason="HermiT needs Java")
 def test_inconsistent_ontology_fails(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(
-        project,
-        None,
-        PREFIXES + "rkg:france-and-g7 a owl:NamedIndividual , rkg:State , rkg:Institution .",
-    )
-    report = run_check(project)
+    """HermiT finds the contradiction and the check fails saying so.
+
+    The reasoner step alone (what ``run_check`` runs on the RDF/XML of the Turtle once the
+    earlier steps pass): the other steps have nothing to say about an individual.
+    """
+    owl = tmp_path / "regimekg.owl"
+    individual = "rkg:france-and-g7 a owl:NamedIndividual , rkg:State , rkg:Institution ."
+    owl.write_text(to_rdfxml(_with(individual)), encoding="utf-8")
+    result = run_hermit(owl)
+    assert not result.consistent
+    report = CheckReport()
+    _hermit_step(result, "ontology/regimekg.ttl", report)
     assert problems_naming(report, "is inconsistent"), report.summary()
+    assert dict(report.steps)["HermiT"] == "inconsistent"
 
 
-def test_undeclared_annotation_property_fails_naming_it(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(project, None, PREFIXES + 'rkg:Forum rkg:editorNote "check the G20 case"@en .')
-    report = run_check(project, reasoner=False)
-    hits = problems_naming(report, "rkg:editorNote")
+def test_undeclared_annotation_property_fails_naming_it() -> None:
+    """The OWL 2 DL lint of the edited ontology (the check's step that names it; the wiring
+    of lint problems into the check is ``test_editing``'s undeclared annotation property)."""
+    g = _with('rkg:Forum rkg:editorNote "check the G20 case"@en .')
+    hits = [p for p in lint_ontology(g) if "rkg:editorNote" in p]
     assert hits and "never declared" in hits[0] and "owl:AnnotationProperty" in hits[0]
 
 
