@@ -343,7 +343,12 @@ def test_lint_class_and_property_punning_in_rkg() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_qc_queries_also_run_on_a_build_store() -> None:
+@pytest.fixture(scope="module")
+def without_java() -> CheckReport:
+    """The check of the project with a small build store and without Java: the build-store
+    test and the missing-Java test read the one run (its non-reasoner steps cost a second)."""
+    import owlready2
+
     store = pyoxigraph.Store()
     data = """
     @prefix rkg: <https://w3id.org/regimekg/ontology#> .
@@ -372,10 +377,19 @@ def test_qc_queries_also_run_on_a_build_store() -> None:
         format=pyoxigraph.RdfFormat.N_TRIPLES,
         to_graph=pyoxigraph.NamedNode("https://w3id.org/regimekg/graph/ontology"),
     )
-    report = run_check(Project(ROOT), store=store, reasoner=False)
-    assert problems_naming(
-        report, "qc/named-entity-without-evidence-violation: id:institution/gpai, rkg:Partnership"
-    )
+    # Java is missing for this run only (the other tests of the module reason with it).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(owlready2, "JAVA_EXE", "/nonexistent/java")
+        return run_check(Project(ROOT), store=store)
+
+
+#: What the build store of :func:`without_java` makes the check report (and nothing else).
+STORE_PROBLEM = "qc/named-entity-without-evidence-violation: id:institution/gpai, rkg:Partnership"
+
+
+def test_qc_queries_also_run_on_a_build_store(without_java: CheckReport) -> None:
+    report = without_java
+    assert problems_naming(report, STORE_PROBLEM), report.summary()
     assert "qc/conflicting-claims: 1 row(s) (informational)" in report.notes
     assert "+ build store" in dict(report.steps)["QC queries"]
 
@@ -389,12 +403,11 @@ def test_summary_is_a_numbered_list() -> None:
     assert "FAILED: 2 problem(s)" in text and "a note" in text
 
 
-def test_missing_java_is_said_in_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
-    import owlready2
-
-    monkeypatch.setattr(owlready2, "JAVA_EXE", "/nonexistent/java")
-    report = run_check(Project(ROOT))
-    assert report.ok
+def test_missing_java_is_said_in_one_sentence(without_java: CheckReport) -> None:
+    report = without_java
+    # missing Java fails nothing: the only problem is the one the build store holds
+    assert [p for p in report.problems if STORE_PROBLEM not in p] == [], report.summary()
+    assert dict(report.steps)["HermiT"] == "skipped: no Java"
     (note,) = [n for n in report.notes if "HermiT" in n]
     assert note.startswith("HermiT was not run because Java is not installed")
     assert note.count(". ") == 0 and note.endswith(".")
