@@ -233,6 +233,35 @@ def test_undeclared_annotation_property_fails_naming_it() -> None:
     assert hits and "never declared" in hits[0] and "owl:AnnotationProperty" in hits[0]
 
 
+def test_owl_file_is_current_when_it_holds_the_turtles_triples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A regimekg.owl with the very text of the generated RDF/XML (which the check makes for
+    HermiT anyway) is current without comparing graphs; any other file is compared by its
+    triples, so another tool's RDF/XML of the same triples is current and a stale one not."""
+    from regimekg import check
+
+    project = Project(tmp_path)
+    project.ontology_ttl.parent.mkdir(parents=True)
+    ttl = PREFIXES + (
+        "rkg:A a owl:Class ; rdfs:subClassOf [ a owl:Restriction ; "
+        "owl:onProperty rkg:p ; owl:someValuesFrom rkg:B ] ."
+    )
+    project.ontology_ttl.write_text(ttl, encoding="utf-8")
+    g = Graph().parse(data=ttl, format="turtle")
+    generated = to_rdfxml(g)
+    project.ontology_owl.write_text(generated, encoding="utf-8")
+    with monkeypatch.context() as mp:
+        mp.setattr(check, "owl_is_current", lambda _p: pytest.fail("graphs were compared"))
+        assert check._owl_current(project, generated)
+    project.ontology_owl.write_text(g.serialize(format="xml"), encoding="utf-8")
+    assert project.ontology_owl.read_text(encoding="utf-8") != generated
+    assert check._owl_current(project, generated) and check._owl_current(project, None)
+    stale = Graph().parse(data=PREFIXES + "rkg:A a owl:Class .", format="turtle")
+    project.ontology_owl.write_text(to_rdfxml(stale), encoding="utf-8")
+    assert not check._owl_current(project, generated) and not check._owl_current(project, None)
+
+
 def test_syntax_error_names_the_line(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     text = project.ontology_ttl.read_text(encoding="utf-8")

@@ -872,7 +872,9 @@ def run_check(
     lint = lint_ontology(onto, where)
     report.problems += lint
     report.steps.append(("OWL 2 DL lint", "ok" if not lint else f"{len(lint)} problem(s)"))
-    _freshness_step(project, onto, where, report)
+    # HermiT reads the RDF/XML of the Turtle: made once, it also serves the freshness step
+    rdfxml = to_rdfxml(onto) if reasoner and not lint and java_available() else None
+    _freshness_step(project, onto, where, report, rdfxml)
     named = _qc_step(project, schema, _as_store(store), report)
     if shapes is None:
         report.steps.append(("SHACL", "skipped: the shapes do not parse"))
@@ -892,7 +894,7 @@ def run_check(
     elif lint:
         report.steps.append(("HermiT", "skipped: fix the OWL 2 DL problems first"))
     else:
-        _reasoner_steps(onto, where, report)
+        _reasoner_steps(rdfxml or to_rdfxml(onto), where, report)
     return report
 
 
@@ -943,10 +945,30 @@ def _parse_step(project: Project, report: CheckReport) -> tuple[Graph, Graph, Gr
     return onto, schema, shapes
 
 
-def _freshness_step(project: Project, onto: Graph, where: str, report: CheckReport) -> None:
-    """Step 3: the version stamp, the generated RDF/XML and metric vocabulary, the catalog."""
+def _owl_current(project: Project, rdfxml: str | None) -> bool:
+    """Whether ``regimekg.owl`` holds the Turtle's triples.
+
+    *rdfxml* is the RDF/XML generated from the Turtle when the check has made it anyway (for
+    HermiT): a file with exactly that text is what ``regimekg generate`` writes, so it is
+    current without comparing graphs; any other file (saved by another tool, stale) is
+    compared by isomorphism, as :func:`regimekg.ontology.owl_is_current` always does.
+    """
+    if rdfxml is not None:
+        try:
+            if project.ontology_owl.read_text(encoding="utf-8") == rdfxml:
+                return True
+        except (OSError, UnicodeDecodeError):
+            pass  # missing or unreadable: owl_is_current says so
+    return owl_is_current(project)
+
+
+def _freshness_step(
+    project: Project, onto: Graph, where: str, report: CheckReport, rdfxml: str | None = None
+) -> None:
+    """Step 3: the version stamp, the generated RDF/XML and metric vocabulary, the catalog
+    (*rdfxml*: see :func:`_owl_current`)."""
     stale: list[str] = version_problems(onto, project)
-    if not owl_is_current(project):
+    if not _owl_current(project, rdfxml):
         stale.append(
             f"{_rel(project, project.ontology_owl)} is missing or out of date with {where}: "
             "regenerate it with `regimekg generate`."
@@ -990,11 +1012,12 @@ def _qc_step(
     return named
 
 
-def _reasoner_steps(onto: Graph, where: str, report: CheckReport) -> None:
-    """Steps 6–7: HermiT on the RDF/XML, then the OWL API's OWL 2 DL profile checker."""
+def _reasoner_steps(rdfxml: str, where: str, report: CheckReport) -> None:
+    """Steps 6–7: HermiT on the RDF/XML of the Turtle, then the OWL API's OWL 2 DL profile
+    checker."""
     with tempfile.TemporaryDirectory(prefix="regimekg-check-") as tmp:
         owl_path = Path(tmp) / "regimekg.owl"
-        owl_path.write_text(to_rdfxml(onto), encoding="utf-8")
+        owl_path.write_text(rdfxml, encoding="utf-8")
         _hermit_step(run_hermit(owl_path), where, report)
         profile = run_owlapi_profile(owl_path)
     if profile is None:
