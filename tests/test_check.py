@@ -423,6 +423,38 @@ def test_qc_queries_also_run_on_a_build_store(without_java: CheckReport) -> None
     assert "+ build store" in dict(report.steps)["QC queries"]
 
 
+@pytest.mark.skipif(not HAS_JAVA or shutil.which("javac") is None, reason="needs a JDK")
+def test_dl_profile_program_is_compiled_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OWL API profile program is compiled into the cache directory and then only run:
+    its verdict is the OWL API's, and Java's single-file launch (which compiles it on every
+    run) is not used while the compiled class runs."""
+    from regimekg import check
+
+    monkeypatch.setenv("REGIMEKG_CACHE_DIR", str(tmp_path / "cache"))
+    owl = tmp_path / "t.owl"
+    ttl = "<https://w3id.org/regimekg/ontology> a owl:Ontology . rkg:A a owl:Class ; "
+    ttl += "rdfs:subClassOf rkg:Undeclared ."
+    owl.write_text(to_rdfxml(Graph().parse(data=PREFIXES + ttl, format="turtle")), "utf-8")
+    commands: list[list[str]] = []
+    run = check._dl_profile_violations
+    monkeypatch.setattr(check, "_dl_profile_violations", lambda c: commands.append(c) or run(c))
+
+    assert check.run_owlapi_profile(owl) == [
+        "Use of undeclared class: <https://w3id.org/regimekg/ontology#Undeclared>"
+    ]
+    (compiled,) = (tmp_path / "cache").glob("dlprofile-*/DLProfile.class")
+    assert [c[-2:] for c in commands] == [["DLProfile", str(owl)]]  # the class, no .java
+    # found again without compiling
+    monkeypatch.setattr(check.subprocess, "run", lambda *a, **k: pytest.fail("compiled again"))
+    jar = check.owlapi_jar()
+    assert jar is not None
+    java = shutil.which("java")
+    assert java is not None
+    assert check._compiled_dl_profile(java, jar) == compiled.parent
+
+
 def test_summary_is_a_numbered_list() -> None:
     report = CheckReport(problems=["first problem", "second problem"], notes=["a note"])
     report.steps.append(("parse", "ok"))
