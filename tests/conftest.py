@@ -46,6 +46,23 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+#: JVM options for every Java process the tests start (HermiT through owlready2, the OWL API
+#: profile check): each runs for about a second, so the C2 compiler and the parallel garbage
+#: collector spend more CPU warming up than they save; C1 alone and the serial collector halve
+#: the CPU of a HermiT run (docs/performance.md). What Java computes is the same.
+JAVA_TEST_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _short_lived_jvms() -> Iterator[None]:
+    """Java started by a test (a child process) reads :data:`JAVA_TEST_OPTIONS` from
+    ``JAVA_TOOL_OPTIONS``, after any options the environment already sets."""
+    current = os.environ.get("JAVA_TOOL_OPTIONS", "")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JAVA_TOOL_OPTIONS", f"{JAVA_TEST_OPTIONS} {current}".strip())
+        yield
+
+
 @pytest.fixture(scope="session")
 def repo() -> Project:
     """The checkout itself (read-only use)."""

@@ -5,6 +5,8 @@ way an editor would make them, and ``regimekg.owl`` is regenerated so that only 
 problems are present (except for the stale ``regimekg.owl`` edit). The edits that break
 different terms and leave every step running share one project and one check (with HermiT):
 a check costs seconds, most of it the same parsing, QC queries and SHACL whatever the edit.
+The edits that only one step can name (the inconsistent individual: HermiT; the undeclared
+annotation property: the OWL 2 DL lint) run that step alone on the ontology with the edit.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from regimekg import __version__
-from regimekg.check import CheckReport, lint_ontology, run_check
-from regimekg.ontology import generate_owl
+from regimekg.check import CheckReport, _hermit_step, lint_ontology, run_check, run_hermit
+from regimekg.ontology import generate_owl, to_rdfxml
 from regimekg.paths import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,24 +201,65 @@ def test_stale_owl_file_names_the_fix(broken: CheckReport) -> None:
     assert "regimekg generate" in hit
 
 
+def _with(snippet: str) -> Graph:
+    """The project's ontology with the Turtle *snippet* added, as a new graph."""
+    g = Graph().parse(ROOT / "ontology" / "regimekg.ttl", format="turtle")
+    return g.parse(data=PREFIXES + snippet, format="turtle")
+
+
 @pytest.mark.skipif(not HAS_JAVA, reason="HermiT needs Java")
 def test_inconsistent_ontology_fails(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(
-        project,
-        None,
-        PREFIXES + "rkg:france-and-g7 a owl:NamedIndividual , rkg:State , rkg:Institution .",
-    )
-    report = run_check(project)
+    """HermiT finds the contradiction and the check fails saying so.
+
+    The reasoner step alone (what ``run_check`` runs on the RDF/XML of the Turtle once the
+    earlier steps pass): the other steps have nothing to say about an individual.
+    """
+    owl = tmp_path / "regimekg.owl"
+    individual = "rkg:france-and-g7 a owl:NamedIndividual , rkg:State , rkg:Institution ."
+    owl.write_text(to_rdfxml(_with(individual)), encoding="utf-8")
+    result = run_hermit(owl)
+    assert not result.consistent
+    report = CheckReport()
+    _hermit_step(result, "ontology/regimekg.ttl", report)
     assert problems_naming(report, "is inconsistent"), report.summary()
+    assert dict(report.steps)["HermiT"] == "inconsistent"
 
 
-def test_undeclared_annotation_property_fails_naming_it(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
-    edit(project, None, PREFIXES + 'rkg:Forum rkg:editorNote "check the G20 case"@en .')
-    report = run_check(project, reasoner=False)
-    hits = problems_naming(report, "rkg:editorNote")
+def test_undeclared_annotation_property_fails_naming_it() -> None:
+    """The OWL 2 DL lint of the edited ontology (the check's step that names it; the wiring
+    of lint problems into the check is ``test_editing``'s undeclared annotation property)."""
+    g = _with('rkg:Forum rkg:editorNote "check the G20 case"@en .')
+    hits = [p for p in lint_ontology(g) if "rkg:editorNote" in p]
     assert hits and "never declared" in hits[0] and "owl:AnnotationProperty" in hits[0]
+
+
+def test_owl_file_is_current_when_it_holds_the_turtles_triples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A regimekg.owl with the very text of the generated RDF/XML (which the check makes for
+    HermiT anyway) is current without comparing graphs; any other file is compared by its
+    triples, so another tool's RDF/XML of the same triples is current and a stale one not."""
+    from regimekg import check
+
+    project = Project(tmp_path)
+    project.ontology_ttl.parent.mkdir(parents=True)
+    ttl = PREFIXES + (
+        "rkg:A a owl:Class ; rdfs:subClassOf [ a owl:Restriction ; "
+        "owl:onProperty rkg:p ; owl:someValuesFrom rkg:B ] ."
+    )
+    project.ontology_ttl.write_text(ttl, encoding="utf-8")
+    g = Graph().parse(data=ttl, format="turtle")
+    generated = to_rdfxml(g)
+    project.ontology_owl.write_text(generated, encoding="utf-8")
+    with monkeypatch.context() as mp:
+        mp.setattr(check, "owl_is_current", lambda _p: pytest.fail("graphs were compared"))
+        assert check._owl_current(project, generated)
+    project.ontology_owl.write_text(g.serialize(format="xml"), encoding="utf-8")
+    assert project.ontology_owl.read_text(encoding="utf-8") != generated
+    assert check._owl_current(project, generated) and check._owl_current(project, None)
+    stale = Graph().parse(data=PREFIXES + "rkg:A a owl:Class .", format="turtle")
+    project.ontology_owl.write_text(to_rdfxml(stale), encoding="utf-8")
+    assert not check._owl_current(project, generated) and not check._owl_current(project, None)
 
 
 def test_syntax_error_names_the_line(tmp_path: Path) -> None:
@@ -329,7 +372,12 @@ def test_lint_class_and_property_punning_in_rkg() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_qc_queries_also_run_on_a_build_store() -> None:
+@pytest.fixture(scope="module")
+def without_java() -> CheckReport:
+    """The check of the project with a small build store and without Java: the build-store
+    test and the missing-Java test read the one run (its non-reasoner steps cost a second)."""
+    import owlready2
+
     store = pyoxigraph.Store()
     data = """
     @prefix rkg: <https://w3id.org/regimekg/ontology#> .
@@ -358,12 +406,54 @@ def test_qc_queries_also_run_on_a_build_store() -> None:
         format=pyoxigraph.RdfFormat.N_TRIPLES,
         to_graph=pyoxigraph.NamedNode("https://w3id.org/regimekg/graph/ontology"),
     )
-    report = run_check(Project(ROOT), store=store, reasoner=False)
-    assert problems_naming(
-        report, "qc/named-entity-without-evidence-violation: id:institution/gpai, rkg:Partnership"
-    )
+    # Java is missing for this run only (the other tests of the module reason with it).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(owlready2, "JAVA_EXE", "/nonexistent/java")
+        return run_check(Project(ROOT), store=store)
+
+
+#: What the build store of :func:`without_java` makes the check report (and nothing else).
+STORE_PROBLEM = "qc/named-entity-without-evidence-violation: id:institution/gpai, rkg:Partnership"
+
+
+def test_qc_queries_also_run_on_a_build_store(without_java: CheckReport) -> None:
+    report = without_java
+    assert problems_naming(report, STORE_PROBLEM), report.summary()
     assert "qc/conflicting-claims: 1 row(s) (informational)" in report.notes
     assert "+ build store" in dict(report.steps)["QC queries"]
+
+
+@pytest.mark.skipif(not HAS_JAVA or shutil.which("javac") is None, reason="needs a JDK")
+def test_dl_profile_program_is_compiled_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OWL API profile program is compiled into the cache directory and then only run:
+    its verdict is the OWL API's, and Java's single-file launch (which compiles it on every
+    run) is not used while the compiled class runs. The run's cache directory (conftest) is
+    used, so a check of the module that ran before may have compiled it already."""
+    from regimekg import check
+    from regimekg.loaders.wordindex import cache_dir
+
+    owl = tmp_path / "t.owl"
+    ttl = "<https://w3id.org/regimekg/ontology> a owl:Ontology . rkg:A a owl:Class ; "
+    ttl += "rdfs:subClassOf rkg:Undeclared ."
+    owl.write_text(to_rdfxml(Graph().parse(data=PREFIXES + ttl, format="turtle")), "utf-8")
+    commands: list[list[str]] = []
+    run = check._dl_profile_violations
+    monkeypatch.setattr(check, "_dl_profile_violations", lambda c: commands.append(c) or run(c))
+
+    assert check.run_owlapi_profile(owl) == [
+        "Use of undeclared class: <https://w3id.org/regimekg/ontology#Undeclared>"
+    ]
+    (compiled,) = cache_dir().glob("dlprofile-*/DLProfile.class")
+    assert [c[-2:] for c in commands] == [["DLProfile", str(owl)]]  # the class, no .java
+    # found again without compiling
+    monkeypatch.setattr(check.subprocess, "run", lambda *a, **k: pytest.fail("compiled again"))
+    jar = check.owlapi_jar()
+    assert jar is not None
+    java = shutil.which("java")
+    assert java is not None
+    assert check._compiled_dl_profile(java, jar) == compiled.parent
 
 
 def test_summary_is_a_numbered_list() -> None:
@@ -375,12 +465,11 @@ def test_summary_is_a_numbered_list() -> None:
     assert "FAILED: 2 problem(s)" in text and "a note" in text
 
 
-def test_missing_java_is_said_in_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
-    import owlready2
-
-    monkeypatch.setattr(owlready2, "JAVA_EXE", "/nonexistent/java")
-    report = run_check(Project(ROOT))
-    assert report.ok
+def test_missing_java_is_said_in_one_sentence(without_java: CheckReport) -> None:
+    report = without_java
+    # missing Java fails nothing: the only problem is the one the build store holds
+    assert [p for p in report.problems if STORE_PROBLEM not in p] == [], report.summary()
+    assert dict(report.steps)["HermiT"] == "skipped: no Java"
     (note,) = [n for n in report.notes if "HermiT" in n]
     assert note.startswith("HermiT was not run because Java is not installed")
     assert note.count(". ") == 0 and note.endswith(".")

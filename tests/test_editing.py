@@ -4,14 +4,24 @@ What an ontology editor relies on (docs/editing.md): an edit saved as RDF/XML fl
 the Turtle source without disturbing the rest of it; ``regimekg check`` then accepts a good edit
 and names the term of a broken one; the build carries the new term. Every test works on a copy
 of the project.
+
+What costs is shared where the tests only read it: the project with a fresh ``regimekg.owl`` is
+made once and copied; the imported good edit is made once and read by the import test and the
+build test; and the good edit, the worked examples of docs/editing.md and the two broken edits
+that leave every step running (a class without a Chinese label, an unsatisfiable class) go
+through one check with HermiT, the way ``tests/test_check.py`` shares its broken edits: each
+test still asserts its own term, and every problem of that check must name one of the broken
+edits, so the good edit and the examples add none.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import types
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,12 +29,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
 
-from regimekg.check import java_available, run_check
+from regimekg.check import CheckReport, _freshness_step, java_available, run_check
 from regimekg.cli import main
 from regimekg.errors import UserError
 from regimekg.namespaces import ONTOLOGY_IRI, RKG
 from regimekg.ontology import generate_owl, load_ontology
-from regimekg.ontology_sync import import_owl, normalise, split_turtle, status
+from regimekg.ontology_sync import Drift, ImportResult, import_owl, normalise, split_turtle, status
 from regimekg.paths import Project
 from tests.conftest import ROOT, copy_project, small_copy
 
@@ -41,10 +51,25 @@ def _fresh_owl(p: Project) -> Project:
     return p
 
 
+def _copy(src: Project, dest: Path) -> Project:
+    """A copy of *src*'s inputs at *dest*, its Turtle older than its RDF/XML as in *src*."""
+    for name in ("data", "ontology", "queries"):
+        shutil.copytree(src.root / name, dest / name)
+    p = Project(dest)
+    os.utime(p.ontology_ttl, (1_000_000_000, 1_000_000_000))
+    return p
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The project with regimekg.owl freshly generated, made once; tests change copies of it."""
+    return _fresh_owl(copy_project(tmp_path_factory.mktemp("pristine") / "proj"))
+
+
 @pytest.fixture
-def proj(tmp_path: Path) -> Project:
+def proj(pristine: Project, tmp_path: Path) -> Project:
     """A copy of the project whose regimekg.owl is freshly generated from the Turtle."""
-    return _fresh_owl(copy_project(tmp_path / "proj"))
+    return _copy(pristine, tmp_path / "proj")
 
 
 def edit_owl(project: Project, change: Callable) -> None:
@@ -87,16 +112,34 @@ NETWORK = new_class(
 )
 
 
-def test_owlready2_edit_is_imported_into_turtle_without_touching_the_rest(proj: Project) -> None:
+@dataclass
+class Imported:
+    """The good edit (:data:`NETWORK`) made with owlready2 and imported into the Turtle."""
+
+    project: Project
+    before: str  # the Turtle before the import
+    drift: Drift  # what `status` said before the import
+    result: ImportResult
+
+
+@pytest.fixture(scope="module")
+def imported(pristine: Project, tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    """One import of the good edit, read (never changed) by the tests that use it."""
+    proj = _copy(pristine, tmp_path_factory.mktemp("imported") / "proj")
     before = proj.ontology_ttl.read_text(encoding="utf-8")
     edit_owl(proj, NETWORK)
-
     drift = status(proj)
+    return Imported(proj, before, drift, import_owl(proj))
+
+
+def test_owlready2_edit_is_imported_into_turtle_without_touching_the_rest(
+    imported: Imported,
+) -> None:
+    proj, before, drift = imported.project, imported.before, imported.drift
     assert [str(n) for n in drift.added] == [str(RKG.DigitalPolicyNetwork)]
     assert not drift.changed and not drift.removed
 
-    result = import_owl(proj)
-    assert result.written
+    assert imported.result.written
     after = proj.ontology_ttl.read_text(encoding="utf-8")
 
     g = load_ontology(proj)
@@ -121,20 +164,74 @@ def test_owlready2_edit_is_imported_into_turtle_without_touching_the_rest(proj: 
     # the RDF/XML is regenerated from the Turtle, so both agree and a second import is a no-op
     owl = normalise(Graph().parse(proj.ontology_owl, format="xml"))
     assert isomorphic(owl, normalise(g))
-    assert import_owl(proj).drift.empty
+    again = import_owl(proj)
+    assert again.drift.empty and not again.written
+
+
+# --- one check with HermiT for the good edit and the broken ones that leave every step running
+
+#: A class without its Chinese label: the QC queries name it, HermiT still runs.
+NO_ZH_LABEL = new_class(
+    "TechnicalCommunity",
+    ("Institution",),
+    {"en": "technical community"},
+    {
+        "en": "Engineers and researchers who build AI.",
+        "zh": "构建人工智能的工程师与研究人员。",
+    },
+)
+#: A class under two disjoint parents (State and Institution): HermiT finds it unsatisfiable.
+UNSATISFIABLE = new_class(
+    "StateAgency",
+    ("State", "Agency"),
+    {"en": "state agency", "zh": "国家机关"},
+    {"en": "A state that is also an agency.", "zh": "既是国家又是政府机构者。"},
+)
+#: What the problems of the shared check may name: one of the broken edits each.
+BROKEN_TERMS = ("rkg:TechnicalCommunity", "rkg:StateAgency")
+
+
+@pytest.fixture(scope="module")
+def checked_project(imported: Imported, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The imported good edit, then the worked examples of docs/editing.md written into the
+    Turtle and the glossary (and the RDF/XML regenerated, as `regimekg generate` does), then
+    the two broken edits made with owlready2 and imported."""
+    proj = _copy(imported.project, tmp_path_factory.mktemp("checked") / "proj")
+    for rel, snippet in worked_examples():
+        f = proj.root / rel
+        f.write_text(f.read_text(encoding="utf-8") + "\n" + snippet, encoding="utf-8")
+    generate_owl(proj)
+    for change in (NO_ZH_LABEL, UNSATISFIABLE):
+        edit_owl(proj, change)
+    import_owl(proj)
+    return proj
+
+
+@pytest.fixture(scope="module")
+def checked(checked_project: Project) -> CheckReport:
+    """``regimekg check`` of :func:`checked_project` (with HermiT when Java is here)."""
+    return run_check(checked_project)
+
+
+def unexplained(report: CheckReport) -> list[str]:
+    """The problems of the shared check that name none of its broken edits."""
+    return [p for p in report.problems if not any(t in p for t in BROKEN_TERMS)]
 
 
 @needs_java
-def test_imported_edit_passes_check(proj: Project) -> None:
-    edit_owl(proj, NETWORK)
-    import_owl(proj)
-    report = run_check(proj)
-    assert report.ok, report.summary()
+def test_imported_edit_passes_check(checked: CheckReport) -> None:
+    assert not [p for p in checked.problems if "DigitalPolicyNetwork" in p], checked.summary()
+    assert unexplained(checked) == [], checked.summary()
+    # HermiT reasoned over the imported class (only the broken class is unsatisfiable)
+    assert dict(checked.steps)["HermiT"] == "consistent, 1 unsatisfiable class(es)"
 
 
 def test_check_fails_while_the_owl_edit_is_not_imported(proj: Project) -> None:
+    """The check's step that compares regimekg.owl with the Turtle, on an owlready2 edit not
+    yet imported (``tests/test_check.py`` runs that step inside the whole check)."""
     edit_owl(proj, NETWORK)
-    report = run_check(proj, reasoner=False)
+    report = CheckReport()
+    _freshness_step(proj, load_ontology(proj), "ontology/regimekg.ttl", report)
     assert not report.ok
     assert any("regimekg.owl" in p for p in report.problems), report.summary()
 
@@ -200,24 +297,10 @@ def test_status_command_exit_codes(proj: Project, capsys: pytest.CaptureFixture[
 # --- edits that break something: `regimekg check` names the term ---------------------------
 
 
-def test_missing_chinese_label_is_named(proj: Project) -> None:
-    edit_owl(
-        proj,
-        new_class(
-            "TechnicalCommunity",
-            ("Institution",),
-            {"en": "technical community"},
-            {
-                "en": "Engineers and researchers who build AI.",
-                "zh": "构建人工智能的工程师与研究人员。",
-            },
-        ),
-    )
-    import_owl(proj)
-    report = run_check(proj, reasoner=False)
-    assert not report.ok
-    hits = [p for p in report.problems if "rkg:TechnicalCommunity" in p]
-    assert hits, report.summary()
+def test_missing_chinese_label_is_named(checked: CheckReport) -> None:
+    assert not checked.ok
+    hits = [p for p in checked.problems if "rkg:TechnicalCommunity" in p]
+    assert hits, checked.summary()
 
 
 def test_undeclared_annotation_property_is_named(proj: Project) -> None:
@@ -232,39 +315,31 @@ def test_undeclared_annotation_property_is_named(proj: Project) -> None:
 
 
 @needs_java
-def test_unsatisfiable_class_is_named(proj: Project) -> None:
-    edit_owl(
-        proj,
-        new_class(
-            "StateAgency",
-            ("State", "Agency"),  # State and Institution are disjoint
-            {"en": "state agency", "zh": "国家机关"},
-            {"en": "A state that is also an agency.", "zh": "既是国家又是政府机构者。"},
-        ),
-    )
-    import_owl(proj)
-    report = run_check(proj)
-    hits = [p for p in report.problems if "rkg:StateAgency" in p and "unsatisfiable" in p]
-    assert hits, report.summary()
+def test_unsatisfiable_class_is_named(checked: CheckReport) -> None:
+    hits = [p for p in checked.problems if "rkg:StateAgency" in p and "unsatisfiable" in p]
+    assert hits, checked.summary()
 
 
 # --- the build picks the edit up -----------------------------------------------------------
 
 
-def test_build_carries_the_imported_class(small_built: Path, tmp_path: Path) -> None:
+def test_build_carries_the_imported_class(
+    small_built: Path, imported: Imported, tmp_path: Path
+) -> None:
     """The imported class reaches the build's graph/ontology and the dump.
 
     Built from the small project (``tests/smallproject.py``): its ontology is the bundled
-    one, and that is all the edit touches; the curated data around it plays no part.
+    one, and that is all the edit touches, so it takes the ontology of the imported edit;
+    the curated data around it plays no part.
     """
     import pyoxigraph
 
     from regimekg.build import build
     from regimekg.namespaces import ONTOLOGY_GRAPH
 
-    proj = _fresh_owl(small_copy(small_built, tmp_path / "proj"))
-    edit_owl(proj, NETWORK)
-    import_owl(proj)
+    proj = small_copy(small_built, tmp_path / "proj")
+    shutil.rmtree(proj.root / "ontology")
+    shutil.copytree(imported.project.root / "ontology", proj.root / "ontology")
     out = tmp_path / "build"
     build(proj, out, progress=lambda _m: None)
     store = pyoxigraph.Store.read_only(str(out / "store"))
@@ -283,25 +358,28 @@ def test_build_carries_the_imported_class(small_built: Path, tmp_path: Path) -> 
 APPLY = re.compile(r"<!-- apply: (\S+) -->\n```turtle\n(.*?)```", re.DOTALL)
 
 
-def test_worked_examples_of_the_editing_guide_pass_check(proj: Project) -> None:
+def worked_examples() -> list[tuple[str, str]]:
+    """The ``<!-- apply: FILE -->`` Turtle blocks of docs/editing.md: (file, snippet)."""
+    return APPLY.findall((ROOT / "docs" / "editing.md").read_text(encoding="utf-8"))
+
+
+def test_worked_examples_of_the_editing_guide_pass_check(
+    checked_project: Project, checked: CheckReport
+) -> None:
+    """The guide's examples, applied in :func:`checked_project`, add no problem to its check
+    and reach the ontology, the glossary and the reference pages."""
     from regimekg.ontology import load_vocab
     from regimekg.reference import render
     from regimekg.sources import load_manifest
 
-    blocks = APPLY.findall((ROOT / "docs" / "editing.md").read_text(encoding="utf-8"))
-    assert [rel for rel, _ in blocks] == [
+    assert [rel for rel, _ in worked_examples()] == [
         "ontology/regimekg.ttl",
         "ontology/regimekg.ttl",
         "ontology/vocab/glossary.ttl",
     ]
-    for rel, snippet in blocks:
-        f = proj.root / rel
-        f.write_text(f.read_text(encoding="utf-8") + "\n" + snippet, encoding="utf-8")
-    generate_owl(proj)
+    assert unexplained(checked) == [], checked.summary()
 
-    report = run_check(proj, reasoner=False)
-    assert report.ok, report.summary()
-
+    proj = checked_project
     onto, vocab = load_ontology(proj), load_vocab(proj)
     for term in (RKG.Observatory, RKG.monitors):
         assert {o.language for o in onto.objects(term, RDFS.label)} == {"en", "zh"}

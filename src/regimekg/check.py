@@ -27,6 +27,7 @@ could not verify.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -815,26 +816,36 @@ def owlapi_jar() -> Path | None:
 
 
 def run_owlapi_profile(owl_path: Path) -> list[str] | None:
-    """OWL 2 DL profile violations from the OWL API, or None when it cannot run here."""
+    """OWL 2 DL profile violations from the OWL API, or None when it cannot run here.
+
+    The program is compiled once (:func:`_compiled_dl_profile`) when the JDK's ``javac`` is
+    there; otherwise, or if the compiled class does not run, Java's single-file launch
+    compiles it in memory, as every check did before.
+    """
     import owlready2
 
     jar = owlapi_jar()
     java = shutil.which(owlready2.JAVA_EXE)
     if jar is None or java is None:
         return None
+    classes = _compiled_dl_profile(java, jar)
+    if classes is not None:
+        cp = f"{jar}{os.pathsep}{classes}"
+        found = _dl_profile_violations([java, "-cp", cp, "DLProfile", str(owl_path)])
+        if found is not None:
+            return found
     with tempfile.TemporaryDirectory(prefix="regimekg-dl-") as tmp:
         src = Path(tmp) / "DLProfile.java"
         src.write_text(_DL_PROFILE_JAVA, encoding="utf-8")
-        try:
-            proc = subprocess.run(
-                [java, "-cp", str(jar), str(src), str(owl_path)],
-                capture_output=True,
-                text=True,
-                timeout=300,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
+        return _dl_profile_violations([java, "-cp", str(jar), str(src), str(owl_path)])
+
+
+def _dl_profile_violations(command: list[str]) -> list[str] | None:
+    """Run the profile program; its violations, or None when it did not report."""
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
     lines = proc.stdout.splitlines()
     if not any(ln.startswith("REGIMEKG-DL ") for ln in lines):
         return None  # no JDK compiler for single-file launch, or the jar failed to load
@@ -844,6 +855,48 @@ def run_owlapi_profile(owl_path: Path) -> list[str] | None:
             text = ln[len("REGIMEKG-VIOLATION ") :]
             out.append(text.split(" [", 1)[0].strip())
     return sorted(set(out))
+
+
+def _compiled_dl_profile(java: str, jar: Path) -> Path | None:
+    """The directory holding ``DLProfile.class`` compiled against *jar*, or None.
+
+    Java's single-file launch (``java DLProfile.java``) compiles the program in memory on
+    every run, which costs about as much CPU as the profile check itself. Compiled once by
+    the ``javac`` beside *java* (the same JDK, so the class runs on it) into the cache
+    directory (``$REGIMEKG_CACHE_DIR``, else the user cache), it is only loaded. The
+    directory's name carries a hash of the program, the jar and the compiler, so a change to
+    any of them compiles again; the class file is renamed into place whole, so checks that
+    compile at the same time all end with a complete file. None when there is no ``javac``
+    or it fails: then the single-file launch runs.
+    """
+    from .loaders.wordindex import cache_dir
+
+    javac = Path(java).resolve().with_name("javac")
+    if not javac.is_file():
+        return None
+    try:
+        stat = jar.stat()
+        key = "\0".join([_DL_PROFILE_JAVA, str(jar.resolve()), str(stat.st_size), str(javac)])
+        target = cache_dir() / f"dlprofile-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        if (target / "DLProfile.class").is_file():
+            return target
+        target.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".dlprofile-", dir=target.parent) as tmp:
+            src = Path(tmp) / "DLProfile.java"
+            src.write_text(_DL_PROFILE_JAVA, encoding="utf-8")
+            proc = subprocess.run(
+                [str(javac), "-cp", str(jar), "-d", tmp, str(src)],
+                capture_output=True,
+                timeout=300,
+                check=False,
+            )
+            compiled = Path(tmp) / "DLProfile.class"
+            if proc.returncode != 0 or not compiled.is_file():
+                return None
+            os.replace(compiled, target / "DLProfile.class")
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return target
 
 
 # --------------------------------------------------------------------------------------------
@@ -872,7 +925,9 @@ def run_check(
     lint = lint_ontology(onto, where)
     report.problems += lint
     report.steps.append(("OWL 2 DL lint", "ok" if not lint else f"{len(lint)} problem(s)"))
-    _freshness_step(project, onto, where, report)
+    # HermiT reads the RDF/XML of the Turtle: made once, it also serves the freshness step
+    rdfxml = to_rdfxml(onto) if reasoner and not lint and java_available() else None
+    _freshness_step(project, onto, where, report, rdfxml)
     named = _qc_step(project, schema, _as_store(store), report)
     if shapes is None:
         report.steps.append(("SHACL", "skipped: the shapes do not parse"))
@@ -892,7 +947,7 @@ def run_check(
     elif lint:
         report.steps.append(("HermiT", "skipped: fix the OWL 2 DL problems first"))
     else:
-        _reasoner_steps(onto, where, report)
+        _reasoner_steps(rdfxml or to_rdfxml(onto), where, report)
     return report
 
 
@@ -943,10 +998,30 @@ def _parse_step(project: Project, report: CheckReport) -> tuple[Graph, Graph, Gr
     return onto, schema, shapes
 
 
-def _freshness_step(project: Project, onto: Graph, where: str, report: CheckReport) -> None:
-    """Step 3: the version stamp, the generated RDF/XML and metric vocabulary, the catalog."""
+def _owl_current(project: Project, rdfxml: str | None) -> bool:
+    """Whether ``regimekg.owl`` holds the Turtle's triples.
+
+    *rdfxml* is the RDF/XML generated from the Turtle when the check has made it anyway (for
+    HermiT): a file with exactly that text is what ``regimekg generate`` writes, so it is
+    current without comparing graphs; any other file (saved by another tool, stale) is
+    compared by isomorphism, as :func:`regimekg.ontology.owl_is_current` always does.
+    """
+    if rdfxml is not None:
+        try:
+            if project.ontology_owl.read_text(encoding="utf-8") == rdfxml:
+                return True
+        except (OSError, UnicodeDecodeError):
+            pass  # missing or unreadable: owl_is_current says so
+    return owl_is_current(project)
+
+
+def _freshness_step(
+    project: Project, onto: Graph, where: str, report: CheckReport, rdfxml: str | None = None
+) -> None:
+    """Step 3: the version stamp, the generated RDF/XML and metric vocabulary, the catalog
+    (*rdfxml*: see :func:`_owl_current`)."""
     stale: list[str] = version_problems(onto, project)
-    if not owl_is_current(project):
+    if not _owl_current(project, rdfxml):
         stale.append(
             f"{_rel(project, project.ontology_owl)} is missing or out of date with {where}: "
             "regenerate it with `regimekg generate`."
@@ -990,11 +1065,12 @@ def _qc_step(
     return named
 
 
-def _reasoner_steps(onto: Graph, where: str, report: CheckReport) -> None:
-    """Steps 6–7: HermiT on the RDF/XML, then the OWL API's OWL 2 DL profile checker."""
+def _reasoner_steps(rdfxml: str, where: str, report: CheckReport) -> None:
+    """Steps 6–7: HermiT on the RDF/XML of the Turtle, then the OWL API's OWL 2 DL profile
+    checker."""
     with tempfile.TemporaryDirectory(prefix="regimekg-check-") as tmp:
         owl_path = Path(tmp) / "regimekg.owl"
-        owl_path.write_text(to_rdfxml(onto), encoding="utf-8")
+        owl_path.write_text(rdfxml, encoding="utf-8")
         _hermit_step(run_hermit(owl_path), where, report)
         profile = run_owlapi_profile(owl_path)
     if profile is None:
