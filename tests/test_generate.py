@@ -177,21 +177,23 @@ def test_a_new_record_makes_the_data_page_stale_until_regenerated(full_copy: Pro
     assert not generate(full_copy, check=True).changed
 
 
-def test_ontology_artefacts_are_made_once_per_content(
+def test_artefacts_are_made_once_per_content(
     docs_copy: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The RDF/XML and the reference pages are remembered by the bytes of the files they are
-    made from, and made again when any of those files changes (a vocabulary, a shape, the
-    ontology). What is made is counted, not made: the two steps run with stand-ins."""
+    """The RDF/XML, the reference pages and a fixture's graph/time are remembered by the bytes
+    of the files they are made from, and made again when any of those files changes (a
+    vocabulary, a shape, the ontology, the fixture). What is made is counted, not made: the
+    steps run with stand-ins."""
+    from regimekg import asof, ontology, reference
     from regimekg import generate as gen
-    from regimekg import ontology, reference
 
     made: list[str] = []
     monkeypatch.setattr(gen, "_MADE", type(gen._MADE)())  # nothing remembered yet
     monkeypatch.setattr(ontology, "load_ontology", lambda p: None)
     monkeypatch.setattr(ontology, "to_rdfxml", lambda g: made.append("owl") or "")
     monkeypatch.setattr(reference, "render", lambda p: made.append("reference") or {})
-    steps = {"ontology/regimekg.owl", "docs/reference/"}
+    monkeypatch.setattr(asof, "fixture_text", lambda p: made.append("fixture") or "")
+    steps = {"ontology/regimekg.owl", "docs/reference/", query_docs.FIXTURE.as_posix()}
 
     def check() -> list[str]:
         for name, run in gen._steps(docs_copy, __version__):
@@ -199,13 +201,15 @@ def test_ontology_artefacts_are_made_once_per_content(
                 run(True)
         return made
 
-    assert check() == ["owl", "reference"]
-    assert check() == ["owl", "reference"]  # the same files: nothing made again
+    everything = ["owl", "reference", "fixture"]
+    assert check() == everything
+    assert check() == everything  # the same files: nothing made again
     first_shapes = sorted(docs_copy.shapes_dir.glob("*.ttl"))[0]
     for path, expected in (
         (docs_copy.vocab_dir / "bindingness.ttl", ["reference"]),
         (first_shapes, ["reference"]),
         (docs_copy.ontology_ttl, ["owl", "reference"]),
+        (docs_copy.root / query_docs.FIXTURE, ["fixture"]),
     ):
         made.clear()
         path.write_text(path.read_text("utf-8") + "\n# an edit\n", "utf-8")

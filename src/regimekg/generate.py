@@ -14,9 +14,10 @@ the curated files' JSON Schemas ``data/curated/schema/*.schema.json`` (from
 With ``check=True`` nothing is written: the result names each artefact that differs from
 what generating would write, so ``make lint`` and CI can fail on a stale one.
 
-The RDF/XML and the reference pages are functions of the ontology's files alone; within one
-process they are remembered by those files' bytes (:func:`_by_content`), so a check followed by
-a run, or a copy of the project, does not convert and render the same ontology again.
+The RDF/XML and the reference pages are functions of the ontology's files alone, and a
+fixture's ``graph/time`` block of the fixture alone; within one process they are remembered by
+those files' bytes (:func:`_by_content`), so a check followed by a run, or a copy of the
+project, does not convert, render and date the same files again.
 """
 
 from __future__ import annotations
@@ -199,6 +200,9 @@ def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], b
     def queries() -> str:
         return query_docs.generate(project.root)
 
+    def fixture(path: Path) -> str:  # a test fixture's graph/time: from the fixture alone
+        return _by_content("fixture", [path], lambda: asof.fixture_text(path))
+
     data_page = project.root / datadoc.PAGE
 
     def data_figures() -> str:  # the page's prose as written, its figure blocks regenerated
@@ -233,7 +237,7 @@ def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], b
             for kind in records.KIND_NAMES
         ),
         *(
-            _file_step(project, path, lambda path=path: asof.fixture_text(path))
+            _file_step(project, path, lambda path=path: fixture(path))
             for path in (project.root / name for name in asof.FIXTURES)
             if path.is_file()  # a project copy without the tests has none
         ),
