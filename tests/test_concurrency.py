@@ -32,7 +32,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +84,35 @@ def _wait_for_line(path: Path, needle: str, proc: subprocess.Popen, limit: float
             raise AssertionError(f"the build ended early: {path.read_text('utf-8', 'replace')}")
         time.sleep(0.05)
     raise AssertionError(f"{needle!r} never appeared in {path}")
+
+
+def _until(done: Callable[[], bool], limit: float = 120) -> None:
+    """Poll *done* until it holds, or *limit* seconds pass (the assertions then say what is
+    missing): a wait as long as the readers need, not a fixed sleep."""
+    deadline = time.monotonic() + limit
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _run_together(*commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
+    """Run *commands* side by side and return each one's exit code and output."""
+    procs = [
+        subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
+        )
+        for cmd in commands
+    ]
+    done = []
+    try:
+        for proc in procs:
+            out, err = proc.communicate(timeout=120)
+            done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:  # one hung: stop it, as subprocess.run's timeout would
+                proc.kill()
+                proc.wait()
+    return done
 
 
 @dataclass
@@ -180,16 +209,21 @@ def test_concurrent_builds_and_queries_during_a_build(
             ]
             for t in readers:
                 t.start()
-            # A second build of the same directory fails at once, with one sentence …
-            b = subprocess.run(_cli(proj, "build"), capture_output=True, text=True, timeout=120)
-            # … and one that is willing to wait a little fails the same way after waiting.
-            c = subprocess.run(
-                _cli(proj, "build", "--wait", "1.5"), capture_output=True, text=True, timeout=120
-            )
+            # A second build of the same directory fails at once, with one sentence, and one
+            # that is willing to wait a little fails the same way after waiting (side by side:
+            # the first holds the lock until it is continued).
+            b, c = _run_together(_cli(proj, "build"), _cli(proj, "build", "--wait", "0.5"))
             os.kill(build_a.pid, signal.SIGCONT)
             rc_a = build_a.wait(timeout=600)
             finished = time.monotonic()
-            time.sleep(1.0)  # a few more reads of the new build
+
+            # a few more reads of the new build: two fresh reads ended after the swap (so the
+            # second began after it), and two CLI answers in all
+            def read_after_swap() -> bool:
+                fresh = sum(t > finished for t, _ in obs.fresh)
+                return (fresh >= 2 and len(obs.cli) >= 2) or bool(obs.errors)
+
+            _until(read_after_swap)
         finally:
             stop.set()
             if build_a.poll() is None:
@@ -240,8 +274,8 @@ def test_a_killed_build_leaves_the_previous_build_untouched(
             _cli(proj, "build"), stdout=subprocess.DEVNULL, stderr=f, stdin=subprocess.DEVNULL
         )
         try:
-            _wait_for_line(err, "writing store", proc)
-            time.sleep(0.5)  # well into writing the new store
+            # killed with its graphs handed to the store writer, while SHACL runs
+            _wait_for_line(err, "validating with SHACL", proc)
         finally:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=60)

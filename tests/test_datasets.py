@@ -15,6 +15,7 @@ from regimekg.build import build
 from regimekg.errors import UserError
 from regimekg.namespaces import RKG, iri
 from regimekg.paths import Project
+from tests.conftest import small_copy
 
 PC = datasets.installed_version("pycountry")
 CC = datasets.installed_version("country_converter")
@@ -162,16 +163,19 @@ def test_malformed_dataset_evidence_is_one_sentence(
 
 
 def test_build_of_a_planted_wrong_value_fails_and_keeps_the_last_build(
-    project_copy: Project, tmp_path: Path
+    small_built: Path, tmp_path: Path
 ) -> None:
-    path = project_copy.curated_dir / "entities" / "states.yaml"
+    """A whole build refuses the record. The small project (``tests/smallproject.py``) runs
+    the same stages as the full one up to this check, with one short source to load first."""
+    project = small_copy(small_built, tmp_path / "proj")
+    path = project.curated_dir / "entities" / "states.yaml"
     text = path.read_text(encoding="utf-8")
-    good = "row: alpha_3=NGA\n"
+    good = "row: alpha_3=FRA\n"
     assert good in text
-    # Nigeria's pycountry evidence, with its alpha-2 code changed in both places.
-    text = text.replace("alpha_2: NG\n", "alpha_2: NX\n", 1).replace(
-        "iso3166_alpha2: NG\n", "iso3166_alpha2: NX\n", 1
-    )
+    # France's pycountry evidence, with its alpha-2 code changed in both places.
+    for old, new in (("alpha_2: FR\n", "alpha_2: FX\n"), ("alpha2: FR\n", "alpha2: FX\n")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
@@ -180,8 +184,8 @@ def test_build_of_a_planted_wrong_value_fails_and_keeps_the_last_build(
     (out / "build-info.json").write_text(json.dumps(info), encoding="utf-8")
     (out / "keep.txt").write_text("previous build", encoding="utf-8")
     with pytest.raises(UserError) as e:
-        build(project_copy, out, progress=lambda _m: None)
+        build(project, out, progress=lambda _m: None)
     msg = str(e.value)
-    assert "data/curated/entities/states.yaml" in msg and "(entity nigeria)" in msg
-    assert "pycountry" in msg and "alpha_3=NGA" in msg and "'NX'" in msg
+    assert "data/curated/entities/states.yaml" in msg and "(entity france)" in msg
+    assert "pycountry" in msg and "alpha_3=FRA" in msg and "'FX'" in msg
     assert (out / "keep.txt").read_text(encoding="utf-8") == "previous build"

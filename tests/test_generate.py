@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import OWL
 
-from regimekg import __version__, cli
+from regimekg import __version__, cli, datadoc
 from regimekg.generate import generate, stamped_ontology
 from regimekg.namespaces import ONTOLOGY_IRI
 from regimekg.paths import Project
@@ -19,14 +19,30 @@ from regimekg.query import docs as query_docs
 from .conftest import ROOT, copy_project
 
 
-@pytest.fixture
-def full_copy(tmp_path: Path) -> Project:
-    """A project copy with what the generators read and write: inputs, docs and the fixture."""
-    proj = copy_project(tmp_path / "proj")
+def generated_copy(dest: Path, *, data_page: bool = True) -> Project:
+    """A project copy with what the generators read and write: inputs, docs and the fixture.
+
+    Without *data_page*, ``docs/data.md`` is left out and so is its step, whose figures count
+    every curated record: for tests of the steps that do not read the curated data.
+    """
+    proj = copy_project(dest)
     shutil.copytree(ROOT / "docs", proj.root / "docs")
+    if not data_page:
+        (proj.root / datadoc.PAGE).unlink()
     (proj.root / query_docs.FIXTURE).parent.mkdir(parents=True)
     shutil.copy2(ROOT / query_docs.FIXTURE, proj.root / query_docs.FIXTURE)
     return proj
+
+
+@pytest.fixture
+def full_copy(tmp_path: Path) -> Project:
+    return generated_copy(tmp_path / "proj")
+
+
+@pytest.fixture
+def docs_copy(tmp_path: Path) -> Project:
+    """:func:`generated_copy` without ``docs/data.md`` (its step is tested on its own)."""
+    return generated_copy(tmp_path / "proj", data_page=False)
 
 
 def test_version_lives_only_in_the_package() -> None:
@@ -48,22 +64,22 @@ def test_ontology_header_carries_the_package_version() -> None:
     assert str(g.value(ONTOLOGY_IRI, OWL.versionIRI)) == f"{ONTOLOGY_IRI}/{__version__}"
 
 
-def test_new_version_is_stamped_everywhere_it_appears(full_copy: Project) -> None:
-    check = generate(full_copy, check=True, version="9.8.7")
+def test_new_version_is_stamped_everywhere_it_appears(docs_copy: Project) -> None:
+    check = generate(docs_copy, check=True, version="9.8.7")
     assert set(check.changed) >= {"ontology/regimekg.ttl", "ontology/catalog-v001.xml"}
-    assert "9.8.7" not in full_copy.ontology_ttl.read_text("utf-8")  # --check writes nothing
+    assert "9.8.7" not in docs_copy.ontology_ttl.read_text("utf-8")  # --check writes nothing
 
-    generate(full_copy, version="9.8.7")
-    ttl = full_copy.ontology_ttl.read_text("utf-8")
+    generate(docs_copy, version="9.8.7")
+    ttl = docs_copy.ontology_ttl.read_text("utf-8")
     assert f"owl:versionIRI <{ONTOLOGY_IRI}/9.8.7>" in ttl
     assert 'owl:versionInfo "9.8.7"' in ttl
     assert __version__ == "9.8.7" or f'"{__version__}"' not in ttl
-    catalog = (full_copy.ontology_dir / "catalog-v001.xml").read_text("utf-8")
+    catalog = (docs_copy.ontology_dir / "catalog-v001.xml").read_text("utf-8")
     assert f'name="{ONTOLOGY_IRI}/9.8.7"' in catalog
-    owl = Graph().parse(full_copy.ontology_owl, format="xml")
+    owl = Graph().parse(docs_copy.ontology_owl, format="xml")
     assert str(owl.value(ONTOLOGY_IRI, OWL.versionInfo)) == "9.8.7"
-    assert "9.8.7" in (full_copy.root / "docs" / "reference" / "README.md").read_text("utf-8")
-    assert not generate(full_copy, check=True, version="9.8.7").changed
+    assert "9.8.7" in (docs_copy.root / "docs" / "reference" / "README.md").read_text("utf-8")
+    assert not generate(docs_copy, check=True, version="9.8.7").changed
 
 
 def test_stamp_keeps_the_rest_of_the_turtle_as_written() -> None:
@@ -81,17 +97,17 @@ def test_stamp_without_a_version_line_names_the_file_and_the_fix() -> None:
 
 
 def test_check_exits_1_naming_the_stale_artefact(
-    full_copy: Project, capsys: pytest.CaptureFixture[str]
+    docs_copy: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    stale = full_copy.root / query_docs.DOC
+    stale = docs_copy.root / query_docs.DOC
     stale.write_text(stale.read_text("utf-8") + "\nhand edit\n", "utf-8")
-    assert cli.main(["--root", str(full_copy.root), "generate", "--check"]) == 1
+    assert cli.main(["--root", str(docs_copy.root), "generate", "--check"]) == 1
     out = capsys.readouterr().out
     assert "docs/queries.md: stale" in out and "regimekg generate" in out
     assert "hand edit" in stale.read_text("utf-8")
-    assert cli.main(["--root", str(full_copy.root), "generate"]) == 0
+    assert cli.main(["--root", str(docs_copy.root), "generate"]) == 0
     assert "hand edit" not in stale.read_text("utf-8")
-    assert cli.main(["--root", str(full_copy.root), "generate", "--check"]) == 0
+    assert cli.main(["--root", str(docs_copy.root), "generate", "--check"]) == 0
 
 
 def test_no_module_entry_points_left() -> None:
@@ -135,12 +151,13 @@ def test_commands_read_the_build_given_by_build_option(
     assert str(missing) in err, err
 
 
-@pytest.mark.slow
-def test_export_reads_the_given_build(built: Path, tmp_path: Path) -> None:
+def test_export_reads_the_given_build(small_built: Path, tmp_path: Path) -> None:
+    """The build named by ``--build`` is the one exported: the small project's, whose dump
+    differs from any build of the repository's own data."""
     out = tmp_path / "x.nq"
-    args = ["export", "--format", "nq", "--build", str(built), "-o", str(out)]
+    args = ["export", "--format", "nq", "--build", str(small_built), "-o", str(out)]
     rc = cli.main(["--root", str(ROOT), *args])
-    assert rc == 0 and out.stat().st_size > 0
+    assert rc == 0 and out.read_bytes() == (small_built / "regimekg.nq").read_bytes()
 
 
 def test_a_new_record_makes_the_data_page_stale_until_regenerated(full_copy: Project) -> None:
@@ -158,3 +175,42 @@ def test_a_new_record_makes_the_data_page_stale_until_regenerated(full_copy: Pro
     text = page.read_text("utf-8")
     assert "| `g20` | 22 | member 22 | 21 |" in text
     assert not generate(full_copy, check=True).changed
+
+
+def test_artefacts_are_made_once_per_content(
+    docs_copy: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The RDF/XML, the reference pages and a fixture's graph/time are remembered by the bytes
+    of the files they are made from, and made again when any of those files changes (a
+    vocabulary, a shape, the ontology, the fixture). What is made is counted, not made: the
+    steps run with stand-ins."""
+    from regimekg import asof, ontology, reference
+    from regimekg import generate as gen
+
+    made: list[str] = []
+    monkeypatch.setattr(gen, "_MADE", type(gen._MADE)())  # nothing remembered yet
+    monkeypatch.setattr(ontology, "load_ontology", lambda p: None)
+    monkeypatch.setattr(ontology, "to_rdfxml", lambda g: made.append("owl") or "")
+    monkeypatch.setattr(reference, "render", lambda p: made.append("reference") or {})
+    monkeypatch.setattr(asof, "fixture_text", lambda p: made.append("fixture") or "")
+    steps = {"ontology/regimekg.owl", "docs/reference/", query_docs.FIXTURE.as_posix()}
+
+    def check() -> list[str]:
+        for name, run in gen._steps(docs_copy, __version__):
+            if name in steps:
+                run(True)
+        return made
+
+    everything = ["owl", "reference", "fixture"]
+    assert check() == everything
+    assert check() == everything  # the same files: nothing made again
+    first_shapes = sorted(docs_copy.shapes_dir.glob("*.ttl"))[0]
+    for path, expected in (
+        (docs_copy.vocab_dir / "bindingness.ttl", ["reference"]),
+        (first_shapes, ["reference"]),
+        (docs_copy.ontology_ttl, ["owl", "reference"]),
+        (docs_copy.root / query_docs.FIXTURE, ["fixture"]),
+    ):
+        made.clear()
+        path.write_text(path.read_text("utf-8") + "\n# an edit\n", "utf-8")
+        assert check() == expected, path.name

@@ -20,6 +20,7 @@ from regimekg.errors import UserError
 from regimekg.export import export
 from regimekg.namespaces import RKG, iri
 from regimekg.paths import Project
+from tests.conftest import small_copy
 
 from .test_datasets import france, make
 
@@ -171,16 +172,20 @@ def test_two_q_ids_for_one_entity_fail(tmp_path: Path) -> None:
         load(project)
 
 
-def test_build_fails_on_a_tampered_row_and_names_it(project_copy: Project, tmp_path: Path) -> None:
-    p = mappings.path(project_copy)
+def test_build_fails_on_a_tampered_row_and_names_it(small_built: Path, tmp_path: Path) -> None:
+    """A whole build refuses the row; the small project (``tests/smallproject.py``) keeps the
+    mapping rows of its states, France's among them (it always keeps France)."""
+    project = small_copy(small_built, tmp_path / "proj")
+    p = mappings.path(project)
     text = p.read_text(encoding="utf-8")
-    line = next(n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("state:china\t"))
-    p.write_text(text.replace("row=ADM0_A3=CHN|", "row=ADM0_A3=CHX|"), encoding="utf-8")
+    line = next(n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("state:france\t"))
+    assert text.count("row=ADM0_A3=FRA|") == 1
+    p.write_text(text.replace("row=ADM0_A3=FRA|", "row=ADM0_A3=FRX|"), encoding="utf-8")
     with pytest.raises(UserError) as e:
-        build(project_copy, tmp_path / "out", progress=lambda _m: None)
+        build(project, tmp_path / "out", progress=lambda _m: None)
     msg = str(e.value)
-    assert f"data/mappings/wikidata.sssom.tsv line {line} (state:china)" in msg
-    assert "has no row ADM0_A3=CHX" in msg
+    assert f"data/mappings/wikidata.sssom.tsv line {line} (state:france)" in msg
+    assert "has no row ADM0_A3=FRX" in msg
 
 
 def test_csv_export_carries_the_q_ids(built: Path, repo: Project, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from regimekg.namespaces import RKG
 from regimekg.ontology import load_ontology, load_vocab
 from regimekg.paths import Project
 from regimekg.reference import MARKER, Reference, _cell, default_out, render, stale, write
-from tests.conftest import copy_project
+from tests.conftest import ROOT, copy_project
 
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
@@ -22,16 +23,21 @@ def pages(repo: Project) -> dict[str, str]:
     return render(repo)
 
 
-def test_checked_in_reference_is_up_to_date(repo: Project) -> None:
-    problems = stale(repo)
+@pytest.fixture(scope="module")
+def schema(repo: Project) -> tuple[Graph, Graph]:
+    """The repository's ontology and vocabularies, read once for the tests that walk them."""
+    return load_ontology(repo), load_vocab(repo)
+
+
+def test_checked_in_reference_is_up_to_date(repo: Project, pages: dict[str, str]) -> None:
+    problems = stale(repo, pages=pages)
     assert not problems, (
         f"docs/reference/ is stale ({'; '.join(problems)}): run `regimekg generate`."
     )
 
 
-def _terms(repo: Project) -> list[tuple[URIRef, str, Graph]]:
+def _terms(onto: Graph, vocab: Graph) -> list[tuple[URIRef, str, Graph]]:
     """Every rkg term (page classes.md / properties.md), concept and scheme (vocab/*.md)."""
-    onto, vocab = load_ontology(repo), load_vocab(repo)
     out = []
     for kind in KINDS:
         page = "classes.md" if kind == OWL.Class else "properties.md"
@@ -47,10 +53,10 @@ def _terms(repo: Project) -> list[tuple[URIRef, str, Graph]]:
 
 
 def test_every_term_has_both_labels_and_definitions_on_its_page(
-    repo: Project, pages: dict[str, str]
+    schema: tuple[Graph, Graph], pages: dict[str, str]
 ) -> None:
     missing = []
-    terms = _terms(repo)
+    terms = _terms(*schema)
     assert len(terms) > 200  # 130 rkg terms, 10 schemes, 87 concepts at the time of writing
     for iri, page, graph in terms:
         text = pages[page]
@@ -68,10 +74,10 @@ def test_every_term_has_both_labels_and_definitions_on_its_page(
 
 
 def test_index_lists_every_class_in_the_tree_and_every_scheme(
-    repo: Project, pages: dict[str, str]
+    schema: tuple[Graph, Graph], pages: dict[str, str]
 ) -> None:
     index = pages["README.md"]
-    onto = load_ontology(repo)
+    onto = schema[0]
     for c in onto.subjects(RDF.type, OWL.Class):
         if str(c).startswith(str(RKG)):
             local = str(c).rsplit("#", 1)[1]
@@ -123,10 +129,12 @@ def test_missing_chinese_label_is_flagged_and_table_cells_stay_intact() -> None:
 
 
 def test_write_regenerates_and_removes_pages_of_deleted_schemes(tmp_path: Path) -> None:
+    """Starts from the checked-in pages (current: the first test of this module), one of them
+    deleted, so one run of each function sees a missing, a stale and an orphaned page."""
     proj = copy_project(tmp_path / "p")
     out = default_out(proj)
-    write(proj, out)
-    assert stale(proj, out) == []
+    shutil.copytree(ROOT / "docs" / "reference", out)
+    (out / "properties.md").unlink()
     (out / "notes.md").write_text("hand-written, kept\n", encoding="utf-8")
 
     # an ontology edit makes the pages stale until regenerated
@@ -139,12 +147,14 @@ def test_write_regenerates_and_removes_pages_of_deleted_schemes(tmp_path: Path) 
     )
     (proj.vocab_dir / "bindingness.ttl").unlink()
     problems = stale(proj, out)
+    assert "properties.md is missing" in problems
     assert "classes.md is out of date" in problems
     assert "vocab/bindingness.md is no longer generated" in problems
 
     write(proj, out)
     assert stale(proj, out) == []
     assert not (out / "vocab" / "bindingness.md").exists()
+    assert (out / "properties.md").read_text(encoding="utf-8").startswith(MARKER)
     assert (out / "notes.md").read_text(encoding="utf-8") == "hand-written, kept\n"
     classes = (out / "classes.md").read_text(encoding="utf-8")
     assert classes.startswith(MARKER)

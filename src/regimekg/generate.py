@@ -13,14 +13,22 @@ the curated files' JSON Schemas ``data/curated/schema/*.schema.json`` (from
 
 With ``check=True`` nothing is written: the result names each artefact that differs from
 what generating would write, so ``make lint`` and CI can fail on a stale one.
+
+The RDF/XML and the reference pages are functions of the ontology's files alone, and a
+fixture's ``graph/time`` block of the fixture alone; within one process they are remembered by
+those files' bytes (:func:`_by_content`), so a check followed by a run, or a copy of the
+project, does not convert, render and date the same files again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import __version__, files
 from .errors import UserError
@@ -123,6 +131,45 @@ def _file_step(
     return _rel(project, path), run
 
 
+#: :func:`_by_content`'s memory: the last few artefacts, by kind and the digest of their inputs.
+_MADE: OrderedDict[tuple[str, bytes], Any] = OrderedDict()
+_KEEP = 8
+_T = TypeVar("_T")
+
+
+def _by_content(kind: str, inputs: Iterable[Path], make: Callable[[], _T]) -> _T:
+    """``make()``, or what it returned before for files of the same names and bytes.
+
+    *inputs* must be every file ``make`` reads: the result is reused whenever they are
+    unchanged, wherever the project is. Nothing else may affect the result.
+    """
+    digest = hashlib.sha256()
+    for path in inputs:  # each named with its folder: vocab/x.ttl is not shapes/x.ttl
+        name = f"{path.parent.name}/{path.name}".encode()
+        data = path.read_bytes() if path.is_file() else None  # missing is not empty
+        for part in (len(name).to_bytes(8, "big"), name):
+            digest.update(part)
+        digest.update(b"-" if data is None else len(data).to_bytes(8, "big") + data)
+    key = (kind, digest.digest())
+    if key in _MADE:
+        _MADE.move_to_end(key)
+        return _MADE[key]
+    made: _T = make()
+    _MADE[key] = made
+    while len(_MADE) > _KEEP:
+        _MADE.popitem(last=False)
+    return made
+
+
+def _ontology_files(project: Project) -> list[Path]:
+    """What :func:`regimekg.reference.render` reads: the ontology, vocabularies and shapes."""
+    return [
+        project.ontology_ttl,
+        *sorted(project.vocab_dir.glob("*.ttl")),
+        *sorted(project.shapes_dir.glob("*.ttl")),
+    ]
+
+
 def _rel(project: Project, path: Path) -> str:
     try:
         return path.relative_to(project.root).as_posix()
@@ -145,10 +192,16 @@ def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], b
         return stamped_ontology(text, _rel(project, ttl), version)
 
     def owl() -> str:  # from the Turtle as stamped by the step before
-        return ontology.to_rdfxml(ontology.load_ontology(project))
+        def make() -> str:
+            return ontology.to_rdfxml(ontology.load_ontology(project))
+
+        return _by_content("owl", [ttl], make)
 
     def queries() -> str:
         return query_docs.generate(project.root)
+
+    def fixture(path: Path) -> str:  # a test fixture's graph/time: from the fixture alone
+        return _by_content("fixture", [path], lambda: asof.fixture_text(path))
 
     data_page = project.root / datadoc.PAGE
 
@@ -158,10 +211,14 @@ def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], b
         )
 
     def reference_step(check: bool) -> bool:
-        if not reference.stale(project):
+        def make() -> dict[str, str]:
+            return reference.render(project)
+
+        pages = _by_content("reference", _ontology_files(project), make)
+        if not reference.stale(project, pages=pages):
             return False
         if not check:
-            reference.write(project)
+            reference.write(project, pages=pages)
         return True
 
     return [
@@ -180,7 +237,7 @@ def _steps(project: Project, version: str) -> list[tuple[str, Callable[[bool], b
             for kind in records.KIND_NAMES
         ),
         *(
-            _file_step(project, path, lambda path=path: asof.fixture_text(path))
+            _file_step(project, path, lambda path=path: fixture(path))
             for path in (project.root / name for name in asof.FIXTURES)
             if path.is_file()  # a project copy without the tests has none
         ),

@@ -701,10 +701,15 @@ def _generated(out: Path) -> set[str]:
     return found
 
 
-def stale(project: Project, out: Path | None = None) -> list[str]:
-    """Pages that are missing, differ from a fresh rendering, or no longer correspond to a term."""
+def stale(
+    project: Project, out: Path | None = None, *, pages: dict[str, str] | None = None
+) -> list[str]:
+    """Pages that are missing, differ from a fresh rendering, or no longer correspond to a term.
+
+    *pages*: the project's :func:`render`, when the caller has it already.
+    """
     out = out or default_out(project)
-    pages = render(project)
+    pages = render(project) if pages is None else pages
     problems = []
     for rel, text in sorted(pages.items()):
         f = out / rel
@@ -716,14 +721,16 @@ def stale(project: Project, out: Path | None = None) -> list[str]:
     return problems
 
 
-def write(project: Project, out: Path | None = None) -> list[Path]:
+def write(
+    project: Project, out: Path | None = None, *, pages: dict[str, str] | None = None
+) -> list[Path]:
     """Write every page into *out* (default ``docs/reference/``); remove pages no longer made.
 
     Only files that carry the generator's marker are removed, so hand-written notes placed
-    beside the reference survive.
+    beside the reference survive. *pages*: as for :func:`stale`.
     """
     out = out or default_out(project)
-    pages = render(project)
+    pages = render(project) if pages is None else pages
     ours = _generated(out)
     for rel in sorted(pages):
         if (out / rel).exists() and rel not in ours:

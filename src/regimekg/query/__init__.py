@@ -45,6 +45,11 @@ MAX_LIST_ITEMS = 200
 MAX_RESOLVED = 4096
 
 
+class _Unsuggested(str):
+    """A remembered "no entity is called …" that names no similar entities (see
+    :meth:`KG.resolve`): good enough for a caller that drops it, not for a user."""
+
+
 def _is_iri(term: object) -> bool:
     """``isinstance(term, URIRef)``, quick for the common cases (rdflib terms are ABCs)."""
     kind = type(term)
@@ -175,8 +180,8 @@ class KG:
                 raise UserError(
                     f"{where}: item {item[:60]!r} is longer than {MAX_PARAM_CHARS} characters."
                 )
-            try:
-                iris.append(str(self.resolve(item, kind=p.kind)))
+            try:  # a default's missing item is skipped: no need to look for similar names
+                iris.append(str(self.resolve(item, kind=p.kind, suggest=not default)))
             except UserError as e:
                 if default:
                     continue
@@ -259,21 +264,24 @@ class KG:
         self.labels(iris)  # one request for all of them
         return [self._describe(i) for i in iris]
 
-    def resolve(self, value: str, *, kind: str | None = None) -> URIRef:
+    def resolve(self, value: str, *, kind: str | None = None, suggest: bool = True) -> URIRef:
         """The entity *value* names: an IRI, a slug (``g7`` or ``institution/g7``), or a label,
         alias or acronym in either language. With *kind* only IRIs ``id/{kind}/…`` qualify.
-        Ambiguous or unknown names raise a :class:`UserError` that lists the candidates.
+        Ambiguous or unknown names raise a :class:`UserError` that lists the candidates
+        (unless not *suggest*: for a caller that drops the error, as finding similar names
+        costs more queries than the lookup itself).
 
         Each question asks the engine about this one value (see :mod:`.resolve`), and the
         answer — an IRI or the error — is remembered for the life of this KG, keyed by the
-        value and *kind* (see :meth:`clear_cache`)."""
+        value and *kind* (see :meth:`clear_cache`); an error without suggestions is asked
+        again when they are wanted."""
         key = (value.strip(), kind)
         known = self._resolved.get(key)
-        if known is None:
+        if known is None or (suggest and isinstance(known, _Unsuggested)):
             try:
-                known = self._resolver.resolve(value, kind)
+                known = self._resolver.resolve(value, kind, suggest=suggest)
             except UserError as e:
-                known = str(e)
+                known = str(e) if suggest else _Unsuggested(str(e))
             if len(self._resolved) >= MAX_RESOLVED:
                 self._resolved.clear()
             self._resolved[key] = known

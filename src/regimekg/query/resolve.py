@@ -295,8 +295,9 @@ class Resolver:
             )
         return None
 
-    def resolve(self, value: str, kind: str | None = None) -> URIRef:
-        """See :meth:`regimekg.query.KG.resolve`."""
+    def resolve(self, value: str, kind: str | None = None, *, suggest: bool = True) -> URIRef:
+        """See :meth:`regimekg.query.KG.resolve`; without *suggest* an unknown name's error
+        names no similar entities, as finding them costs more queries than the lookup."""
         v = value.strip()
         if not v:
             raise UserError("an empty value names no entity; give an IRI, a slug or a name.")
@@ -330,6 +331,8 @@ class Resolver:
         found = self._one(v, {e for e, lit in near if norm(lit) == nv})
         if found is not None:
             return found
+        if not suggest:
+            raise UserError(f"no {kind or 'entity'} is called {value.strip()!r}.")
         raise UserError(self._not_found(value.strip(), v, nv, scope, kind, near))
 
     def _not_found(
