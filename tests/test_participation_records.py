@@ -27,6 +27,7 @@ DATED_FROM_PAGES = {
     "political-declaration-military-ai",
     "reaim-call-to-action",
     "reaim-blueprint-for-action",
+    "reaim-pathways-to-action",
     "gpai",
     "coe-framework-convention-on-ai",
     "frontier-ai-safety-commitments",
