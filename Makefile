@@ -18,6 +18,10 @@ demo: $(BIN)/regimekg
 	$(BIN)/regimekg query forums-of-actor --param actor=China --lang en
 	@echo; echo "== 中国参与了哪些人工智能治理论坛与机制？ =="
 	$(BIN)/regimekg query forums-of-actor --param actor=中国 --lang zh
+	@echo; echo "== Which AI-governance instruments and initiatives has China issued or launched? =="
+	$(BIN)/regimekg query initiatives-of-actor --param actor=China --lang en
+	@echo; echo "== 中国发布或发起了哪些人工智能治理文件与倡议？ =="
+	$(BIN)/regimekg query initiatives-of-actor --param actor=中国 --lang zh
 	@echo; echo "== How many UN member states take part in k of seven non-UN AI-governance initiatives? =="
 	$(BIN)/regimekg query participation-coverage --lang en
 	@echo; echo "== 联合国会员国中有多少国家参与了七个非联合国人工智能治理机制中的k个？ =="
