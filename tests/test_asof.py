@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
-from regimekg import analysis, asof
+from regimekg import analysis, asof, store
 from regimekg import query as q
 from regimekg import vocab as _vocab
 from regimekg.check import run_queries
@@ -240,3 +241,14 @@ def test_qc_is_silent_on_the_fixtures() -> None:
         st.load(path=str(path), format=ox.RdfFormat.TRIG)
         _, reported, errors = run_queries(QC_DIR, [st])
         assert not errors and reported[QC] == [], path
+
+
+def test_docs_time_md_counts_the_rows_of_the_bundled_build(built: Path) -> None:
+    """docs/time.md tells readers how many sourced anachronisms `regimekg check` will report;
+    the number must be the bundled build's, or a reader takes a new row for a mistake."""
+    text = (ROOT / "docs" / "time.md").read_text(encoding="utf-8")
+    said = re.search(r"The bundled data has (\d+) such rows", text)
+    assert said, "docs/time.md no longer says how many rows the QC query reports"
+    _, reported, errors = run_queries(QC_DIR, [store.open_read_only(built / "store")])
+    assert not errors
+    assert int(said.group(1)) == len(reported[QC])
