@@ -267,6 +267,43 @@ def test_instrument_roles_make_a_membership_and_its_shortcut(tmp_path: Path, rol
     assert (iri("institution", "g7"), RKG.isMemberOf, iri("instrument", "oecd-ai-principles")) in g
 
 
+def test_a_return_after_a_withdrawal_is_a_period_of_its_own(tmp_path: Path) -> None:
+    """A member that left and came back has one record per period: the later one carries a
+    ``period`` key, becomes a node of its own, and the first keeps its usual IRI."""
+    periods = """\
+    - evidence: [{quote: 七国集团, source: doc}]
+      member: g7
+      organisation: oecd
+      role: member
+      start: '1984'
+      end: '1990'
+    - evidence: [{quote: 七国集团, source: doc}]
+      member: g7
+      organisation: oecd
+      role: member
+      period: '2003'
+      start: '2003'
+    """
+    proj = make(tmp_path, {"entities/a.yaml": ENTITIES, "memberships/m.yaml": periods})
+    g = curated.to_graph(curated.load(proj), ctx())
+    first = iri("membership", "oecd", "g7", "member")
+    later = iri("membership", "oecd", "g7", "member", "2003")
+    assert (first, RKG.endDate, Literal("1990", datatype=XSD.gYear)) in g
+    assert (later, RKG.startDate, Literal("2003", datatype=XSD.gYear)) in g
+    assert (later, RKG.endDate, None) not in g
+    assert len(set(g.subjects(RKG.participant, iri("institution", "g7")))) == 2
+
+    # without the key the two periods are one record twice, and a period must be a short key
+    clash = periods.replace("      period: '2003'\n", "")
+    proj = make(tmp_path, {"memberships/m.yaml": clash})
+    with pytest.raises(UserError, match=r"line 7 \(membership oecd/g7/member\): duplicate record"):
+        curated.load(proj)
+    bad = periods.replace("'2003'\n      start", "Back Again\n      start")
+    proj = make(tmp_path, {"memberships/m.yaml": bad})
+    with pytest.raises(UserError, match="period 'Back Again' must be a short key"):
+        curated.load(proj)
+
+
 def test_every_bad_record_is_reported_in_one_run(tmp_path: Path) -> None:
     """Three different bad records in two files: all three named, in file and line order."""
     proj = make(

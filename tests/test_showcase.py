@@ -33,6 +33,7 @@ def test_china_answers_with_each_kind_of_participation(kg: q.KG) -> None:
     assert (f"{ID}instrument/bletchley-declaration", "signatory") in roles  # a summit declaration
     assert (f"{ID}instrument/unga-resolution-ai-capacity-building", "sponsor") in roles
     assert (f"{ID}institution/sco", "founding-member") in roles  # an organisation joined
+    assert (f"{ID}institution/unesco", "founding-member") in roles  # the issue's own example
     assert "布莱奇利宣言" in zh.format("table", "zh")
 
 

@@ -90,7 +90,8 @@ class Record:
 
     def where(self, root: Path | None = None) -> str:
         name = self.file.relative_to(root) if root and self.file.is_relative_to(root) else self.file
-        return f"{name} line {self.line} ({SINGULAR[self.kind]} {'/'.join(self.key)})"
+        ident = "/".join(k for k in self.key if k)  # an optional key left out is not shown
+        return f"{name} line {self.line} ({SINGULAR[self.kind]} {ident})"
 
     def fail(self, message: str, root: Path | None = None) -> UserError:
         return UserError(f"{self.where(root)}: {message}")
@@ -477,18 +478,31 @@ def _not_one_of(
     )
 
 
+def _check_membership(
+    rec: Record, entities: dict[str, Record], voc: vocab.Vocabulary, root: Path
+) -> None:
+    d = rec.data
+    _slug_ref(rec, d["organisation"], "organisation", entities, root)
+    _slug_ref(rec, d["member"], "member", entities, root)
+    if d["role"] not in voc.roles:
+        raise _not_one_of(rec, "role", d["role"], voc.roles, "membership-role.ttl", root)
+    if d.get("period") is not None and not is_slug(str(d["period"])):
+        raise rec.fail(
+            f"period {d['period']!r} must be a short key such as the year the period began "
+            "(e.g. '2003').",
+            root,
+        )
+    for key in ("start", "end"):
+        if d.get(key) is not None:
+            _date(rec, d[key], key, root)
+
+
 def _check_relation(
     rec: Record, entities: dict[str, Record], voc: vocab.Vocabulary, root: Path
 ) -> None:
     d = rec.data
     if rec.kind == "memberships":
-        _slug_ref(rec, d["organisation"], "organisation", entities, root)
-        _slug_ref(rec, d["member"], "member", entities, root)
-        if d["role"] not in voc.roles:
-            raise _not_one_of(rec, "role", d["role"], voc.roles, "membership-role.ttl", root)
-        for key in ("start", "end"):
-            if d.get(key) is not None:
-                _date(rec, d[key], key, root)
+        _check_membership(rec, entities, voc, root)
     elif rec.kind == "links":
         _slug_ref(rec, d["source"], "source", entities, root)
         _slug_ref(rec, d["target"], "target", entities, root)
@@ -844,7 +858,10 @@ def _membership_triples(
     """A participation node, its ORG form when the body is an organisation, and the
     binary shortcut when the role makes a member; returns the node."""
     org, member, role = iris[d["organisation"]], iris[d["member"]], d["role"]
-    m = iri("membership", d["organisation"], d["member"], role)
+    # A later period of the same participation (a return after a withdrawal) is a node of its
+    # own; the first period keeps the IRI it has always had.
+    period = () if d.get("period") is None else (str(d["period"]),)
+    m = iri("membership", d["organisation"], d["member"], role, *period)
     role_concept = concept("membership-role", role)
     g.add((m, RDF.type, RKG.Membership))
     g.add((m, RKG.participationIn, org))

@@ -193,6 +193,14 @@ KINDS: dict[str, Kind] = {
                     identifying=True,
                     vocab="membership-role",
                 ),
+                Field(
+                    "period",
+                    "slug",
+                    "Only for a later period of the same participation, after the participant "
+                    "left (a return after a withdrawal): a short key, the year the period began, "
+                    "so each period is its own record and node; the first period has none.",
+                    identifying=True,
+                ),
                 Field("start", "date", f"When the participation began: {_DATE}."),
                 Field("end", "date", f"When it ended: {_DATE}."),
                 _note(),
