@@ -89,7 +89,12 @@ def test_committed_files_are_what_the_generator_writes() -> None:
 def test_generator_rebuilds_removed_records_and_is_idempotent(project_copy: Project) -> None:
     cd = project_copy.curated_dir
     files = [cd / states.STATES_FILE, cd / states.MEMBERSHIPS_FILE, cd / states.CLAIMS_FILE]
-    before = [p.read_bytes() for p in files]
+
+    def contents() -> list[bytes | None]:
+        # A generated file the datasets add nothing to is absent, not empty.
+        return [p.read_bytes() if p.is_file() else None for p in files]
+
+    before = contents()
     # Forget what the generator wrote: codes, dataset evidence, new states and its files.
     kept = [
         {
@@ -100,16 +105,40 @@ def test_generator_rebuilds_removed_records_and_is_idempotent(project_copy: Proj
         if r["evidence"] and any("dataset" not in e for e in r["evidence"])
     ]
     files[0].write_text(curated.canonical_text(kept, "entities"), encoding="utf-8")
-    files[1].unlink()
+    files[1].unlink(missing_ok=True)
     files[2].unlink()
 
     first = states.generate(project_copy)
     assert len(first.new_states) == 57
-    assert [p.read_bytes() for p in files] == before
+    assert contents() == before
     second = states.generate(project_copy)
     assert second.changed == []
-    assert [p.read_bytes() for p in files] == before
+    assert contents() == before
     assert curated.lint(project_copy) == []
+
+
+def test_dataset_membership_file_follows_the_curated_records(project_copy: Project) -> None:
+    """A UN member without a curated record gets the dataset's year in the generated file; once
+    a page dates it, the file that only held that record goes away (``--check`` only says so)."""
+    un_file = project_copy.curated_dir / "memberships" / "united-nations.yaml"
+    generated = project_copy.curated_dir / states.MEMBERSHIPS_FILE
+    assert not generated.exists()
+    original = un_file.read_bytes()
+    kept = [r.data for r in curated._read_records(un_file, "memberships")]
+    without = [r for r in kept if r["member"] != "tuvalu"]
+    un_file.write_text(curated.canonical_text(without, "memberships"), encoding="utf-8")
+
+    states.generate(project_copy)
+    records = [r.data for r in curated._read_records(generated, "memberships")]
+    assert [(r["member"], r["start"]) for r in records] == [("tuvalu", "2000")]
+
+    un_file.write_bytes(original)
+    checked = states.generate(project_copy, check=True)
+    assert generated.relative_to(project_copy.root) in checked.changed
+    assert generated.exists()
+    states.generate(project_copy)
+    assert not generated.exists()
+    assert states.generate(project_copy).changed == []
 
 
 @pytest.mark.slow

@@ -241,10 +241,16 @@ def memberships_block(cur: Curated, project: Project) -> list[str]:
     from_data = sum(
         1 for r in cur.records["memberships"] if _rel(r, project) == states.MEMBERSHIPS_FILE
     )
+    origin = (
+        f"{from_data} of them come from a dataset (`{states.MEMBERSHIPS_FILE}`, written by "
+        "`regimekg states`)."
+        if from_data
+        else f"None comes from a dataset: every dataset year is a claim beside a curated record "
+        f"(`{states.CLAIMS_FILE}`), so `regimekg states` writes no `{states.MEMBERSHIPS_FILE}`."
+    )
     lines = [
         f"{len(cur.records['memberships'])} membership records in `memberships/*.yaml`, by "
-        f"role: {_joined(roles)}. {from_data} of them come from a dataset "
-        f"(`{states.MEMBERSHIPS_FILE}`, written by `regimekg states`).",
+        f"role: {_joined(roles)}. {origin}",
         "",
         "| Organisation (slug) | Records | Roles | With a start date |",
         "|---|---|---|---|",

@@ -126,15 +126,22 @@ def _write(
     *,
     check: bool,
 ) -> None:
+    """Write one of this command's files; with no records the file is removed rather than
+    left empty, so the outcome is the same whether or not an earlier run had written it
+    (curated pages can date every record a dataset used to give)."""
     path = project.curated_dir / rel
-    text = curated.canonical_text(records, kind) if records else ""
+    text = curated.canonical_text(records, kind) if records else None
     old = path.read_text(encoding="utf-8") if path.is_file() else None
-    if old == text or (old is None and not text):
+    if old == text:
         return
     report.changed.append(path.relative_to(project.root))
-    if not check:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    if check:
+        return
+    if text is None:
+        path.unlink()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def generate(project: Project, *, check: bool = False) -> Report:
