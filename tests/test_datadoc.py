@@ -148,3 +148,53 @@ def test_a_missing_label_is_listed_with_the_first_sentence_of_its_reason(
     before = datadoc.blocks(Project(ROOT))["labels-missing"]
     count = int(before.split("\n\n", 2)[1].split()[0])
     assert block.split("\n\n", 2)[1].startswith(f"{count + 1} labels are missing")
+
+
+def test_one_date_at_two_precisions_is_no_conflict_anywhere() -> None:
+    """A page's day and a dataset's year of that day agree; another year, or two counts that
+    share digits, disagree. The Python count, ``regimekg stats`` and both conflict queries
+    must draw that line in the same place, or docs/data.md and the queries tell two stories."""
+    import pyoxigraph as ox
+
+    from regimekg import dates
+
+    assert dates.same_date("1963", "1963-12-16") and dates.same_date("2024-03-13", "2024-03")
+    assert not dates.same_date("1962", "1961-09-30")
+    assert not dates.same_date("14", "140") and not dates.same_date("2024-03", "2024-04-01")
+
+    claims = {
+        "kenya": ("date-joined-united-nations", ["1963", "1963-12-16"]),
+        "italy": ("date-joined-oecd", ["1961-09-30", "1962"]),
+        "gpai": ("member-count", ["14", "140"]),
+    }
+    st_ = ox.Store()
+    for subject, (about, values) in claims.items():
+        for i, value in enumerate(values):
+            c = ox.NamedNode(f"https://w3id.org/regimekg/id/claim/{subject}/{i}")
+            for p, o in (
+                ("claimSubject", ox.NamedNode(f"https://w3id.org/regimekg/id/x/{subject}")),
+                ("claimAbout", ox.Literal(about)),
+                ("claimValue", ox.Literal(value)),
+            ):
+                st_.add(ox.Quad(c, ox.NamedNode(RKG + p), o))
+            st_.add(
+                ox.Quad(
+                    c,
+                    ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    ox.NamedNode(RKG + "Claim"),
+                )
+            )
+    expected = {"italy", "gpai"}
+
+    def subjects(text: str) -> set[str]:
+        return {_slug(s["subject"].value) for s in st_.query(text)}
+
+    assert subjects(st.CONFLICTS) == expected
+    assert subjects((ROOT / "queries" / "qc" / "conflicting-claims.rq").read_text()) == expected
+    assert subjects((ROOT / "queries" / "conflicting-claims.rq").read_text()) == expected
+    python = {
+        s
+        for s, (_a, v) in claims.items()
+        if any(not dates.same_date(a, b) for a in v for b in v if a != b)
+    }
+    assert python == expected

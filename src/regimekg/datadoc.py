@@ -153,15 +153,19 @@ def participation_rows(cur: Curated, bodies: dict[str, Body]) -> list[str]:
 
 
 def conflicts(cur: Curated) -> dict[tuple[str, str], set[str]]:
-    """(subject, key) → the files of its claims, for each key with two or more values (the
-    rows of stats' ``CONFLICTS``)."""
+    """(subject, key) → the files of its claims, for each key with two values that disagree
+    (the rows of stats' ``CONFLICTS``): one date at two precisions is not a disagreement."""
     values: dict[tuple[str, str], set[str]] = defaultdict(set)
     where: dict[tuple[str, str], set[str]] = defaultdict(set)
     for rec in cur.records["claims"]:
         key = (str(rec.data["subject"]), str(rec.data["about"]))
         values[key].add(str(rec.data["value"]))
         where[key].add(rec.file.name)
-    return {k: where[k] for k, v in values.items() if len(v) > 1}
+    return {
+        k: where[k]
+        for k, v in values.items()
+        if any(a != b and not dates.same_date(a, b) for a in v for b in v)
+    }
 
 
 def wikidata_subjects(project: Project) -> set[str]:

@@ -47,6 +47,31 @@ def parse(value: str | int, *, dotted: bool = False) -> tuple[int, int | None, i
     return year, month, day
 
 
+def same_date(a: str | int, b: str | int) -> bool:
+    """Whether two values are one date at two precisions (``1963`` and ``1963-12-16``).
+
+    Sources that give a year and a day of that year do not disagree (docs/data.md, "Rules
+    that keep conflicts real"); :data:`SPARQL_SAME_DATE` is the same test for the queries.
+    Values that are not dates never agree this way.
+    """
+    try:
+        (a0, a1), (b0, b1) = bounds(a), bounds(b)
+    except DateError:
+        return False
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
+
+
+#: :func:`same_date` as a SPARQL expression over ``?value`` and ``?otherValue`` (canonical
+#: ``YYYY[-MM[-DD]]`` strings: a coarser date is a prefix of a finer one). The conflict
+#: queries (``queries/conflicting-claims.rq``, ``queries/qc/conflicting-claims.rq``) and
+#: ``regimekg stats`` use it; ``tests/test_datadoc.py`` checks the files carry it.
+SPARQL_SAME_DATE = (
+    'REGEX(STR(?value), "^[0-9]{4}(-[0-9]{2}){0,2}$") && '
+    'REGEX(STR(?otherValue), "^[0-9]{4}(-[0-9]{2}){0,2}$") && '
+    "(STRSTARTS(STR(?value), STR(?otherValue)) || STRSTARTS(STR(?otherValue), STR(?value)))"
+)
+
+
 def to_literal(value: str | int, *, dotted: bool = False) -> Literal:
     """The RDF literal of a date at its own precision."""
     year, month, day = parse(value, dotted=dotted)

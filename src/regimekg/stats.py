@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from rdflib import Literal
 
-from . import texttable
+from . import dates, texttable
 from .query import KG, Result
 from .query.result import check_lang
 
@@ -176,9 +176,14 @@ CONFLICTS = (
     + """
 SELECT ?subject ?about (COUNT(DISTINCT ?value) AS ?values) WHERE {
   ?c rkg:claimSubject ?subject ; rkg:claimAbout ?about ; rkg:claimValue ?value .
+  FILTER EXISTS {
+    ?o rkg:claimSubject ?subject ; rkg:claimAbout ?about ; rkg:claimValue ?otherValue .
+    FILTER(STR(?value) != STR(?otherValue) && !("""
+    + dates.SPARQL_SAME_DATE
+    + """))
+  }
 }
 GROUP BY ?subject ?about
-HAVING (COUNT(DISTINCT ?value) > 1)
 ORDER BY ?subject ?about
 """
 )
