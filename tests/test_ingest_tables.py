@@ -27,7 +27,12 @@ GAZ = Gazetteer.from_graph(Graph().parse(FIXTURES / "entities.ttl"))
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     root = tmp_path / "proj"
-    shutil.copytree(ROOT / "data" / "sources", root / "data" / "sources")
+    # the page snapshots (external/) back curated records, which ingest never reads
+    shutil.copytree(
+        ROOT / "data" / "sources",
+        root / "data" / "sources",
+        ignore=shutil.ignore_patterns("external"),
+    )
     (root / "data" / "curated").mkdir(parents=True)
     (root / "ontology").mkdir()
     monkeypatch.setattr(ingest_mod, "project_gazetteer", lambda project: GAZ)

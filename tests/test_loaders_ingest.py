@@ -25,9 +25,16 @@ FIXTURES = ROOT / "tests" / "fixtures" / "docs"
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    """A copy of the project's sources in a temporary directory, with the test gazetteer."""
+    """A copy of the project's sources in a temporary directory, with the test gazetteer.
+
+    The page snapshots under ``external/`` back curated records, which ingest never reads,
+    so they are not copied (hundreds of files per test)."""
     root = tmp_path / "proj"
-    shutil.copytree(ROOT / "data" / "sources", root / "data" / "sources")
+    shutil.copytree(
+        ROOT / "data" / "sources",
+        root / "data" / "sources",
+        ignore=shutil.ignore_patterns("external"),
+    )
     (root / "data" / "curated").mkdir(parents=True)
     (root / "ontology").mkdir()
     gaz = Gazetteer.from_graph(Graph().parse(FIXTURES / "entities.ttl"))
