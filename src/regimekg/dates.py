@@ -64,7 +64,9 @@ def same_date(a: str | int, b: str | int) -> bool:
 #: :func:`same_date` as a SPARQL expression over ``?value`` and ``?otherValue`` (canonical
 #: ``YYYY[-MM[-DD]]`` strings: a coarser date is a prefix of a finer one). The conflict
 #: queries (``queries/conflicting-claims.rq``, ``queries/qc/conflicting-claims.rq``) and
-#: ``regimekg stats`` use it; ``tests/test_datadoc.py`` checks the files carry it.
+#: ``regimekg stats`` use it (the ``.rq`` files carry a copy, with the named query's
+#: variable names); ``tests/test_datadoc.py`` checks that they, the stats and
+#: :func:`regimekg.datadoc.conflicts` draw the line in the same place.
 SPARQL_SAME_DATE = (
     'REGEX(STR(?value), "^[0-9]{4}(-[0-9]{2}){0,2}$") && '
     'REGEX(STR(?otherValue), "^[0-9]{4}(-[0-9]{2}){0,2}$") && '
