@@ -59,6 +59,7 @@ def _graph(turtle: str) -> Graph:
         + "".join(
             f"@prefix {p}: <https://w3id.org/regimekg/id/{kind}/> .\n"
             for p, kind in (
+                ("role", "membership-role"),
                 ("inst", "institution"),
                 ("instr", "instrument"),
                 ("st", "state"),
@@ -107,6 +108,78 @@ def test_known_from_start_else_evidence_never_before_the_parties() -> None:
     assert kf("institution/board") == dt.date(2024, 1, 1)
     assert kf("state/b") == dt.date(2019, 12, 31)
     assert kf("state/d") is None
+
+
+def test_disagreeing_dates_count_from_the_latest_one() -> None:
+    """Pages that disagree on a start leave the record without one; every one of them still
+    says it had begun by the latest date they give, so that day dates it, not the day a
+    page was read."""
+    g = _graph(
+        """
+        ev:w rkg:accessedOn "2026-11-23"^^xsd:date .
+        inst:bloc rkg:hasEvidence ev:w .
+        # a founding member, the body's founding dated 2006 by one page and 2009 by another
+        m:f a rkg:Membership ; rkg:participant st:f ; rkg:participationIn inst:bloc ;
+            rkg:participationRole role:founding-member ; rkg:hasEvidence ev:w .
+        [] a rkg:Claim ; rkg:claimSubject inst:bloc ; rkg:claimAbout "founding-date" ;
+            rkg:claimValue "2006" .
+        [] a rkg:Claim ; rkg:claimSubject inst:bloc ; rkg:claimAbout "founding-date" ;
+            rkg:claimValue "2009" .
+        # a later member is not dated by the founding
+        m:p a rkg:Membership ; rkg:participant st:p ; rkg:participationIn inst:bloc ;
+            rkg:participationRole role:member ; rkg:hasEvidence ev:w .
+        # a member whose pages say it joined in 2012 or in March 2014
+        m:j a rkg:Membership ; rkg:participant st:j ; rkg:participationIn inst:bloc ;
+            rkg:participationRole role:member ; rkg:hasEvidence ev:w .
+        [] a rkg:Claim ; rkg:claimSubject st:j ; rkg:claimAbout "date-joined-bloc" ;
+            rkg:claimValue "2012" .
+        [] a rkg:Claim ; rkg:claimSubject st:j ; rkg:claimAbout "date-joined-bloc" ;
+            rkg:claimValue "2014-03" .
+        # its joining of another body is not dated by those claims
+        m:o a rkg:Membership ; rkg:participant st:j ; rkg:participationIn inst:other ;
+            rkg:participationRole role:member ; rkg:hasEvidence ev:w .
+        # a start, when the pages agree on one, is the start
+        m:s a rkg:Membership ; rkg:participant st:s ; rkg:participationIn inst:bloc ;
+            rkg:participationRole role:member ; rkg:startDate "2016"^^xsd:gYear ;
+            rkg:hasEvidence ev:w .
+        [] a rkg:Claim ; rkg:claimSubject st:s ; rkg:claimAbout "date-joined-bloc" ;
+            rkg:claimValue "2015" .
+        # a value that is not a date dates nothing
+        m:n a rkg:Membership ; rkg:participant st:n ; rkg:participationIn inst:bloc ;
+            rkg:participationRole role:member ; rkg:hasEvidence ev:w .
+        [] a rkg:Claim ; rkg:claimSubject st:n ; rkg:claimAbout "date-joined-bloc" ;
+            rkg:claimValue "shortly after independence" .
+        """
+    )
+    days = asof.known_periods(g)
+
+    def kf(slug: str) -> dt.date | None:
+        return days[URIRef(f"{ID}{slug}")][0]
+
+    assert kf("membership/f") == dt.date(2009, 12, 31)
+    assert kf("membership/p") == dt.date(2026, 11, 23)
+    assert kf("membership/j") == dt.date(2014, 3, 31)
+    assert kf("membership/o") == dt.date(2026, 11, 23)
+    assert kf("membership/s") == dt.date(2016, 12, 31)
+    assert kf("membership/n") == dt.date(2026, 11, 23)
+    # the body is known as soon as its founders are
+    assert kf("institution/bloc") == dt.date(2009, 12, 31)
+
+
+def test_bundled_bodies_keep_the_members_whose_dates_pages_dispute(built: Path) -> None:
+    """BRICS's founders (2006 or 2009) are members in 2020, and UNESCO's Viet Nam (1951 or
+    1976) in 2000: a disagreement between pages does not erase the membership from history."""
+    kg = q.open(ROOT, store=built / "store")
+    brics = {
+        str(r["member"]).rsplit("/", 1)[-1]
+        for r in kg.query("members-as-of", params={"forum": "brics", "date": "2020"}).rows
+    }
+    assert {"brazil", "russia", "india", "china", "south-africa"} <= brics
+    unesco = {
+        str(r["member"]).rsplit("/", 1)[-1]
+        for r in kg.query("members-as-of", params={"forum": "unesco", "date": "2000"}).rows
+    }
+    assert {"vietnam", "oman", "sudan"} <= unesco
 
 
 # --------------------------------------------------------------------------- before existence

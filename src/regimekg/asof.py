@@ -11,9 +11,12 @@ metric slices, the exports and the HTML viewer — filters on those values with 
 The rule:
 
 - A participation is known from its **start** when a source gives one, otherwise from the
-  **earliest dated evidence** for it: the publication date (``dcterms:date``) of the bundled
-  document a quote comes from, or the ``rkg:accessedOn`` day of a web snapshot. Evidence
-  without a date supports no date. A regime link has no start of its own: its evidence dates it.
+  earliest of two days: the **earliest dated evidence** for it (the publication date,
+  ``dcterms:date``, of the bundled document a quote comes from, or the ``rkg:accessedOn`` day
+  of a web snapshot; evidence without a date supports no date), and, when sources give
+  **disagreeing dates** for it (claims, kept instead of a start), the **latest** of them:
+  every source agrees it had begun by then. A regime link has no start of its own: its
+  evidence dates it.
 - Neither is ever known before **both parties exist**: an entity exists from the first
   possible day of its earliest start (``rkg:startDate``: founded, launched, held) or, when
   it has none, of its earliest adoption, signature, publication or entry into force.
@@ -38,10 +41,10 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from . import dates
+from . import dates, records
 from .curated import KIND_OF_CLASS
 from .errors import UserError
-from .namespaces import METRICS_GRAPH, RKG, TIME_GRAPH
+from .namespaces import METRICS_GRAPH, RKG, TIME_GRAPH, slug_of
 
 #: The classes of named entities (bodies, instruments, states, persons).
 ENTITY_CLASSES = tuple(RKG[c] for c in sorted(KIND_OF_CLASS))
@@ -154,6 +157,42 @@ def evidence_date(g: Graph, statement: URIRef) -> dt.date | None:
     return min(days, default=None)
 
 
+def _claimed_dates(g: Graph) -> dict[tuple[URIRef, str], list[str]]:
+    """Every claim's value by (subject, key): the dates sources give where they disagree."""
+    out: dict[tuple[URIRef, str], list[str]] = defaultdict(list)
+    for c in g.subjects(RDF.type, RKG.Claim):
+        for s in g.objects(c, RKG.claimSubject):
+            for about in g.objects(c, RKG.claimAbout):
+                out[s, str(about)].extend(str(v) for v in g.objects(c, RKG.claimValue))
+    return out
+
+
+def agreed_by(
+    g: Graph, node: URIRef, claimed: dict[tuple[URIRef, str], list[str]]
+) -> dt.date | None:
+    """The day by which every source that dates the participation *node* has it begun.
+
+    A participation whose sources disagree on its start has no ``start`` (docs/data.md §2):
+    each date is a claim. Those are the participant's ``date-joined-<body>`` claims and, for
+    a founding member, the body's ``founding-date`` claims. The latest of them (read at its
+    last possible day) is a day on which all of them agree it held; values that are not
+    dates are ignored.
+    """
+    values: list[str] = []
+    for org in g.objects(node, RKG.participationIn):
+        for member in g.objects(node, RKG.participant):
+            values += claimed.get((member, records.joined_claim(slug_of(org))), [])
+        if any(slug_of(r) == records.FOUNDING_ROLE for r in g.objects(node, RKG.participationRole)):
+            values += claimed.get((org, records.FOUNDED_CLAIM), [])
+    days = []
+    for v in values:
+        try:
+            days.append(started_by(v))
+        except dates.DateError:
+            continue
+    return max(days, default=None)
+
+
 def _max(*days: dt.date | None) -> dt.date | None:
     known = [d for d in days if d is not None]
     return max(known) if known else None
@@ -182,10 +221,15 @@ def known_periods(g: Graph) -> dict[URIRef, tuple[dt.date | None, dt.date | None
     floor = {e: exists_from(g, e) for e in ents}
     ceiling = {e: exists_until(g, e) for e in ents}
 
+    claimed = _claimed_dates(g)
     involved: dict[URIRef, list[dt.date]] = defaultdict(list)
     for node, ends in sorted(parties.items()):
         starts = _values(g, node, (RKG.startDate,))
-        own = min(_checked(v, node) for v in starts) if starts else evidence_date(g, node)
+        own = (
+            min(_checked(v, node) for v in starts)
+            if starts
+            else _min(evidence_date(g, node), agreed_by(g, node, claimed))
+        )
         known_from = _max(own, *(floor[e] for e in ends)) if own is not None else None
         known_until = _min(
             *(_checked(v, node, ended_from) for v in _values(g, node, (RKG.endDate,))),
@@ -264,6 +308,7 @@ def fixture_text(path: Path) -> str:
 
 
 __all__ = [
+    "agreed_by",
     "ended_from",
     "evidence_date",
     "exists_from",

@@ -23,6 +23,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+#: The claim key of the day a body was founded, on the body.
+FOUNDED_CLAIM = "founding-date"
+#: The role whose participation begins when the body is founded
+#: (ontology/vocab/membership-role.ttl).
+FOUNDING_ROLE = "founding-member"
+
+
+def joined_claim(organisation: str) -> str:
+    """The claim key, on the participant, under which each source's date of joining
+    *organisation* (a slug) is kept: ``date-joined-<organisation>`` (docs/data.md §2)."""
+    return f"date-joined-{organisation}"
+
+
 #: The shapes a field's value can take; :mod:`regimekg.curated_schema` maps each to JSON Schema.
 ValueType = Literal[
     "slug",  # a lowercase hyphenated ASCII slug (an id or a short key)

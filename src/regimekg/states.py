@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import curated, datasets
+from . import curated, datasets, records
 from .errors import UserError
 from .namespaces import is_slug
 from .paths import Project
@@ -325,7 +325,7 @@ def _memberships(
                 continue
             # A curated record exists: the dataset's year and the curated start are two claims
             # (one claim when they are the same value), each with its own evidence.
-            about = f"date-joined-{org}"
+            about = records.joined_claim(org)
             if hand.get("start") is not None:
                 claim(state["id"], about, str(hand["start"]), _hand([hand])[0]["evidence"])
             claim(state["id"], about, year, [item])
