@@ -166,6 +166,42 @@ def test_disagreeing_dates_count_from_the_latest_one() -> None:
     assert kf("institution/bloc") == dt.date(2009, 12, 31)
 
 
+def test_a_link_of_origin_holds_from_its_sources_first_day() -> None:
+    """A declaration adopted at a summit was adopted there on the day of its adoption, even
+    if the page saying so was read years later; a link of another type is dated by its
+    evidence alone."""
+    g = _graph(
+        """
+        @prefix lt: <https://w3id.org/regimekg/id/regime-link-type/> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix lk: <https://w3id.org/regimekg/id/link/> .
+        <https://w3id.org/regimekg/id/collection/origin-link-types> skos:member lt:adopted-at .
+        ev:w rkg:accessedOn "2026-12-07"^^xsd:date .
+        inst:summit rkg:startDate "2024-05-21"^^xsd:date .
+        instr:decl rkg:dateAdopted "2024-05"^^xsd:gYearMonth .
+        instr:older rkg:dateAdopted "2019"^^xsd:gYear .
+        lk:a a rkg:RegimeLink ; rkg:linkSource instr:decl ; rkg:linkTarget inst:summit ;
+            rkg:linkType lt:adopted-at ; rkg:hasEvidence ev:w .
+        lk:b a rkg:RegimeLink ; rkg:linkSource instr:decl ; rkg:linkTarget instr:older ;
+            rkg:linkType lt:builds-on ; rkg:hasEvidence ev:w .
+        # an origin link whose source has no date stays dated by its evidence
+        lk:c a rkg:RegimeLink ; rkg:linkSource instr:undated ; rkg:linkTarget inst:summit ;
+            rkg:linkType lt:adopted-at ; rkg:hasEvidence ev:w .
+        """
+    )
+    days = asof.known_periods(g)
+    assert days[URIRef(f"{ID}link/a")][0] == dt.date(2024, 5, 31)
+    assert days[URIRef(f"{ID}link/b")][0] == dt.date(2026, 12, 7)
+    assert days[URIRef(f"{ID}link/c")][0] == dt.date(2026, 12, 7)
+
+
+def test_the_vocabulary_names_the_link_types_of_origin() -> None:
+    """The grouping the rule reads is in the vocabulary, and each member is a link type."""
+    voc = _vocab.current()
+    origin = voc.collection("origin-link-types")
+    assert {"adopted-at", "launched-by", "established-by"} <= origin <= set(voc.link_types)
+
+
 def test_bundled_bodies_keep_the_members_whose_dates_pages_dispute(built: Path) -> None:
     """BRICS's founders (2006 or 2009) are members in 2020, and UNESCO's Viet Nam (1951 or
     1976) in 2000: a disagreement between pages does not erase the membership from history."""
@@ -180,6 +216,15 @@ def test_bundled_bodies_keep_the_members_whose_dates_pages_dispute(built: Path) 
         for r in kg.query("members-as-of", params={"forum": "unesco", "date": "2000"}).rows
     }
     assert {"vietnam", "oman", "sudan"} <= unesco
+    # a declaration is adopted at its summit from the day of its adoption
+    link = ID["link/seoul-declaration/adopted-at/ai-seoul-summit-2024"]
+    known = [
+        r["k"].value
+        for r in store.open_read_only(built / "store").query(
+            f"SELECT ?k WHERE {{ GRAPH ?g {{ <{link}> <{RKG.knownFrom}> ?k }} }}"
+        )
+    ]
+    assert known == ["2024-05-21"]
 
 
 # --------------------------------------------------------------------------- before existence

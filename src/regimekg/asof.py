@@ -16,7 +16,9 @@ The rule:
   of a web snapshot; evidence without a date supports no date), and, when sources give
   **disagreeing dates** for it (claims, kept instead of a start), the **latest** of them:
   every source agrees it had begun by then. A regime link has no start of its own: its
-  evidence dates it.
+  evidence dates it, or, for a link that says how its source came into being (adopted at a
+  summit, launched or established by an actor: the vocabulary's ``origin-link-types``), the
+  source's own first day if that is earlier.
 - Neither is ever known before **both parties exist**: an entity exists from the first
   possible day of its earliest start (``rkg:startDate``: founded, launched, held) or, when
   it has none, of its earliest adoption, signature, publication or entry into force.
@@ -39,18 +41,22 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from . import dates, records
 from .curated import KIND_OF_CLASS
 from .errors import UserError
-from .namespaces import METRICS_GRAPH, RKG, TIME_GRAPH, slug_of
+from .namespaces import ID, METRICS_GRAPH, RKG, TIME_GRAPH, slug_of
 
 #: The classes of named entities (bodies, instruments, states, persons).
 ENTITY_CLASSES = tuple(RKG[c] for c in sorted(KIND_OF_CLASS))
 #: What makes an entity exist, in order of preference (see :func:`existence_dates`).
 START_PROPERTIES = (RKG.startDate,)
 ISSUE_PROPERTIES = (RKG.dateAdopted, RKG.dateSigned, RKG.datePublished, RKG.dateInForce)
+#: The vocabulary's link types that say how their source came into being
+#: (``ontology/vocab/regime-link-type.ttl``); the graph given to :func:`known_periods` holds
+#: the collection's ``skos:member`` triples.
+ORIGIN_LINK_TYPES = ID["collection/origin-link-types"]
 
 
 def resolve(value: str | None) -> dt.date | None:
@@ -193,6 +199,19 @@ def agreed_by(
     return max(days, default=None)
 
 
+def born_by(g: Graph, entity: URIRef) -> dt.date | None:
+    """The first day on which *entity* has surely begun (its earliest start, adoption …)."""
+    return min((_checked(v, entity) for v in existence_dates(g, entity)), default=None)
+
+
+def origin_date(g: Graph, link: URIRef, origin_types: set[URIRef]) -> dt.date | None:
+    """For a link of an origin type ("adopted at", "launched by" …), the day its source
+    surely began: the link states a fact of that beginning, so it holds from then on."""
+    if g.value(link, RKG.linkType) not in origin_types:
+        return None
+    return _min(*(born_by(g, s) for s in g.objects(link, RKG.linkSource)))
+
+
 def _max(*days: dt.date | None) -> dt.date | None:
     known = [d for d in days if d is not None]
     return max(known) if known else None
@@ -222,13 +241,18 @@ def known_periods(g: Graph) -> dict[URIRef, tuple[dt.date | None, dt.date | None
     ceiling = {e: exists_until(g, e) for e in ents}
 
     claimed = _claimed_dates(g)
+    origin_types = {t for t in g.objects(ORIGIN_LINK_TYPES, SKOS.member) if isinstance(t, URIRef)}
     involved: dict[URIRef, list[dt.date]] = defaultdict(list)
     for node, ends in sorted(parties.items()):
         starts = _values(g, node, (RKG.startDate,))
         own = (
             min(_checked(v, node) for v in starts)
             if starts
-            else _min(evidence_date(g, node), agreed_by(g, node, claimed))
+            else _min(
+                evidence_date(g, node),
+                agreed_by(g, node, claimed),
+                origin_date(g, node, origin_types),
+            )
         )
         known_from = _max(own, *(floor[e] for e in ends)) if own is not None else None
         known_until = _min(
@@ -240,9 +264,7 @@ def known_periods(g: Graph) -> dict[URIRef, tuple[dt.date | None, dt.date | None
             for e in ends:
                 involved[e].append(known_from)
     for e in sorted(ents):
-        begins = existence_dates(g, e)
-        own = min((_checked(v, e) for v in begins), default=None)
-        known_from = _min(own, evidence_date(g, e), *involved[e])
+        known_from = _min(born_by(g, e), evidence_date(g, e), *involved[e])
         # a source may discuss a body before it is founded: still not before it exists
         out[e] = (_max(known_from, floor[e]) if known_from else None, ceiling[e])
     return out
@@ -309,6 +331,7 @@ def fixture_text(path: Path) -> str:
 
 __all__ = [
     "agreed_by",
+    "born_by",
     "ended_from",
     "evidence_date",
     "exists_from",
@@ -316,6 +339,7 @@ __all__ = [
     "happened_by",
     "known_periods",
     "materialise",
+    "origin_date",
     "present",
     "resolve",
     "slice_years",

@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, SKOS
 
 from . import __version__, asof, curated, incremental, mappings, searchtext, store, validate
 from . import ontology as schema
@@ -370,6 +370,7 @@ def _assemble(project: Project, step: _Steps, checked: Callable[[], None] = lamb
     for name, g in graphs:
         if name not in (ONTOLOGY_GRAPH, VOCAB_GRAPH, CURATED_GRAPH):
             dated += g.triples((None, DCTERMS.date, None))
+    dated += vocab.triples((None, SKOS.member, None))  # which link types are of origin
     graphs.append((TIME_GRAPH, asof.materialise(dated)))
     return _Parts(graphs, candidates, sources, ontology, ctx.where, names, inputs)
 
