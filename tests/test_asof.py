@@ -81,6 +81,8 @@ def test_known_from_start_else_evidence_never_before_the_parties() -> None:
         doc:paper dcterms:date "2019"^^xsd:gYear .
         ev:p rkg:fromSource doc:paper .
         ev:w rkg:accessedOn "2026-11-23"^^xsd:date .
+        # a page that gives its own date: dated by it, not by the day it was read
+        ev:d rkg:accessedOn "2026-11-23"^^xsd:date ; rkg:publishedOn "2021-05"^^xsd:gYearMonth .
         # a start given by a source: from its last possible day
         m:a a rkg:Membership ; rkg:participant st:a ; rkg:participationIn inst:x ;
             rkg:startDate "2020-06"^^xsd:gYearMonth ; rkg:hasEvidence ev:w .
@@ -92,6 +94,9 @@ def test_known_from_start_else_evidence_never_before_the_parties() -> None:
             rkg:hasEvidence ev:p .
         # nothing dated at all: unknown
         m:d a rkg:Membership ; rkg:participant st:d ; rkg:participationIn inst:x .
+        # no start, a dated page: from the page's date (its last possible day)
+        m:e a rkg:Membership ; rkg:participant st:e ; rkg:participationIn inst:x ;
+            rkg:hasEvidence ev:d .
         """
     )
     days = asof.known_periods(g)
@@ -103,6 +108,7 @@ def test_known_from_start_else_evidence_never_before_the_parties() -> None:
     assert kf("membership/b") == dt.date(2019, 12, 31)
     assert kf("membership/c") == dt.date(2024, 1, 1)
     assert kf("membership/d") is None
+    assert kf("membership/e") == dt.date(2021, 5, 31)
     # an entity is known from its own start, its evidence or its earliest known
     # participation, but never before it exists (the 2019 paper does not date the board)
     assert kf("institution/board") == dt.date(2024, 1, 1)

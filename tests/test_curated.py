@@ -189,6 +189,57 @@ def test_external_evidence_needs_a_snapshot_containing_the_quote(tmp_path: Path)
         curated.to_graph(curated.load(proj), c)
 
 
+def _dated_page(tmp_path: Path, evidence: str, page: str) -> tuple[Project, curated.GraphContext]:
+    snap = tmp_path / "external"
+    snap.mkdir(parents=True, exist_ok=True)
+    (snap / "g7.txt").write_text(page, "utf-8")
+    ent = ENTITIES.replace("  - {quote: 七国集团, source: doc}\n", evidence, 1)
+    c = ctx()
+    c.external_dir = snap
+    return make(tmp_path, {"entities/a.yaml": ent}), c
+
+
+PAGE = "Paris, 3 July 2024\n\nThe G7 is an informal forum of seven countries."
+DATED = (
+    "  - {accessed: '2026-11-23', published: '2024-07-03', published_quote: 'Paris, 3 July 2024',"
+    "\n     quote: informal forum of seven, snapshot: external/g7.txt, url: 'https://e.org/g7'}\n"
+)
+
+
+def test_a_pages_own_date_is_verified_and_kept(tmp_path: Path) -> None:
+    """The page's dateline dates the evidence for --as-of, so it is checked like a quote."""
+    proj, c = _dated_page(tmp_path, DATED, PAGE)
+    g = curated.to_graph(curated.load(proj), c)
+    ev = g.value(iri("institution", "g7"), RKG.hasEvidence)
+    assert g.value(ev, RKG.publishedOn) == Literal("2024-07-03", datatype=XSD.date)
+    # the dateline must be on the page
+    proj, c = _dated_page(tmp_path / "b", DATED, PAGE.replace("Paris, 3 July 2024", "Paris"))
+    with pytest.raises(UserError, match=r"published_quote 'Paris, 3 July 2024' is not in snapshot"):
+        curated.to_graph(curated.load(proj), c)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "expected"),
+    [
+        (DATED.replace("2024-07-03", "2023-07-03"), "does not show the year 2023"),
+        (DATED.replace(", published_quote: 'Paris, 3 July 2024'", ""), "needs both `published:`"),
+        (DATED.replace("published: '2024-07-03', ", ""), "needs both `published:`"),
+        (DATED.replace("2024-07-03", "2024-07-33"), "evidence 1 published"),
+        (
+            "  - {published: '2024', published_quote: '2024', quote: The G7, source: doc}\n",
+            "only a web page (`url:`) takes",
+        ),
+    ],
+)
+def test_a_pages_date_without_its_words_is_refused(
+    tmp_path: Path, evidence: str, expected: str
+) -> None:
+    proj, c = _dated_page(tmp_path, evidence, PAGE)
+    with pytest.raises(UserError) as e:
+        curated.to_graph(curated.load(proj), c)
+    assert expected in str(e.value)
+
+
 def test_dates_keep_precision_and_reject_impossible_ones() -> None:
     assert dates.to_literal("2016.10", dotted=True) == Literal("2016-10", datatype=XSD.gYearMonth)
     assert dates.to_literal("2024-08-01").datatype == XSD.date

@@ -149,13 +149,15 @@ def evidence_date(g: Graph, statement: URIRef) -> dt.date | None:
     """The earliest day the dated evidence of *statement* supports.
 
     A quote from a bundled document dates from the document's publication (``dcterms:date``
-    of its ``rkg:fromSource``; a year means its last day); a web snapshot from the day it
-    was read (``rkg:accessedOn``). Any future kind of evidence that names a dated source node
-    or a reading day is dated the same way; evidence with neither supports no date.
+    of its ``rkg:fromSource``; a year means its last day); a web snapshot from the page's own
+    date when the record gives it (``rkg:publishedOn``, read the same way), else from the day
+    it was read (``rkg:accessedOn``). Any future kind of evidence that names a dated source
+    node or a reading day is dated the same way; evidence with neither supports no date.
     """
     days: list[dt.date] = []
     for ev in g.objects(statement, RKG.hasEvidence):
-        for v in g.objects(ev, RKG.accessedOn):
+        published = list(g.objects(ev, RKG.publishedOn))
+        for v in published or g.objects(ev, RKG.accessedOn):
             days.append(_checked(str(v), statement))
         for src in g.objects(ev, RKG.fromSource):
             for v in g.objects(src, DCTERMS.date):

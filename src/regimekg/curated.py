@@ -247,6 +247,38 @@ def _check_evidence_item(rec: Record, n: int, item: Any, root: Path) -> None:
             )
         if item.get("accessed"):
             _date(rec, item["accessed"], f"evidence {n} accessed", root)
+    _check_published(rec, n, item, root)
+
+
+def _check_published(rec: Record, n: int, item: dict[str, Any], root: Path) -> None:
+    """A page's own date must come with the page's words for it, and only for a page.
+
+    The date moves the day from which ``--as-of`` shows the statement (docs/time.md), so it
+    is verified like a quote: ``published_quote`` must be in the snapshot (checked when the
+    graph is made) and must contain the year written in ``published``.
+    """
+    published, words = item.get("published"), item.get("published_quote")
+    if published in (None, "") and words in (None, ""):
+        return
+    if not item.get("url"):
+        raise rec.fail(
+            f"evidence {n} has `published:`, which only a web page (`url:`) takes; a bundled "
+            "source's date is in sources.yaml.",
+            root,
+        )
+    if published in (None, "") or not isinstance(words, str) or not words.strip():
+        raise rec.fail(
+            f"evidence {n} needs both `published:` (the page's date) and `published_quote:` "
+            "(the page's text showing it, verbatim).",
+            root,
+        )
+    year = str(_date(rec, published, f"evidence {n} published", root))[:4]
+    if year not in words:
+        raise rec.fail(
+            f"evidence {n} published_quote {_short(words)!r} does not show the year {year} of "
+            f"`published: {published}`; quote the page's dateline.",
+            root,
+        )
 
 
 def _check_dataset_item(rec: Record, n: int, item: dict[str, Any], root: Path) -> None:
@@ -698,11 +730,22 @@ def _evidence_item(
             "copy it verbatim from the page.",
             root,
         )
+    if (
+        item.get("published")
+        and ctx.index(str(snap), text).find(str(item["published_quote"])) is None
+    ):
+        raise rec.fail(
+            f"evidence {n} published_quote {_short(str(item['published_quote']))!r} is not in "
+            f"snapshot {snap.name}; copy the page's dateline verbatim.",
+            root,
+        )
     ev = iri("evidence", short_hash(str(statement), url, quote))
     g.add((ev, RKG.sourceURL, Literal(url, datatype=XSD.anyURI)))
     g.add((ev, RKG.isExternal, Literal(True)))
     if item.get("accessed"):
         g.add((ev, RKG.accessedOn, dates.to_literal(item["accessed"])))
+    if item.get("published"):
+        g.add((ev, RKG.publishedOn, dates.to_literal(item["published"])))
     g.add((ev, RKG.quote, Literal(quote)))
     return ev
 

@@ -385,6 +385,18 @@ QUOTE_EVIDENCE: tuple[Field, ...] = (
         required=True,
     ),
     Field("accessed", "date", "With url: when the page was read (YYYY-MM-DD)."),
+    Field(
+        "published",
+        "date",
+        "With url: the page's own date (its dateline), at the precision the page gives; "
+        "dates the evidence for --as-of (docs/time.md).",
+    ),
+    Field(
+        "published_quote",
+        "text",
+        "With published: the text of the page that shows that date, verbatim (it must "
+        "contain the year).",
+    ),
     Field("note", "text", "Editorial note on this evidence item."),
 )
 #: Fields of an evidence item citing a row of a versioned dataset, in canonical order.
