@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -73,6 +74,12 @@ def _graph(turtle: str) -> Graph:
     )
 
 
+def _known_from(g: Graph) -> Callable[[str], dt.date | None]:
+    """The known-from day of ``id/<slug>`` in *g*, by the rule."""
+    days = asof.known_periods(g)
+    return lambda slug: days[URIRef(f"{ID}{slug}")][0]
+
+
 def test_known_from_start_else_evidence_never_before_the_parties() -> None:
     g = _graph(
         """
@@ -99,10 +106,7 @@ def test_known_from_start_else_evidence_never_before_the_parties() -> None:
             rkg:hasEvidence ev:d .
         """
     )
-    days = asof.known_periods(g)
-
-    def kf(slug: str) -> dt.date | None:
-        return days[URIRef(f"{ID}{slug}")][0]
+    kf = _known_from(g)
 
     assert kf("membership/a") == dt.date(2020, 6, 30)
     assert kf("membership/b") == dt.date(2019, 12, 31)
@@ -120,52 +124,48 @@ def test_disagreeing_dates_count_from_the_latest_one() -> None:
     """Pages that disagree on a start leave the record without one; every one of them still
     says it had begun by the latest date they give, so that day dates it, not the day a
     page was read."""
-    g = _graph(
-        """
-        ev:w rkg:accessedOn "2026-11-23"^^xsd:date .
-        inst:bloc rkg:hasEvidence ev:w .
-        # a founding member, the body's founding dated 2006 by one page and 2009 by another
-        m:f a rkg:Membership ; rkg:participant st:f ; rkg:participationIn inst:bloc ;
-            rkg:participationRole role:founding-member ; rkg:hasEvidence ev:w .
-        [] a rkg:Claim ; rkg:claimSubject inst:bloc ; rkg:claimAbout "founding-date" ;
-            rkg:claimValue "2006" .
-        [] a rkg:Claim ; rkg:claimSubject inst:bloc ; rkg:claimAbout "founding-date" ;
-            rkg:claimValue "2009" .
-        # a later member is not dated by the founding
-        m:p a rkg:Membership ; rkg:participant st:p ; rkg:participationIn inst:bloc ;
-            rkg:participationRole role:member ; rkg:hasEvidence ev:w .
-        # a member whose pages say it joined in 2012 or in March 2014
-        m:j a rkg:Membership ; rkg:participant st:j ; rkg:participationIn inst:bloc ;
-            rkg:participationRole role:member ; rkg:hasEvidence ev:w .
-        [] a rkg:Claim ; rkg:claimSubject st:j ; rkg:claimAbout "date-joined-bloc" ;
-            rkg:claimValue "2012" .
-        [] a rkg:Claim ; rkg:claimSubject st:j ; rkg:claimAbout "date-joined-bloc" ;
-            rkg:claimValue "2014-03" .
-        # its joining of another body is not dated by those claims
-        m:o a rkg:Membership ; rkg:participant st:j ; rkg:participationIn inst:other ;
-            rkg:participationRole role:member ; rkg:hasEvidence ev:w .
-        # a start, when the pages agree on one, is the start
-        m:s a rkg:Membership ; rkg:participant st:s ; rkg:participationIn inst:bloc ;
-            rkg:participationRole role:member ; rkg:startDate "2016"^^xsd:gYear ;
-            rkg:hasEvidence ev:w .
-        [] a rkg:Claim ; rkg:claimSubject st:s ; rkg:claimAbout "date-joined-bloc" ;
-            rkg:claimValue "2015" .
-        # a value that is not a date dates nothing
-        m:n a rkg:Membership ; rkg:participant st:n ; rkg:participationIn inst:bloc ;
-            rkg:participationRole role:member ; rkg:hasEvidence ev:w .
-        [] a rkg:Claim ; rkg:claimSubject st:n ; rkg:claimAbout "date-joined-bloc" ;
-            rkg:claimValue "shortly after independence" .
-        """
-    )
-    days = asof.known_periods(g)
 
-    def kf(slug: str) -> dt.date | None:
-        return days[URIRef(f"{ID}{slug}")][0]
+    def member(name: str, org: str = "bloc", role: str = "member", start: str = "") -> str:
+        dated = f' ; rkg:startDate "{start}"^^xsd:gYear' if start else ""
+        return (
+            f"m:{name} a rkg:Membership ; rkg:participant st:{name[0]} ; "
+            f"rkg:participationIn inst:{org} ; rkg:participationRole role:{role} ; "
+            f"rkg:hasEvidence ev:w{dated} .\n"
+        )
+
+    def claim(subject: str, about: str, value: str) -> str:
+        return (
+            f'[] a rkg:Claim ; rkg:claimSubject {subject} ; rkg:claimAbout "{about}" ; '
+            f'rkg:claimValue "{value}" .\n'
+        )
+
+    g = _graph(
+        'ev:w rkg:accessedOn "2026-11-23"^^xsd:date .\ninst:bloc rkg:hasEvidence ev:w .\n'
+        # a founding member, the body's founding dated 2006 by one page and 2009 by another
+        + member("f", role="founding-member")
+        + claim("inst:bloc", "founding-date", "2006")
+        + claim("inst:bloc", "founding-date", "2009")
+        # a later member is not dated by the founding
+        + member("p")
+        # a member whose pages say it joined in 2012 or in March 2014 …
+        + member("j")
+        + claim("st:j", "date-joined-bloc", "2012")
+        + claim("st:j", "date-joined-bloc", "2014-03")
+        # … and whose joining of another body is not dated by those claims
+        + member("jo", org="other")
+        # a start, when the pages agree on one, is the start
+        + member("s", start="2016")
+        + claim("st:s", "date-joined-bloc", "2015")
+        # a value that is not a date dates nothing
+        + member("n")
+        + claim("st:n", "date-joined-bloc", "shortly after independence")
+    )
+    kf = _known_from(g)
 
     assert kf("membership/f") == dt.date(2009, 12, 31)
     assert kf("membership/p") == dt.date(2026, 11, 23)
     assert kf("membership/j") == dt.date(2014, 3, 31)
-    assert kf("membership/o") == dt.date(2026, 11, 23)
+    assert kf("membership/jo") == dt.date(2026, 11, 23)
     assert kf("membership/s") == dt.date(2016, 12, 31)
     assert kf("membership/n") == dt.date(2026, 11, 23)
     # the body is known as soon as its founders are
@@ -195,10 +195,10 @@ def test_a_link_of_origin_holds_from_its_sources_first_day() -> None:
             rkg:linkType lt:adopted-at ; rkg:hasEvidence ev:w .
         """
     )
-    days = asof.known_periods(g)
-    assert days[URIRef(f"{ID}link/a")][0] == dt.date(2024, 5, 31)
-    assert days[URIRef(f"{ID}link/b")][0] == dt.date(2026, 12, 7)
-    assert days[URIRef(f"{ID}link/c")][0] == dt.date(2026, 12, 7)
+    kf = _known_from(g)
+    assert kf("link/a") == dt.date(2024, 5, 31)
+    assert kf("link/b") == dt.date(2026, 12, 7)
+    assert kf("link/c") == dt.date(2026, 12, 7)
 
 
 def test_the_vocabulary_names_the_link_types_of_origin() -> None:
