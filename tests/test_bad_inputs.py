@@ -6,8 +6,8 @@ document, …), seeds the copy's ``build/`` with a real build, and runs the CLI 
 user would (``regimekg --root COPY build`` or ``… ingest FILE``). The copy is of the small
 project (``tests/smallproject.py``, with the session's :func:`small_built` build), which
 refuses each input with the message the bundled project gives; a case marked ``project:
-bundled`` (it names a source or an entity the small project leaves out) copies the bundled
-project instead. Each case must
+sources`` (it breaks a source or names an entity the small project leaves out) is of the
+same cut with every bundled source instead (:func:`sources_project`). Each case must
 
 * exit with code 2 and print exactly one ``regimekg: …`` line — no traceback — that contains
   the case's expected fragments (the file, line or record, and what to do);
@@ -25,16 +25,16 @@ reference, JSON depth before decoding), so no case depends on a time limit, only
 
 What it costs, and why it is cheap (docs/performance.md):
 
-* the cases run on the small project where it refuses the input alike: a refused build
-  reads everything before the check that refuses it (every source loaded and every curated
-  record turned into RDF before a quote is found missing), which on the bundled project
-  costs seconds per case. Only the cases that need the bundled project's sources or
-  entities copy it;
+* the cases run on cut projects that refuse the input alike: a refused build reads
+  everything before the check that refuses it (every source loaded and every curated record
+  turned into RDF before a quote is found missing), which on the bundled project costs
+  seconds per case (three to five for each of the two refused at quote verification, a
+  fraction of that on :func:`sources_project`);
 * the copy's ``build/`` is a tree of hard links to the small project's session build
-  (:func:`small_built`), for the bundled cases too: a refused ``build`` only checks that
-  ``build/`` holds a build (its ``build-info.json``) before it would replace it and never
-  reads it, so which project made it changes nothing, and the module does not wait for the
-  session's full build. A refused command only ever renames or removes entries of the
+  (:func:`small_built`), for the ``sources`` cases too: a refused ``build`` only checks
+  that ``build/`` holds a build (its ``build-info.json``) before it would replace it and
+  never reads it, so which project made it changes nothing, and the module does not wait
+  for the session's full build. A refused command only ever renames or removes entries of the
   copy's folder, which leaves the shared files alone; a regression that wrote into a build
   file would change the session's build too, so :func:`test_the_session_build_is_untouched`
   hashes it again at the end;
@@ -82,7 +82,8 @@ from regimekg.cli import main
 from regimekg.paths import Project
 from regimekg.sources import MAX_SOURCE_BYTES, sha256_of
 from tests.bad_inputs.make_corpus import big_document, corpus
-from tests.conftest import ROOT, copy_project, small_copy
+from tests.conftest import ROOT, small_copy
+from tests.smallproject import ALWAYS, make_small_project
 from tests.test_build import tree_digest
 
 CORPUS = ROOT / "tests" / "bad_inputs"
@@ -355,22 +356,39 @@ COMMANDS = [c for c in CASES if c["command"] != "build"]
 
 
 #: The projects a case can be run on (its ``project`` in cases.yaml; the small one unless told).
-PROJECTS = ("small", "bundled")
+PROJECTS = ("small", "sources")
+#: Entities :func:`sources_project` keeps besides the small project's: those the ``sources``
+#: cases' records are about, and an action plan whose evidence quotes shou-bu-2025 (the
+#: quotes that ``source-truncated-at-line`` cuts away).
+SOURCES_ENTITIES = (
+    "eu-ai-act",
+    "ai-automation-and-the-economy",
+    "global-ai-governance-action-plan",
+)
 
 
 def project_of(case: dict[str, Any]) -> str:
-    """Which project *case* breaks a copy of: ``small`` or ``bundled``."""
+    """Which project *case* breaks a copy of: ``small`` or ``sources``."""
     return str(case.get("project", "small"))
+
+
+def sources_project(dest: Path) -> Project:
+    """The small project cut again with every bundled source and :data:`SOURCES_ENTITIES`."""
+    manifest = yaml.safe_load((ROOT / "data" / "sources" / "sources.yaml").read_text("utf-8"))
+    return make_small_project(
+        dest, sources=[s["id"] for s in manifest], always=(*ALWAYS, *SOURCES_ENTITIES)
+    )
 
 
 def run_cases(cases: list[dict[str, Any]], small_built: Path, base: Path) -> dict[str, Outcome]:
     """Every case run once: the measured ones as subprocesses (two at a time, in threads),
     the others meanwhile in this process, one after the other. Each case's project is a copy
-    of the small project (``small_built.parent / "proj"``) or, for a ``project: bundled``
-    case, of the bundled one, with *small_built* in ``build/`` (see the module's docstring)."""
+    of the small project (``small_built.parent / "proj"``) or, for a ``project: sources``
+    case, of :func:`sources_project`, with *small_built* in ``build/`` (see the module's
+    docstring)."""
     copies: dict[str, Callable[[Path], Project]] = {
         "small": lambda dest: small_copy(small_built, dest),
-        "bundled": copy_project,
+        "sources": sources_project,
     }
     seeds: dict[str, Path] = {}
     for kind in sorted({project_of(c) for c in cases}):

@@ -6,7 +6,7 @@ corpus and how each case runs; this module runs the other commands' cases the sa
 ``--dist loadscope`` can put the two halves on two workers.
 
 These cases run on the small project (``tests/smallproject.py``, the :func:`small_built`
-build in ``build/``; none may be marked ``project: bundled``, since they read that build):
+build in ``build/``; none may be marked ``project: sources``, since they read that build):
 each is refused by a check of its own input or its own output path, which the size of the
 project does not change, while what a command reads before that check (``ingest`` reads the
 build's gazetteer, ``export`` opens the build) costs a fraction of the full project's. The
