@@ -1,9 +1,13 @@
 """Bad input ends in one clear sentence, exit code 2, and nothing lost (DESIGN §9, issue 8).
 
-Every case of ``tests/bad_inputs/cases.yaml`` breaks one input of a disposable copy of the
+Every case of ``tests/bad_inputs/cases.yaml`` breaks one input of a disposable copy of a
 project (a GBK source, a truncated curated file, a CSV with an unterminated quote, a 50 MB
-document, …), seeds the copy's ``build/`` with the session's real build, and runs the CLI
-exactly as a user would (``regimekg --root COPY build`` or ``… ingest FILE``). Each case must
+document, …), seeds the copy's ``build/`` with a real build, and runs the CLI exactly as a
+user would (``regimekg --root COPY build`` or ``… ingest FILE``). The copy is of the small
+project (``tests/smallproject.py``, with the session's :func:`small_built` build), which
+refuses each input with the message the bundled project gives; a case marked ``project:
+sources`` (it breaks a source or names an entity the small project leaves out) is of the
+same cut with every bundled source instead (:func:`sources_project`). Each case must
 
 * exit with code 2 and print exactly one ``regimekg: …`` line — no traceback — that contains
   the case's expected fragments (the file, line or record, and what to do);
@@ -21,12 +25,21 @@ reference, JSON depth before decoding), so no case depends on a time limit, only
 
 What it costs, and why it is cheap (docs/performance.md):
 
-* the copy's ``build/`` is a tree of hard links to the session's build, not an 83 MB copy. A
-  refused command only ever renames or removes entries of the copy's folder, which leaves the
-  shared files alone; a regression that wrote into a build file would change the session's
-  build too, so :func:`test_the_session_build_is_untouched` hashes it again at the end;
+* the cases run on cut projects that refuse the input alike: a refused build reads
+  everything before the check that refuses it (every source loaded and every curated record
+  turned into RDF before a quote is found missing), which on the bundled project costs
+  seconds per case (three to five for each of the two refused at quote verification, a
+  fraction of that on :func:`sources_project`);
+* the copy's ``build/`` is a tree of hard links to the small project's session build
+  (:func:`small_built`), for the ``sources`` cases too: a refused ``build`` only checks
+  that ``build/`` holds a build (its ``build-info.json``) before it would replace it and
+  never reads it, so which project made it changes nothing, and the module does not wait
+  for the session's full build. A refused command only ever renames or removes entries of the
+  copy's folder, which leaves the shared files alone; a regression that wrote into a build
+  file would change the session's build too, so :func:`test_the_session_build_is_untouched`
+  hashes it again at the end;
 * the copy's ``data/``, ``ontology/``, ``queries/`` and ``.git`` are hard links to one seed
-  project too (five hundred files and a repository, not copied per case): a case's setup
+  project too (a repository of each project, not copied per case): a case's setup
   makes each file it changes its own first (:func:`_own`), and a refused command that wrote
   into a shared file would change its inode's content and ctime, so the case's after-digest
   differs and the case fails (the cases hashed after it fail too: the seed is theirs as well);
@@ -69,7 +82,8 @@ from regimekg.cli import main
 from regimekg.paths import Project
 from regimekg.sources import MAX_SOURCE_BYTES, sha256_of
 from tests.bad_inputs.make_corpus import big_document, corpus
-from tests.conftest import ROOT, copy_project
+from tests.conftest import ROOT, small_copy
+from tests.smallproject import ALWAYS, make_small_project
 from tests.test_build import tree_digest
 
 CORPUS = ROOT / "tests" / "bad_inputs"
@@ -341,19 +355,46 @@ BUILDS = [c for c in CASES if c["command"] == "build"]
 COMMANDS = [c for c in CASES if c["command"] != "build"]
 
 
-def run_cases(
-    cases: list[dict[str, Any]],
-    built: Path,
-    base: Path,
-    seed_copy: Callable[[Path], Project] = copy_project,
-) -> dict[str, Outcome]:
+#: The projects a case can be run on (its ``project`` in cases.yaml; the small one unless told).
+PROJECTS = ("small", "sources")
+#: Entities :func:`sources_project` keeps besides the small project's: those the ``sources``
+#: cases' records are about, and an action plan whose evidence quotes shou-bu-2025 (the
+#: quotes that ``source-truncated-at-line`` cuts away).
+SOURCES_ENTITIES = (
+    "eu-ai-act",
+    "ai-automation-and-the-economy",
+    "global-ai-governance-action-plan",
+)
+
+
+def project_of(case: dict[str, Any]) -> str:
+    """Which project *case* breaks a copy of: ``small`` or ``sources``."""
+    return str(case.get("project", "small"))
+
+
+def sources_project(dest: Path) -> Project:
+    """The small project cut again with every bundled source and :data:`SOURCES_ENTITIES`."""
+    manifest = yaml.safe_load((ROOT / "data" / "sources" / "sources.yaml").read_text("utf-8"))
+    return make_small_project(
+        dest, sources=[s["id"] for s in manifest], always=(*ALWAYS, *SOURCES_ENTITIES)
+    )
+
+
+def run_cases(cases: list[dict[str, Any]], small_built: Path, base: Path) -> dict[str, Outcome]:
     """Every case run once: the measured ones as subprocesses (two at a time, in threads),
-    the others meanwhile in this process, one after the other. Each case's project is
-    *seed_copy*'s project (the bundled one unless told) with *built*, its build, in
-    ``build/``."""
-    seed = seed_copy(base / "seed").root
-    _git_init(seed)
-    prepared = {c["id"]: _prepare(c, base, built, seed) for c in cases}
+    the others meanwhile in this process, one after the other. Each case's project is a copy
+    of the small project (``small_built.parent / "proj"``) or, for a ``project: sources``
+    case, of :func:`sources_project`, with *small_built* in ``build/`` (see the module's
+    docstring)."""
+    copies: dict[str, Callable[[Path], Project]] = {
+        "small": lambda dest: small_copy(small_built, dest),
+        "sources": sources_project,
+    }
+    seeds: dict[str, Path] = {}
+    for kind in sorted({project_of(c) for c in cases}):
+        seeds[kind] = copies[kind](base / f"seed-{kind}").root
+        _git_init(seeds[kind])
+    prepared = {c["id"]: _prepare(c, base, small_built, seeds[project_of(c)]) for c in cases}
     # hashed after every link is made: a new link changes the shared files' ctime
     before = {c["id"]: _digests(c, prepared[c["id"]][0]) for c in cases}
 
@@ -408,16 +449,16 @@ def check_bounded_memory(big: Outcome, small: Outcome) -> None:
 
 
 @pytest.fixture(scope="module")
-def session_build_digest(built: Path) -> str:
-    """The session build's digest before any case ran (hashed afresh, not remembered)."""
-    return tree_digest(built)
+def session_build_digest(small_built: Path) -> str:
+    """The small build's digest before any case ran (hashed afresh, not remembered)."""
+    return tree_digest(small_built)
 
 
 @pytest.fixture(scope="module")
 def outcomes(
-    built: Path, session_build_digest: str, tmp_path_factory: pytest.TempPathFactory
+    small_built: Path, session_build_digest: str, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Outcome]:
-    return run_cases(BUILDS, built, tmp_path_factory.mktemp("bad-builds"))
+    return run_cases(BUILDS, small_built, tmp_path_factory.mktemp("bad-builds"))
 
 
 # ------------------------------------------------------------------------------- tests
@@ -436,6 +477,9 @@ def test_cases_are_well_formed() -> None:
     assert len(ids) == len(set(ids)), "case ids must be unique"
     for c in CASES:
         assert c["command"] in ("build", "ingest", "export", "validate"), c["id"]
+        assert project_of(c) in PROJECTS, c["id"]
+        # the other commands read build/, which is the small project's build
+        assert project_of(c) == "small" or c["command"] == "build", c["id"]
         assert c["expect"] and c["outcome"] and c["what"]["en"] and c["what"]["zh"], c["id"]
         for step in c.get("setup", ()):
             if "with" in step:
@@ -465,11 +509,11 @@ def test_big_documents_are_refused_in_bounded_memory(outcomes: dict[str, Outcome
 
 
 def test_the_session_build_is_untouched(
-    outcomes: dict[str, Outcome], built: Path, session_build_digest: str
+    outcomes: dict[str, Outcome], small_built: Path, session_build_digest: str
 ) -> None:
-    """The cases' builds are hard links to the session's: no case wrote through them."""
+    """The cases' builds are hard links to the small build: no case wrote through them."""
     assert outcomes
-    assert tree_digest(built) == session_build_digest
+    assert tree_digest(small_built) == session_build_digest
 
 
 class _WriterStarted(Exception):
@@ -477,7 +521,7 @@ class _WriterStarted(Exception):
 
 
 def test_a_build_refused_at_its_first_checks_starts_no_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The build's writer process starts once the manifest, sources, ontology and curated
     records have passed their checks, so the cases above refused there (most of them) cost
@@ -496,7 +540,7 @@ def test_a_build_refused_at_its_first_checks_starts_no_process(
         raise _WriterStarted
 
     monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", start)
-    root = copy_project(tmp_path / "proj").root
+    root = small_copy(small_built, tmp_path / "proj").root
     entities = sorted((root / "data" / "curated" / "entities").glob("*.yaml"))[0]
     good = entities.read_text("utf-8")
     entities.write_text(good + "- id: [unclosed\n", "utf-8")

@@ -279,6 +279,65 @@ def test_a_later_guide_reuses_read_outputs_at_the_same_state(
     assert [c[0] for c in calls] == ["0", "0", "1"]  # departed from the first: its read ran
 
 
+def test_a_later_guide_gets_a_copy_of_an_export_made_at_the_same_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export the first guide ran at the same state is not run again: the later guide's
+    project gets a copy of the file it wrote and the later guide its printed line. A new
+    export, one at another state and one writing outside the project run."""
+    from regimekg import cli
+
+    monkeypatch.setattr(guides_run, "STATE_STEPS", ("echo step",))
+    calls: list[tuple[str, ...]] = []
+
+    def export(argv: list[str]) -> int:
+        run = Path.cwd().parent.name
+        calls.append((run, argv[-1]))
+        out = Path(argv[-1])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(f"made in {run}\n", "utf-8")
+        print(f"Wrote {argv[-1]}")
+        return 0
+
+    monkeypatch.setattr(cli, "main", export)
+    project = tmp_path / "project"
+    project.mkdir()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    outside = tmp_path / "outside.csv"
+
+    def ex(path: str | Path) -> str:
+        return f"$ regimekg export --format csv -o {path}\nWrote {path}"
+
+    first = _write_guide(
+        docs / "a.md", ex("exports/a.csv"), ex(outside), f"$ {STEP}\n1", ex("exports/b.csv")
+    )
+    second = _write_guide(
+        docs / "b.md",
+        ex("exports/a.csv"),
+        ex(outside),
+        f"$ {STEP}\n1",
+        ex("exports/b.csv"),
+        ex("exports/c.csv"),
+    )
+    runner = run_each(Project(project), [first, second], tmp_path / "run")
+    assert not runner.failures, runner.failures
+    assert calls == [
+        ("0", "exports/a.csv"),
+        ("0", str(outside)),
+        ("0", "exports/b.csv"),
+        ("1", str(outside)),
+        ("1", "exports/c.csv"),
+    ]
+    made = tmp_path / "run" / "1" / "regimekg" / "exports"
+    assert {p.name: p.read_text("utf-8") for p in made.iterdir()} == {
+        "a.csv": "made in 0\n",
+        "b.csv": "made in 0\n",
+        "c.csv": "made in 1\n",
+    }
+    assert stale([first, second], runner) == []
+
+
 def copy_project_inputs(dest: Path) -> Project:
     from tests.conftest import copy_project
 

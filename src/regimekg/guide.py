@@ -63,6 +63,11 @@ READ_STEPS = (
     "regimekg sparql ",
     "regimekg metrics",
 )
+#: Commands that write only the file or folder their ``-o`` names (in the project) and print
+#: what they wrote: at the same state the same command writes the same export, so the guides
+#: after the first get a copy of what the first one's run wrote (kept aside when it was made)
+#: and its printed lines instead of exporting again (:class:`Replay`).
+WRITE_STEPS = ("regimekg export ",)
 
 
 @dataclass
@@ -318,7 +323,8 @@ class Runner:
     ``serve``) run in this process (:func:`cli_argv`); builds, ingests, lints, servers and
     other programs run as the reader's shell would run them. With *reuse*, a
     :data:`READ_STEPS` command already run at the same state (:class:`Replay`) is not run
-    again: it would print the same.
+    again: it would print the same. With *exports* too, neither is a :data:`WRITE_STEPS`
+    command: a copy of the output it wrote then is put where it would write it.
     """
 
     def __init__(
@@ -326,6 +332,7 @@ class Runner:
         root: Path,
         reuse: dict[tuple[int, str], str] | None = None,
         prebuilt: Prebuilt | None = None,
+        exports: Exports | None = None,
     ) -> None:
         self.root = root
         #: a build of the same inputs as a plain ``regimekg build`` here (:meth:`reuse_build`)
@@ -340,6 +347,8 @@ class Runner:
         self.outputs: dict[tuple[str, int], str] = {}
         #: read-only outputs by (state, command) shared between guides; None: no sharing
         self.reuse = reuse
+        #: what WRITE_STEPS commands wrote, by the same keys (used only beside *reuse*)
+        self.exports = exports
         #: how many state-changing steps the project has been through (the key of *reuse*)
         self.state = 0
 
@@ -376,24 +385,48 @@ class Runner:
 
     def _reusable(self, text: str) -> bool:
         argv = cli_argv(text)
-        return (
-            self.reuse is not None
-            and argv is not None
-            and text.startswith(READ_STEPS)
-            and not {"-o", "--output"} & set(argv)
-        )
+        if self.reuse is None or argv is None:
+            return False
+        if text.startswith(WRITE_STEPS):
+            return self.exports is not None and self._written(argv) is not None
+        return text.startswith(READ_STEPS) and not {"-o", "--output"} & set(argv)
+
+    def _written(self, argv: list[str]) -> Path | None:
+        """The file or folder a :data:`WRITE_STEPS` command writes (its one ``-o``/``--output``),
+        relative to the project; None if that is not one plain path inside it."""
+        named = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("-o", "--output")]
+        named += [a.split("=", 1)[1] for a in argv if a.startswith("--output=")]
+        if len(named) != 1:
+            return None
+        rel = Path(named[0])
+        if rel.is_absolute() or ".." in rel.parts or rel == Path("."):
+            return None
+        return rel
 
     def _reused(self, text: str, key: tuple[str, int]) -> bool:
         """Whether the same command printed at the same state is recorded (and now is for
-        *key*)."""
+        *key*); for an export, whether what it wrote then is now copied in."""
         if not self._reusable(text) or (self.state, text) not in (self.reuse or {}):
             return False
+        if text.startswith(WRITE_STEPS):
+            rel = self._written(cli_argv(text) or [])
+            if rel is None or self.exports is None:
+                return False
+            if not self.exports.restore((self.state, text), self.root / rel):
+                return False
         self.outputs[key] = (self.reuse or {})[self.state, text]
         return True
 
     def _share(self, text: str, printed: str) -> None:
-        if self._reusable(text) and self.reuse is not None:
-            self.reuse.setdefault((self.state, text), printed)
+        if not self._reusable(text) or self.reuse is None:
+            return
+        if text.startswith(WRITE_STEPS):
+            rel = self._written(cli_argv(text) or [])
+            if rel is None or self.exports is None:
+                return
+            if not self.exports.keep((self.state, text), self.root / rel):
+                return
+        self.reuse.setdefault((self.state, text), printed)
 
     def reuse_build(self, text: str, key: tuple[str, int]) -> bool:
         """Whether ``regimekg build`` (*text*) was answered from :attr:`prebuilt`.
@@ -509,6 +542,49 @@ class Runner:
                 proc.stdout.close()
 
 
+class Exports:
+    """Copies of what :data:`WRITE_STEPS` commands wrote, kept aside under *aside* by (state,
+    command): a later guide at the same state gets a copy in its project instead of running
+    the export again (the export's file or folder is all it changes)."""
+
+    def __init__(self, aside: Path) -> None:
+        self.aside = aside
+        self.kept: dict[tuple[int, str], Path] = {}
+
+    def keep(self, key: tuple[int, str], written: Path) -> bool:
+        """Keep a copy of *written*; whether there is one (it exists and was copied)."""
+        if key in self.kept:
+            return True
+        target = self.aside / str(len(self.kept)) / written.name
+        try:
+            _copy_path(written, target)
+        except OSError:
+            shutil.rmtree(target.parent, ignore_errors=True)
+            return False
+        self.kept[key] = target
+        return True
+
+    def restore(self, key: tuple[int, str], dest: Path) -> bool:
+        """Copy what was kept under *key* to *dest*; whether it was (else: run the command)."""
+        kept = self.kept.get(key)
+        if kept is None or dest.exists() or dest.is_symlink():
+            return False
+        try:
+            _copy_path(kept, dest)
+        except OSError:
+            return False
+        return True
+
+
+def _copy_path(src: Path, dest: Path) -> None:
+    """Copy the file or folder *src* to *dest* (whose parent is made if missing)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if src.is_dir():
+        shutil.copytree(src, dest, symlinks=True)
+    else:
+        shutil.copy2(src, dest)
+
+
 def copy_project(src: Project, dest: Path) -> Project:
     """A scratch copy of the project's inputs at *dest* (named ``regimekg``, so paths in
     outputs read ``/…/regimekg/``), for a guide run that builds and ingests."""
@@ -557,9 +633,12 @@ class Replay:
         self.scratch = scratch
         self.steps: list[Step] = []
         self.recording = True
-        #: what the :data:`READ_STEPS` commands printed, by (state-changing steps before them,
-        #: command): a later guide at the same state reads the same project and build
+        #: what the :data:`READ_STEPS` and :data:`WRITE_STEPS` commands printed, by
+        #: (state-changing steps before them, command): a later guide at the same state reads
+        #: the same project and build
         self.reads: dict[tuple[int, str], str] = {}
+        #: what the WRITE_STEPS commands wrote, by the same keys
+        self.exports = Exports(scratch / ".exports")
 
     @property
     def matching(self) -> bool:
@@ -618,6 +697,7 @@ def run_guides(
                 stateful = replay is not None and changes_state(block)
                 runner.state = steps
                 runner.reuse = replay.reads if replay is not None and replay.matching else None
+                runner.exports = replay.exports if runner.reuse is not None else None
                 if block.key() not in done:
                     progress(f"{guide.name} line {block.line}")
                     restored = replay.restore(steps, block, root) if replay and stateful else None
@@ -653,7 +733,8 @@ def run_each(
     come before its ingest, as in the English one); the outputs of all runs, merged.
 
     The first guide's builds, ingest and lint are reused by the guides after it where they
-    take the same steps (:class:`Replay`); every read-only command runs in every guide.
+    take the same steps (:class:`Replay`), and so is what a reading command printed, or an
+    export printed and wrote, at the same state; every other command runs in every guide.
     *prebuilt*: see :meth:`Runner.reuse_build`."""
     merged = Runner(scratch)
     replay = Replay(scratch)
