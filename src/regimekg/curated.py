@@ -723,22 +723,17 @@ def _evidence_item(
             f"evidence {n} snapshot {item['snapshot']!r} is missing from data/sources/external/.",
             root,
         )
-    text = decode_text(snap.read_bytes(), str(snap))
-    if ctx.index(str(snap), text).find(quote) is None:
-        raise rec.fail(
-            f"evidence {n} quote {_short(quote)!r} is not in snapshot {snap.name}; "
-            "copy it verbatim from the page.",
-            root,
-        )
-    if (
-        item.get("published")
-        and ctx.index(str(snap), text).find(str(item["published_quote"])) is None
-    ):
-        raise rec.fail(
-            f"evidence {n} published_quote {_short(str(item['published_quote']))!r} is not in "
-            f"snapshot {snap.name}; copy the page's dateline verbatim.",
-            root,
-        )
+    page = ctx.index(str(snap), decode_text(snap.read_bytes(), str(snap)))
+    shown = {"quote": (quote, "it")}
+    if item.get("published"):
+        shown["published_quote"] = (str(item["published_quote"]), "the page's dateline")
+    for key, (words, what) in shown.items():
+        if page.find(words) is None:
+            raise rec.fail(
+                f"evidence {n} {key} {_short(words)!r} is not in snapshot {snap.name}; "
+                f"copy {what} verbatim from the page.",
+                root,
+            )
     ev = iri("evidence", short_hash(str(statement), url, quote))
     g.add((ev, RKG.sourceURL, Literal(url, datatype=XSD.anyURI)))
     g.add((ev, RKG.isExternal, Literal(True)))
